@@ -1,0 +1,140 @@
+package store
+
+// This file is the contract between store and its callers (archive, web,
+// cmd). Signatures here are fixed; bodies are filled in by the store's
+// implementation. Times are UTC.
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// ErrNotFound is returned (wrapped) when a looked-up row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Service is a company or product, such as "X".
+type Service struct {
+	ID        int64
+	Name      string
+	Documents int // number of documents of the service
+}
+
+// Document is one (service, type) pair, such as X / "Cookies Policy".
+type Document struct {
+	ID         int64
+	Service    string
+	Type       string
+	URL        string    // where it is fetched from; may be empty for imports
+	Versions   int       // number of versions
+	LastChange time.Time // captured-at of the newest version; zero if none
+}
+
+// Snapshot is the raw bytes one fetch received, addressed by their SHA-256.
+type Snapshot struct {
+	Hash        string // lowercase hex SHA-256 of Content
+	ContentType string
+	Size        int64  // uncompressed size in bytes
+	Content     []byte // filled by Store.Snapshot only
+}
+
+// Fetch is one attempt to get a document, successful or not.
+type Fetch struct {
+	ID           int64
+	DocumentID   int64
+	At           time.Time
+	Source       string // "import", "demo", "crawl"
+	URL          string
+	Status       int    // HTTP status, 0 when not HTTP
+	ErrorClass   string // empty on success
+	Error        string
+	SnapshotHash string // empty when nothing was captured
+}
+
+// Version is the canonical extracted content of a document, recorded only
+// when it differs from the version before it.
+type Version struct {
+	ID           int64
+	DocumentID   int64
+	CapturedAt   time.Time
+	SnapshotHash string
+	Extractor    string // extract.Release that made it
+	Markdown     string // canonical Markdown
+	Sections     []byte // the extract.Document as JSON
+	TextHash     string // hex SHA-256 of the comparison key of Markdown
+	Words        int
+}
+
+// VersionSummary is a Version without its content, with the change that led
+// to it (nil for a document's first version).
+type VersionSummary struct {
+	ID           int64
+	DocumentID   int64
+	CapturedAt   time.Time
+	SnapshotHash string
+	Extractor    string
+	Words        int
+	Bytes        int // length of the Markdown
+	Change       *Change
+}
+
+// Change is two consecutive versions of one document compared.
+type Change struct {
+	ID            int64
+	DocumentID    int64
+	FromVersionID int64
+	ToVersionID   int64
+	Class         string
+	Summary       string // one line, e.g. "Twitter → X ×37; +120 −96 words"
+	WordsAdded    int
+	WordsRemoved  int
+	Substitutions []byte // JSON array of {from, to, count}
+}
+
+// ChangeEntry is a Change with what a list or a feed needs to show it.
+type ChangeEntry struct {
+	Change
+	Service      string
+	DocumentType string
+	FromAt       time.Time // captured-at of the old version
+	ToAt         time.Time // captured-at of the new version
+}
+
+// ChangeFilter selects changes; zero fields select everything.
+type ChangeFilter struct {
+	DocumentID int64
+	Service    string
+	Limit      int // 0 means no limit
+}
+
+// DocumentFilter selects documents; empty fields select everything.
+type DocumentFilter struct {
+	Service string
+	Type    string
+}
+
+// Compile-time reminder of the API; the implementation provides these.
+var _ interface {
+	Close() error
+	Write(ctx context.Context, fn func(*Tx) error) error
+	Services(ctx context.Context) ([]Service, error)
+	Documents(ctx context.Context, f DocumentFilter) ([]Document, error)
+	Document(ctx context.Context, id int64) (Document, error)
+	Versions(ctx context.Context, documentID int64) ([]VersionSummary, error)
+	Version(ctx context.Context, id int64) (Version, error)
+	Changes(ctx context.Context, f ChangeFilter) ([]ChangeEntry, error)
+	Snapshot(ctx context.Context, hash string) (Snapshot, error)
+	Fetches(ctx context.Context, documentID int64) ([]Fetch, error)
+} = (*Store)(nil)
+
+var _ interface {
+	EnsureDocument(service, docType, url string) (Document, error)
+	PutSnapshot(content []byte, contentType string) (hash string, err error)
+	AddFetch(f Fetch) (id int64, added bool, err error)
+	VersionAt(documentID int64, at time.Time) (*Version, error)
+	VersionAfter(documentID int64, at time.Time) (*Version, error)
+	AddVersion(v Version) (int64, error)
+	SetVersionCapturedAt(versionID int64, at time.Time) error
+	AddChange(c Change) (int64, error)
+	DeleteChangeInto(toVersionID int64) error
+} = (*Tx)(nil)

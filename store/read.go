@@ -1,0 +1,218 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// read runs fn in a read-only transaction on the reader pool, so that a
+// method's several queries see one consistent state of the database.
+func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.readers.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("read %s: %w", s.path, err)
+	}
+	defer tx.Rollback() // read-only: nothing to commit
+	return fn(tx)
+}
+
+// Services returns every service with its number of documents, by name.
+func (s *Store) Services(ctx context.Context) ([]Service, error) {
+	rows, err := s.readers.QueryContext(ctx, `
+		SELECT s.id, s.name, (SELECT count(*) FROM documents d WHERE d.service_id = s.id)
+		FROM services s ORDER BY s.name`)
+	if err != nil {
+		return nil, fmt.Errorf("list services: %w", err)
+	}
+	defer rows.Close()
+	var list []Service
+	for rows.Next() {
+		var sv Service
+		if err := rows.Scan(&sv.ID, &sv.Name, &sv.Documents); err != nil {
+			return nil, fmt.Errorf("list services: %w", err)
+		}
+		list = append(list, sv)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list services: %w", err)
+	}
+	return list, nil
+}
+
+// Documents returns the documents f selects, ordered by service then type.
+func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]Document, error) {
+	rows, err := s.readers.QueryContext(ctx, documentQuery+`
+		WHERE (?1 = '' OR s.name = ?1) AND (?2 = '' OR d.type = ?2)
+		ORDER BY s.name, d.type`, f.Service, f.Type)
+	if err != nil {
+		return nil, fmt.Errorf("list documents (service %q, type %q): %w", f.Service, f.Type, err)
+	}
+	docs, err := scanDocuments(rows)
+	if err != nil {
+		return nil, fmt.Errorf("list documents (service %q, type %q): %w", f.Service, f.Type, err)
+	}
+	return docs, nil
+}
+
+// Document returns one document.
+func (s *Store) Document(ctx context.Context, id int64) (Document, error) {
+	rows, err := s.readers.QueryContext(ctx, documentQuery+" WHERE d.id = ?", id)
+	if err != nil {
+		return Document{}, fmt.Errorf("document %d: %w", id, err)
+	}
+	docs, err := scanDocuments(rows)
+	if err != nil {
+		return Document{}, fmt.Errorf("document %d: %w", id, err)
+	}
+	if len(docs) == 0 {
+		return Document{}, fmt.Errorf("document %d: %w", id, ErrNotFound)
+	}
+	return docs[0], nil
+}
+
+// documentExists returns an error wrapping ErrNotFound when the document
+// does not exist, so that lists of a missing document are not just empty.
+func documentExists(ctx context.Context, tx *sql.Tx, id int64) error {
+	var one int
+	err := tx.QueryRowContext(ctx, "SELECT 1 FROM documents WHERE id = ?", id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("document %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("document %d: %w", id, err)
+	}
+	return nil
+}
+
+// Versions returns the versions of a document, newest first, each with the
+// change that led to it (nil for the first).
+func (s *Store) Versions(ctx context.Context, documentID int64) ([]VersionSummary, error) {
+	var list []VersionSummary
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := documentExists(ctx, tx, documentID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `
+			SELECT v.id, v.document_id, v.captured_at, v.snapshot_hash, v.extractor, v.words, v.markdown_bytes,
+				c.id, c.from_version_id, c.class, c.summary, c.words_added, c.words_removed, c.substitutions
+			FROM versions v LEFT JOIN changes c ON c.to_version_id = v.id
+			WHERE v.document_id = ?
+			ORDER BY v.captured_at DESC, v.id DESC`, documentID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var v VersionSummary
+			var at string
+			var changeID, fromID, added, removed sql.NullInt64
+			var class, summary, subs sql.NullString
+			if err := rows.Scan(&v.ID, &v.DocumentID, &at, &v.SnapshotHash, &v.Extractor, &v.Words, &v.Bytes,
+				&changeID, &fromID, &class, &summary, &added, &removed, &subs); err != nil {
+				return err
+			}
+			if v.CapturedAt, err = parseTime(at); err != nil {
+				return fmt.Errorf("version %d: %w", v.ID, err)
+			}
+			if changeID.Valid {
+				v.Change = &Change{
+					ID: changeID.Int64, DocumentID: v.DocumentID,
+					FromVersionID: fromID.Int64, ToVersionID: v.ID,
+					Class: class.String, Summary: summary.String,
+					WordsAdded: int(added.Int64), WordsRemoved: int(removed.Int64),
+					Substitutions: []byte(subs.String),
+				}
+			}
+			list = append(list, v)
+		}
+		return rows.Err()
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		err = fmt.Errorf("versions of document %d: %w", documentID, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
+// Version returns one version with its content.
+func (s *Store) Version(ctx context.Context, id int64) (Version, error) {
+	v, err := scanVersion(s.readers.QueryRowContext(ctx, versionQuery+" WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Version{}, fmt.Errorf("version %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Version{}, fmt.Errorf("version %d: %w", id, err)
+	}
+	return v, nil
+}
+
+// Changes returns the changes f selects, newest first by the captured-at of
+// the version each leads to.
+func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]ChangeEntry, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	rows, err := s.readers.QueryContext(ctx, changeEntryQuery+`
+		WHERE (?1 = 0 OR c.document_id = ?1) AND (?2 = '' OR s.name = ?2)
+		ORDER BY tv.captured_at DESC, c.id DESC
+		LIMIT ?3`, f.DocumentID, f.Service, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list changes (document %d, service %q): %w", f.DocumentID, f.Service, err)
+	}
+	defer rows.Close()
+	var list []ChangeEntry
+	for rows.Next() {
+		e, err := scanChangeEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list changes: %w", err)
+		}
+		list = append(list, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list changes: %w", err)
+	}
+	return list, nil
+}
+
+// Fetches returns the fetches of a document, newest first.
+func (s *Store) Fetches(ctx context.Context, documentID int64) ([]Fetch, error) {
+	var list []Fetch
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if err := documentExists(ctx, tx, documentID); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `
+			SELECT id, document_id, at, source, url, status, error_class, error, ifnull(snapshot_hash, '')
+			FROM fetches WHERE document_id = ?
+			ORDER BY at DESC, id DESC`, documentID)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var f Fetch
+			var at string
+			if err := rows.Scan(&f.ID, &f.DocumentID, &at, &f.Source, &f.URL, &f.Status,
+				&f.ErrorClass, &f.Error, &f.SnapshotHash); err != nil {
+				return err
+			}
+			if f.At, err = parseTime(at); err != nil {
+				return fmt.Errorf("fetch %d: %w", f.ID, err)
+			}
+			list = append(list, f)
+		}
+		return rows.Err()
+	})
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		err = fmt.Errorf("fetches of document %d: %w", documentID, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}

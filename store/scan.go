@@ -1,0 +1,120 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// timeLayout is how times are stored: UTC, fixed width, so that comparing
+// the text compares the times; SQLite's date functions accept it too.
+const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// formatTime renders t for storage. Zero times and years outside 1–9999 are
+// refused: they would be bugs upstream and would break text ordering.
+func formatTime(t time.Time) (string, error) {
+	if t.IsZero() {
+		return "", errors.New("zero time")
+	}
+	u := t.UTC()
+	if y := u.Year(); y < 1 || y > 9999 {
+		return "", fmt.Errorf("time %s: year out of range", u)
+	}
+	return u.Format(timeLayout), nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		// Rows written by hand (sqlite3 shell) may use other RFC 3339 forms.
+		if t2, err2 := time.Parse(time.RFC3339Nano, s); err2 == nil {
+			return t2.UTC(), nil
+		}
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t.UTC(), nil
+}
+
+// scanner is *sql.Row or *sql.Rows.
+type scanner interface {
+	Scan(dest ...any) error
+}
+
+// documentQuery selects Documents; callers append WHERE and ORDER BY.
+const documentQuery = `
+	SELECT d.id, s.name, d.type, d.url,
+		(SELECT count(*) FROM versions v WHERE v.document_id = d.id),
+		(SELECT max(v.captured_at) FROM versions v WHERE v.document_id = d.id)
+	FROM documents d JOIN services s ON s.id = d.service_id`
+
+func scanDocuments(rows *sql.Rows) ([]Document, error) {
+	defer rows.Close()
+	var docs []Document
+	for rows.Next() {
+		var d Document
+		var last sql.NullString
+		if err := rows.Scan(&d.ID, &d.Service, &d.Type, &d.URL, &d.Versions, &last); err != nil {
+			return nil, err
+		}
+		if last.Valid {
+			var err error
+			if d.LastChange, err = parseTime(last.String); err != nil {
+				return nil, fmt.Errorf("document %d: %w", d.ID, err)
+			}
+		}
+		docs = append(docs, d)
+	}
+	return docs, rows.Err()
+}
+
+// versionQuery selects a full Version; callers append WHERE.
+const versionQuery = `
+	SELECT id, document_id, captured_at, snapshot_hash, extractor, markdown, sections, text_hash, words
+	FROM versions`
+
+func scanVersion(row scanner) (Version, error) {
+	var v Version
+	var at, sections string
+	if err := row.Scan(&v.ID, &v.DocumentID, &at, &v.SnapshotHash, &v.Extractor,
+		&v.Markdown, &sections, &v.TextHash, &v.Words); err != nil {
+		return Version{}, err
+	}
+	var err error
+	if v.CapturedAt, err = parseTime(at); err != nil {
+		return Version{}, fmt.Errorf("version %d: %w", v.ID, err)
+	}
+	if sections != "" {
+		v.Sections = []byte(sections)
+	}
+	return v, nil
+}
+
+// changeEntryQuery selects ChangeEntries; callers append WHERE and ORDER BY.
+const changeEntryQuery = `
+	SELECT c.id, c.document_id, c.from_version_id, c.to_version_id, c.class, c.summary,
+		c.words_added, c.words_removed, c.substitutions,
+		s.name, d.type, fv.captured_at, tv.captured_at
+	FROM changes c
+	JOIN versions fv ON fv.id = c.from_version_id
+	JOIN versions tv ON tv.id = c.to_version_id
+	JOIN documents d ON d.id = c.document_id
+	JOIN services s ON s.id = d.service_id`
+
+func scanChangeEntry(row scanner) (ChangeEntry, error) {
+	var e ChangeEntry
+	var subs, fromAt, toAt string
+	if err := row.Scan(&e.ID, &e.DocumentID, &e.FromVersionID, &e.ToVersionID, &e.Class, &e.Summary,
+		&e.WordsAdded, &e.WordsRemoved, &subs, &e.Service, &e.DocumentType, &fromAt, &toAt); err != nil {
+		return ChangeEntry{}, err
+	}
+	e.Substitutions = []byte(subs)
+	var err error
+	if e.FromAt, err = parseTime(fromAt); err != nil {
+		return ChangeEntry{}, fmt.Errorf("change %d: %w", e.ID, err)
+	}
+	if e.ToAt, err = parseTime(toAt); err != nil {
+		return ChangeEntry{}, fmt.Errorf("change %d: %w", e.ID, err)
+	}
+	return e, nil
+}

@@ -1,0 +1,260 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/klauspost/compress/zstd"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// applicationID marks a SQLite file as a policywatch database ("pwat"), so
+// that a database of some other application is refused rather than migrated.
+const applicationID = 0x70776174
+
+// readerConns is the size of the read-only connection pool.
+const readerConns = 4
+
+// maxSnapshotBytes bounds what one snapshot may decompress to, so that a
+// damaged or hostile row cannot exhaust memory.
+const maxSnapshotBytes = 1 << 30
+
+// Store is a policywatch database: one SQLite file in WAL mode, written
+// through a single connection and read through a small pool.
+type Store struct {
+	path    string
+	writer  *sql.DB
+	readers *sql.DB
+	encoder *zstd.Encoder // EncodeAll and DecodeAll are safe for concurrent use
+	decoder *zstd.Decoder
+	closed  bool
+}
+
+// Open opens the database at path, creating the file if it is missing, and
+// brings its schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, true)
+}
+
+// OpenExisting is Open for commands that only read: it fails when the file
+// at path does not exist instead of creating an empty database.
+func OpenExisting(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, false)
+}
+
+func open(ctx context.Context, path string, create bool) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("open database: empty path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	info, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		if !create {
+			return nil, fmt.Errorf("open database %s: file does not exist", path)
+		}
+	case err != nil:
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	case info.IsDir():
+		return nil, fmt.Errorf("open database %s: is a directory", path)
+	case info.Size() > 0:
+		// Checked before SQLite sees the file, so nothing can be written to it.
+		if err := checkHeader(abs); err != nil {
+			return nil, fmt.Errorf("%s: not a policywatch database: %w", path, err)
+		}
+		if err := probe(ctx, abs); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+
+	s := &Store{path: path}
+	if err := s.init(ctx, abs); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) init(ctx context.Context, abs string) error {
+	var err error
+	s.writer, err = sql.Open("sqlite", writerDSN(abs))
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", s.path, err)
+	}
+	s.writer.SetMaxOpenConns(1)
+	s.writer.SetMaxIdleConns(1)
+	s.writer.SetConnMaxLifetime(0)
+	s.writer.SetConnMaxIdleTime(0)
+	if err := s.writer.PingContext(ctx); err != nil {
+		return fmt.Errorf("open database %s: %w", s.path, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		return fmt.Errorf("%s: %w", s.path, err)
+	}
+
+	s.readers, err = sql.Open("sqlite", readerDSN(abs))
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", s.path, err)
+	}
+	s.readers.SetMaxOpenConns(readerConns)
+	s.readers.SetMaxIdleConns(readerConns)
+	if err := s.readers.PingContext(ctx); err != nil {
+		return fmt.Errorf("open database %s for reading: %w", s.path, err)
+	}
+
+	// Snapshots are compressed inside write transactions, which the single
+	// writer connection serialises: one encoder state is enough.
+	s.encoder, err = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return fmt.Errorf("zstd encoder: %w", err)
+	}
+	s.decoder, err = zstd.NewReader(nil,
+		zstd.WithDecoderConcurrency(0),
+		zstd.WithDecoderMaxMemory(maxSnapshotBytes))
+	if err != nil {
+		return fmt.Errorf("zstd decoder: %w", err)
+	}
+	return nil
+}
+
+// Path returns the path the store was opened with.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the connections and the codecs. Later calls do nothing;
+// other methods fail once the store is closed.
+func (s *Store) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	var errs []error
+	if s.readers != nil {
+		errs = append(errs, s.readers.Close())
+	}
+	if s.writer != nil {
+		// The last connection to close checkpoints and removes the WAL file.
+		errs = append(errs, s.writer.Close())
+	}
+	if s.encoder != nil {
+		errs = append(errs, s.encoder.Close())
+	}
+	if s.decoder != nil {
+		s.decoder.Close()
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close database %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// IntegrityCheck runs SQLite's full integrity check and returns an error
+// listing the problems it reports.
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	rows, err := s.readers.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return fmt.Errorf("integrity check of %s: %w", s.path, err)
+	}
+	defer rows.Close()
+	var problems []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return fmt.Errorf("integrity check of %s: %w", s.path, err)
+		}
+		if line != "ok" {
+			problems = append(problems, line)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("integrity check of %s: %w", s.path, err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("integrity check of %s failed: %s", s.path, strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// sqliteHeader starts every SQLite 3 database file.
+var sqliteHeader = []byte("SQLite format 3\x00")
+
+// checkHeader reads the first bytes of the file without SQLite, so that a
+// file which is not a database is refused untouched.
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 100) // the SQLite header is 100 bytes
+	if _, err := io.ReadFull(f, head); err != nil || !bytes.HasPrefix(head, sqliteHeader) {
+		return errors.New("file is not a database")
+	}
+	return nil
+}
+
+// probe looks at an existing SQLite file through a connection that cannot
+// write, and refuses files of other applications and newer schemas before
+// the writer (which switches the file to WAL) touches them.
+func probe(ctx context.Context, abs string) error {
+	db, err := sql.Open("sqlite", fileURI(abs)+"?_pragma=busy_timeout(10000)&_pragma=query_only(1)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var appID, version, objects int64
+	row := db.QueryRowContext(ctx,
+		"SELECT (SELECT application_id FROM pragma_application_id), "+
+			"(SELECT user_version FROM pragma_user_version), "+
+			"(SELECT count(*) FROM sqlite_schema)")
+	if err := row.Scan(&appID, &version, &objects); err != nil {
+		return fmt.Errorf("not a policywatch database: %w", err)
+	}
+	switch {
+	case appID == applicationID:
+		return checkVersion(version)
+	case appID == 0 && version == 0 && objects == 0:
+		return nil // an empty database: it becomes ours
+	default:
+		return fmt.Errorf("not a policywatch database: SQLite database of another application (application_id %#x, user_version %d, %d schema objects)",
+			appID, version, objects)
+	}
+}
+
+func writerDSN(abs string) string {
+	return fileURI(abs) + "?" + strings.Join([]string{
+		"_pragma=busy_timeout(10000)",
+		"_pragma=journal_mode(WAL)",
+		"_pragma=synchronous(NORMAL)",
+		"_pragma=foreign_keys(1)",
+		"_txlock=immediate",
+		"_time_format=sqlite",
+	}, "&")
+}
+
+// readerDSN leaves the journal mode alone (the writer set it, and it is
+// persistent) and makes the connection refuse writes.
+func readerDSN(abs string) string {
+	return fileURI(abs) + "?" + strings.Join([]string{
+		"_pragma=busy_timeout(10000)",
+		"_pragma=foreign_keys(1)",
+		"_pragma=query_only(1)",
+		"_time_format=sqlite",
+	}, "&")
+}
+
+// fileURI turns an absolute path into an SQLite URI filename, escaping the
+// characters that would otherwise start the query or fragment.
+func fileURI(abs string) string {
+	r := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
+	return "file:" + r.Replace(filepath.ToSlash(abs))
+}
