@@ -1,0 +1,179 @@
+package diff
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/policywatch/policywatch/extract"
+)
+
+// blockText is the text a block is compared on: its Text, or for a table
+// row its cells joined by " | ". Invalid UTF-8 is replaced so that the edits
+// reconstruct exactly what was compared.
+func blockText(b extract.Block) string {
+	text := b.Text
+	if b.Kind == extract.TableRow && len(b.Cells) > 0 {
+		text = strings.Join(b.Cells, " | ")
+	}
+	return strings.ToValidUTF8(text, "\uFFFD")
+}
+
+// isWordRune says whether r can be part of a word token.
+func isWordRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return isASCIIAlnum(r)
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+func isASCIIAlnum(r rune) bool {
+	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+}
+
+// isApostrophe reports the apostrophes that may join a word ("Twitter's",
+// "don’t"), so that a possessive stays one word.
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' }
+
+// tokenize splits s into words (a letter or digit, then letters, digits,
+// marks and inner apostrophes), runs of whitespace, and single other
+// characters. Concatenating the tokens gives s back.
+func tokenize(s string) []string {
+	tokens := make([]string, 0, len(s)/3)
+	for i := 0; i < len(s); {
+		end := tokenEnd(s, i)
+		tokens = append(tokens, s[i:end])
+		i = end
+	}
+	return tokens
+}
+
+// tokenEnd returns where the token starting at s[i] ends.
+func tokenEnd(s string, i int) int {
+	r, size := utf8.DecodeRuneInString(s[i:])
+	end := i + size
+	switch {
+	case startsWord(r):
+		for end < len(s) {
+			next, n := utf8.DecodeRuneInString(s[end:])
+			if isWordRune(next) {
+				end += n
+				continue
+			}
+			if isApostrophe(next) && end+n < len(s) {
+				after, _ := utf8.DecodeRuneInString(s[end+n:])
+				if unicode.IsLetter(after) {
+					end += n
+					continue
+				}
+			}
+			break
+		}
+	case unicode.IsSpace(r):
+		for end < len(s) {
+			next, n := utf8.DecodeRuneInString(s[end:])
+			if !unicode.IsSpace(next) {
+				break
+			}
+			end += n
+		}
+	}
+	return end
+}
+
+// startsWord says whether r starts a word: a letter or a digit.
+func startsWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return isASCIIAlnum(r)
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// isWord says whether a token is a word.
+func isWord(token string) bool {
+	r, _ := utf8.DecodeRuneInString(token)
+	return startsWord(r)
+}
+
+// countWords counts the word tokens of s without building them.
+func countWords(s string) int {
+	words := 0
+	for i := 0; i < len(s); {
+		end := tokenEnd(s, i)
+		if isWord(s[i:end]) {
+			words++
+		}
+		i = end
+	}
+	return words
+}
+
+// styleFolder folds typographic variants to their plain forms, so that a
+// change of quote, dash or space style compares equal.
+var styleFolder = strings.NewReplacer(
+	"\u2018", "'", "\u2019", "'", "\u201A", "'", "\u201B", "'", "\u2032", "'", "\u00B4", "'", "`", "'",
+	"\u201C", `"`, "\u201D", `"`, "\u201E", `"`, "\u201F", `"`, "\u2033", `"`, "\u00AB", `"`, "\u00BB", `"`,
+	"\u2010", "-", "\u2011", "-", "\u2012", "-", "\u2013", "-", "\u2014", "-", "\u2015", "-", "\u2212", "-",
+	"\u2026", "...",
+	"\u00AD", "", "\u200B", "", "\u200C", "", "\u200D", "", "\uFEFF", "",
+)
+
+// foldStyle folds quote, dash and space styles and collapses whitespace
+// (NBSP and other Unicode spaces included) to single spaces.
+func foldStyle(s string) string {
+	return strings.Join(strings.Fields(styleFolder.Replace(s)), " ")
+}
+
+// runeCoder maps each distinct string to its own rune, so that go-diff can
+// diff sequences of paragraphs or tokens as if they were characters.
+//
+// Runes are handed out from 0 upwards, skipping the surrogate range
+// U+D800–U+DFFF (invalid in Go strings: go-diff's string(runes) would turn
+// them all into U+FFFD and make different tokens collide). That leaves
+// maxDistinct distinct strings per coder; beyond it, every further new
+// string becomes a side-specific overflow rune that never equals anything
+// on the other side, so the diff stays correct (it can only report more
+// edits, never a false equality).
+type runeCoder struct {
+	ids   map[string]rune
+	limit int // distinct strings before overflow; maxDistinct outside tests
+}
+
+// maxDistinct is how many distinct strings a runeCoder can tell apart: all
+// valid runes except the two overflow markers.
+const maxDistinct = 0x110000 - (0xE000 - 0xD800) - 2
+
+func newRuneCoder() *runeCoder {
+	return &runeCoder{ids: make(map[string]rune), limit: maxDistinct}
+}
+
+// indexToRune turns 0, 1, 2, … into valid runes, skipping surrogates.
+func indexToRune(i int) rune {
+	if i >= 0xD800 {
+		i += 0xE000 - 0xD800
+	}
+	return rune(i)
+}
+
+// overflowRune is the rune for strings past the coder's limit on one side
+// (0 = old, 1 = new): the two last valid runes, never handed out otherwise.
+func overflowRune(side int) rune { return 0x10FFFE + rune(side) }
+
+// encode returns one rune per string; side (0 old, 1 new) picks the
+// overflow rune.
+func (c *runeCoder) encode(strs []string, side int) []rune {
+	runes := make([]rune, len(strs))
+	for i, s := range strs {
+		r, ok := c.ids[s]
+		if !ok {
+			if len(c.ids) >= c.limit {
+				runes[i] = overflowRune(side)
+				continue
+			}
+			r = indexToRune(len(c.ids))
+			c.ids[s] = r
+		}
+		runes[i] = r
+	}
+	return runes
+}
