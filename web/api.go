@@ -1,0 +1,177 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/policywatch/policywatch/diff"
+	"github.com/policywatch/policywatch/store"
+)
+
+// JSON API. Field names are snake_case; times are RFC 3339 in UTC; absent
+// values are null rather than left out, so clients see the whole shape.
+
+type apiService struct {
+	Name      string        `json:"name"`
+	Documents []apiDocument `json:"documents"`
+}
+
+type apiDocument struct {
+	ID         int64   `json:"id"`
+	Service    string  `json:"service"`
+	Type       string  `json:"type"`
+	URL        string  `json:"url"`
+	Versions   int     `json:"versions"`
+	LastChange *string `json:"last_change"`
+}
+
+type apiChange struct {
+	Class         string              `json:"class"`
+	Summary       string              `json:"summary"`
+	WordsAdded    int                 `json:"words_added"`
+	WordsRemoved  int                 `json:"words_removed"`
+	Substitutions []diff.Substitution `json:"substitutions"`
+}
+
+type apiVersion struct {
+	ID         int64      `json:"id"`
+	DocumentID int64      `json:"document_id"`
+	CapturedAt string     `json:"captured_at"`
+	Words      int        `json:"words"`
+	Bytes      int        `json:"bytes"`
+	Extractor  string     `json:"extractor"`
+	Snapshot   string     `json:"snapshot"`
+	Change     *apiChange `json:"change"`
+}
+
+type apiDiff struct {
+	Stats         diff.Stats          `json:"stats"`
+	Substitutions []diff.Substitution `json:"substitutions"`
+	Class         diff.Class          `json:"class"`
+	Sections      []diff.Section      `json:"sections"`
+	From          apiVersion          `json:"from"`
+	To            apiVersion          `json:"to"`
+}
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func toAPIDocument(d store.Document) apiDocument {
+	doc := apiDocument{ID: d.ID, Service: d.Service, Type: d.Type, URL: d.URL, Versions: d.Versions}
+	if !d.LastChange.IsZero() {
+		last := rfc3339(d.LastChange)
+		doc.LastChange = &last
+	}
+	return doc
+}
+
+func (s *Server) handleAPIServices(w http.ResponseWriter, r *http.Request) {
+	services, err := s.servicesWithDocuments(r.Context())
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	out := make([]apiService, len(services))
+	for i, svc := range services {
+		out[i] = apiService{Name: svc.Name, Documents: make([]apiDocument, len(svc.Documents))}
+		for j, d := range svc.Documents {
+			out[i].Documents[j] = toAPIDocument(d)
+		}
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"services": out})
+}
+
+func (s *Server) handleAPIVersions(w http.ResponseWriter, r *http.Request) {
+	id, err := parseID("document id", r.PathValue("id"))
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	doc, err := s.document(r.Context(), id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	timeline, err := s.timeline(r.Context(), id)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	versions := make([]apiVersion, len(timeline))
+	for i, e := range timeline {
+		v := apiVersion{
+			ID: e.ID, DocumentID: e.DocumentID, CapturedAt: rfc3339(e.CapturedAt),
+			Words: e.Words, Bytes: e.Bytes, Extractor: e.Extractor, Snapshot: e.SnapshotHash,
+		}
+		if c := e.Change; c != nil {
+			v.Change = &apiChange{
+				Class: c.Class, Summary: c.Summary, WordsAdded: c.WordsAdded, WordsRemoved: c.WordsRemoved,
+				Substitutions: nonNil(e.Substitutions),
+			}
+		}
+		versions[i] = v
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"document": toAPIDocument(doc), "versions": versions})
+}
+
+func (s *Server) handleAPIDiff(w http.ResponseWriter, r *http.Request) {
+	fromID, toID, err := diffParams(r)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	cmp, err := s.compare(r.Context(), 0, fromID, toID)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	res := cmp.Result
+	sections := res.Sections
+	if sections == nil {
+		sections = []diff.Section{}
+	}
+	s.writeJSON(w, http.StatusOK, apiDiff{
+		Stats:         res.Stats,
+		Substitutions: nonNil(res.Substitutions),
+		Class:         res.Class,
+		Sections:      sections,
+		From:          versionInfo(cmp.From),
+		To:            versionInfo(cmp.To),
+	})
+}
+
+func versionInfo(v store.Version) apiVersion {
+	return apiVersion{
+		ID: v.ID, DocumentID: v.DocumentID, CapturedAt: rfc3339(v.CapturedAt), Words: v.Words,
+		Bytes: len(v.Markdown), Extractor: v.Extractor, Snapshot: v.SnapshotHash,
+	}
+}
+
+func nonNil(subs []diff.Substitution) []diff.Substitution {
+	if subs == nil {
+		return []diff.Substitution{}
+	}
+	return subs
+}
+
+func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		s.log.Error("encoding JSON response", "err", err)
+		status = http.StatusInternalServerError
+		body = []byte(`{"error":"internal error encoding the response"}`)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(body, '\n'))
+}
+
+func (s *Server) apiError(w http.ResponseWriter, _ *http.Request, status int, msg string) {
+	w.Header().Set("Cache-Control", "no-store")
+	s.writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func (s *Server) apiFail(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := s.statusOf(r, err)
+	s.apiError(w, r, status, msg)
+}

@@ -1,0 +1,233 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/policywatch/policywatch/diff"
+	"github.com/policywatch/policywatch/extract"
+	"github.com/policywatch/policywatch/store"
+)
+
+type homeBody struct {
+	Services []serviceDocuments
+	Changes  []changeItem
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	services, err := s.servicesWithDocuments(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	changes, err := s.changes(r.Context(), store.ChangeFilter{Limit: homeChanges})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "home", page{
+		Title:    s.title,
+		FeedPath: "/feed.atom",
+		Body:     homeBody{Services: services, Changes: changes},
+	})
+}
+
+type serviceBody struct {
+	Service serviceDocuments
+	Changes []changeItem
+}
+
+func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
+	svc, err := s.service(r.Context(), r.PathValue("name"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	changes, err := s.changes(r.Context(), store.ChangeFilter{Service: svc.Name, Limit: serviceChanges})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "service", page{
+		Title:    svc.Name,
+		FeedPath: servicePath(svc.Name) + "/feed.atom",
+		Body:     serviceBody{Service: svc, Changes: changes},
+	})
+}
+
+// versionPicker is the form that diffs any two versions of a document.
+type versionPicker struct {
+	DocumentID int64
+	Versions   []timelineEntry // newest first
+	FromID     int64
+	ToID       int64
+}
+
+type documentBody struct {
+	Document store.Document
+	Timeline []timelineEntry
+	Picker   versionPicker
+}
+
+func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
+	id, err := parseID("document id", r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	doc, err := s.document(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	timeline, err := s.timeline(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	picker := versionPicker{DocumentID: id, Versions: timeline}
+	if len(timeline) > 0 {
+		picker.ToID = timeline[0].ID
+		picker.FromID = timeline[0].PreviousID
+	}
+	s.render(w, r, http.StatusOK, "document", page{
+		Title:    doc.Service + " · " + doc.Type,
+		FeedPath: documentPath(id) + "/feed.atom",
+		Body:     documentBody{Document: doc, Timeline: timeline, Picker: picker},
+	})
+}
+
+type versionBody struct {
+	Document store.Document
+	Version  store.Version
+	Title    string // the extracted title, when it is not the first heading
+	Sections []contentSection
+	Previous *timelineEntry
+	Next     *timelineEntry
+	Current  *timelineEntry
+}
+
+func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
+	id, err := parseID("document id", r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	vid, err := parseID("version id", r.PathValue("vid"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	doc, err := s.document(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	version, err := s.versionOf(r.Context(), id, vid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var content extract.Document
+	if err := json.Unmarshal(version.Sections, &content); err != nil {
+		s.fail(w, r, fmt.Errorf("decoding the sections of version %d: %w", vid, err))
+		return
+	}
+	timeline, err := s.timeline(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body := versionBody{Document: doc, Version: version, Sections: contentSections(content)}
+	if content.Title != "" && (len(content.Sections) == 0 || content.Sections[0].Heading() != content.Title) {
+		body.Title = content.Title
+	}
+	for i := range timeline { // newest first: i-1 is newer, i+1 older
+		if timeline[i].ID != vid {
+			continue
+		}
+		body.Current = &timeline[i]
+		if i > 0 {
+			body.Next = &timeline[i-1]
+		}
+		if i+1 < len(timeline) {
+			body.Previous = &timeline[i+1]
+		}
+	}
+	s.render(w, r, http.StatusOK, "version", page{
+		Title:    fmt.Sprintf("%s · %s, %s", doc.Service, doc.Type, formatDate(version.CapturedAt)),
+		FeedPath: documentPath(id) + "/feed.atom",
+		Body:     body,
+	})
+}
+
+type diffBody struct {
+	Document      store.Document
+	From, To      store.Version
+	Class         diff.Class
+	Summary       string
+	Reasons       []string
+	Stats         diff.Stats
+	Substitutions []diff.Substitution
+	Sections      []diffSection
+	Picker        versionPicker
+}
+
+// diffParams reads the from and to version ids of a diff request.
+func diffParams(r *http.Request) (fromID, toID int64, err error) {
+	q := r.URL.Query()
+	if fromID, err = parseID("query parameter from (a version id)", q.Get("from")); err != nil {
+		return 0, 0, err
+	}
+	if toID, err = parseID("query parameter to (a version id)", q.Get("to")); err != nil {
+		return 0, 0, err
+	}
+	return fromID, toID, nil
+}
+
+func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
+	id, err := parseID("document id", r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	doc, err := s.document(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	fromID, toID, err := diffParams(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	cmp, err := s.compare(r.Context(), id, fromID, toID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	timeline, err := s.timeline(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res := cmp.Result
+	s.render(w, r, http.StatusOK, "diff", page{
+		Title: fmt.Sprintf("%s · %s: %s → %s", doc.Service, doc.Type,
+			formatDate(cmp.From.CapturedAt), formatDate(cmp.To.CapturedAt)),
+		FeedPath: documentPath(id) + "/feed.atom",
+		Body: diffBody{
+			Document:      doc,
+			From:          cmp.From,
+			To:            cmp.To,
+			Class:         res.Class,
+			Summary:       res.Summary(),
+			Reasons:       res.Reasons(),
+			Stats:         res.Stats,
+			Substitutions: res.Substitutions,
+			Sections:      diffSections(res),
+			Picker:        versionPicker{DocumentID: id, Versions: timeline, FromID: fromID, ToID: toID},
+		},
+	})
+}

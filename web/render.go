@@ -1,0 +1,140 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// pageTemplates holds one template set per page, each made of the shared
+// layout and the page's own "content".
+type pageTemplates struct {
+	byName map[string]*template.Template
+}
+
+var pageNames = []string{"home", "service", "document", "version", "diff", "error"}
+
+var templateFuncs = template.FuncMap{
+	"date":         formatDate,
+	"datetime":     formatDateTime,
+	"isotime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"num":          formatCount,
+	"size":         formatSize,
+	"documentPath": documentPath,
+	"versionPath":  versionPath,
+	"diffPath":     diffPath,
+	"servicePath":  servicePath,
+	"headingPath":  func(path []string) string { return strings.Join(path, " › ") },
+	"shortHash":    shortHash,
+}
+
+func mustParseTemplates() *pageTemplates {
+	pt := &pageTemplates{byName: make(map[string]*template.Template)}
+	for _, name := range pageNames {
+		t := template.Must(template.New(name).Funcs(templateFuncs).ParseFS(templateFS,
+			"templates/layout.html", "templates/partials.html", "templates/"+name+".html"))
+		pt.byName[name] = t
+	}
+	return pt
+}
+
+// page is what the layout needs, with the page's own data in Body.
+type page struct {
+	Site     string
+	Title    string
+	FeedPath string // the page's Atom feed, if any
+	Body     any
+}
+
+// render executes a page into a buffer first, so that a template error
+// becomes a clean 500 instead of half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	p.Site = s.title
+	var buf bytes.Buffer
+	if err := s.pages.byName[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("rendering page", "page", name, "path", r.URL.Path, "err", err)
+		http.Error(w, "internal error rendering the page", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// errorBody is the error page's data.
+type errorBody struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, status, "error", page{
+		Title: http.StatusText(status),
+		Body:  errorBody{Status: status, Heading: http.StatusText(status), Message: msg},
+	})
+}
+
+// fail shows the error page for err with the status it maps to.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg := s.statusOf(r, err)
+	s.pageError(w, r, status, msg)
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
+func formatDateTime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// formatCount writes n with thousands separators: 12,345.
+func formatCount(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func formatSize(n int) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1000)
+	default:
+		return fmt.Sprintf("%.1f MB", float64(n)/1000/1000)
+	}
+}
+
+func shortHash(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}

@@ -1,0 +1,224 @@
+// Package web serves policywatch to people and programs: server-rendered
+// HTML pages that work without JavaScript, Atom feeds and a JSON API. It
+// reads the store and asks the archive for diffs; it never writes versions.
+//
+// Crawled text is hostile: it only ever reaches a page through html/template
+// (or encoding/xml, encoding/json), which escape it.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Options configures a Server.
+type Options struct {
+	Logger *slog.Logger // nil means slog.Default()
+	Title  string       // site title; "policywatch" when empty
+}
+
+// Server serves the UI, feeds and API over one store.
+type Server struct {
+	store   *store.Store
+	archive *archive.Archive
+	log     *slog.Logger
+	title   string
+	pages   *pageTemplates
+}
+
+// Sizes of lists; the feed size is part of the feed's contract.
+const (
+	feedEntries     = 50
+	homeChanges     = 20
+	serviceChanges  = 30
+	requestDeadline = 30 * time.Second
+)
+
+// New returns a Server reading st and comparing versions through ar.
+func New(st *store.Store, ar *archive.Archive, opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Title == "" {
+		opts.Title = "policywatch"
+	}
+	return &Server{
+		store:   st,
+		archive: ar,
+		log:     opts.Logger,
+		title:   opts.Title,
+		pages:   mustParseTemplates(),
+	}
+}
+
+// Handler returns the HTTP handler with every route and the security headers.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+
+	mux.HandleFunc("GET /{$}", s.handleHome)
+	mux.HandleFunc("GET /services/{name}", s.handleService)
+	mux.HandleFunc("GET /documents/{id}", s.handleDocument)
+	mux.HandleFunc("GET /documents/{id}/versions/{vid}", s.handleVersion)
+	mux.HandleFunc("GET /documents/{id}/diff", s.handleDiff)
+
+	mux.HandleFunc("GET /feed.atom", s.handleFeedAll)
+	mux.HandleFunc("GET /services/{name}/feed.atom", s.handleFeedService)
+	mux.HandleFunc("GET /documents/{id}/feed.atom", s.handleFeedDocument)
+
+	mux.HandleFunc("GET /api/services", s.handleAPIServices)
+	mux.HandleFunc("GET /api/documents/{id}/versions", s.handleAPIVersions)
+	mux.HandleFunc("GET /api/diff", s.handleAPIDiff)
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if status, msg := unrouted(w, r); status != 0 {
+			s.apiError(w, r, status, msg)
+			return
+		}
+		s.apiError(w, r, http.StatusNotFound, fmt.Sprintf("no API endpoint at %s", r.URL.Path))
+	})
+
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err) // the embed directive guarantees the directory
+	}
+	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(static)))
+
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if status, msg := unrouted(w, r); status != 0 {
+			s.pageError(w, r, status, msg)
+			return
+		}
+		s.pageError(w, r, http.StatusNotFound, fmt.Sprintf("There is no page at %s.", r.URL.Path))
+	})
+
+	return s.logRequests(securityHeaders(mux))
+}
+
+// unrouted answers requests that reach a catch-all with a method other than
+// GET: everything here is read-only. It returns status 0 for GET and HEAD.
+func unrouted(w http.ResponseWriter, r *http.Request) (int, string) {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return 0, ""
+	}
+	w.Header().Set("Allow", "GET, HEAD")
+	return http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed: this site is read-only and answers GET only", r.Method)
+}
+
+// staticHandler serves embedded assets; they change only with the binary.
+func staticHandler(files fs.FS) http.Handler {
+	fileServer := http.FileServerFS(files)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fileServer.ServeHTTP(w, r)
+	})
+}
+
+// contentSecurityPolicy allows nothing but our own origin: no inline scripts
+// or styles, no other hosts, forms posting only to us, no framing.
+const contentSecurityPolicy = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (rec *statusRecorder) WriteHeader(code int) {
+	rec.status = code
+	rec.ResponseWriter.WriteHeader(code)
+}
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), requestDeadline)
+		defer cancel()
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r.WithContext(ctx))
+		s.log.Debug("http request", "method", r.Method, "path", r.URL.Path,
+			"status", rec.status, "duration", time.Since(start))
+	})
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if _, err := s.store.Services(r.Context()); err != nil {
+		s.log.Error("health check: store does not answer", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintln(w, "store unavailable")
+		return
+	}
+	fmt.Fprintln(w, "ok")
+}
+
+// badRequest is an error caused by the request itself: its message is shown
+// to the client as it is.
+type badRequest struct{ msg string }
+
+func (e badRequest) Error() string { return e.msg }
+
+// notFound is a missing document, version or service, with a message that
+// names it.
+type notFound struct{ msg string }
+
+func (e notFound) Error() string { return e.msg }
+
+// parseID reads a positive integer id from s; what names it in messages.
+func parseID(what, s string) (int64, error) {
+	if s == "" {
+		return 0, badRequest{fmt.Sprintf("missing %s", what)}
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, badRequest{fmt.Sprintf("%s %q is not a positive integer", what, s)}
+	}
+	return id, nil
+}
+
+// statusOf maps an error to the status and the message a client may see.
+// Internal errors are logged and shown generically.
+func (s *Server) statusOf(r *http.Request, err error) (int, string) {
+	var bad badRequest
+	var missing notFound
+	switch {
+	case errors.As(err, &bad):
+		return http.StatusBadRequest, bad.msg
+	case errors.As(err, &missing):
+		return http.StatusNotFound, missing.msg
+	case errors.Is(err, store.ErrNotFound):
+		return http.StatusNotFound, "not found"
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return http.StatusServiceUnavailable, "the request took too long"
+	default:
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		return http.StatusInternalServerError, "internal error; it has been logged"
+	}
+}

@@ -1,0 +1,178 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/store"
+)
+
+// testSite is a real store in a temporary directory, filled through
+// archive.Record with real captures, served by a real HTTP server.
+type testSite struct {
+	srv *httptest.Server
+	st  *store.Store
+
+	cookiesDoc int64
+	// cookies maps a capture date (YYYY-MM-DD) to its version id.
+	cookies    map[string]int64
+	hostileDoc int64
+	hostile    [2]int64 // benign first version, hostile second
+}
+
+const cookiesHistory = "../demo/twitter-x-history/cookies-policy/"
+
+// cookieCaptures are four consecutive versions of X's cookie policy; the
+// 2022-11-23 → 2023-09-20 change is the Twitter → X rebrand.
+var cookieCaptures = []string{
+	"2022-09-24T00-33-30Z.md",
+	"2022-11-23T00-34-28Z.md",
+	"2023-09-20T18-34-47Z.md",
+	"2024-08-16T00-36-31Z.md",
+}
+
+const (
+	hostileService = "Evil <b>Corp</b>"
+	hostileScript  = "<script>alert(1)</script>"
+	hostileImage   = "<img src=x onerror=alert(2)>"
+)
+
+// hostileText is a policy whose words are markup: it must only ever be shown
+// as text.
+var hostileText = "Evil policy\n===========\n\n" +
+	"We promise " + hostileScript + " nothing.\n\n" +
+	"Tracking " + hostileImage + " everywhere.\n"
+
+func newTestSite(t testing.TB) *testSite {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
+	if err != nil {
+		t.Fatalf("opening the test store: %v", err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ar := archive.New(st)
+	site := &testSite{st: st, cookies: make(map[string]int64)}
+
+	cookiesRef := archive.DocumentRef{Service: "X", Type: "Cookies Policy", URL: "https://help.x.com/en/rules-and-policies/x-cookies"}
+	for _, name := range cookieCaptures {
+		content, err := os.ReadFile(cookiesHistory + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at, ok := archive.DateFromName(name)
+		if !ok {
+			t.Fatalf("no date in fixture name %s", name)
+		}
+		out, err := ar.Record(ctx, cookiesRef, archive.Capture{
+			At: at, Source: "import", ContentType: "text/markdown", Content: content,
+		})
+		if err != nil {
+			t.Fatalf("recording %s: %v", name, err)
+		}
+		if !out.NewVersion {
+			t.Fatalf("recording %s: expected a new version", name)
+		}
+		site.cookiesDoc = out.DocumentID
+		site.cookies[name[:10]] = out.VersionID
+	}
+
+	hostileRef := archive.DocumentRef{Service: hostileService, Type: "Privacy Policy"}
+	captures := []string{"Evil policy\n===========\n\nWe promise nothing.\n", hostileText}
+	for i, text := range captures {
+		out, err := ar.Record(ctx, hostileRef, archive.Capture{
+			At:     time.Date(2025, 1, 1+i, 12, 0, 0, 0, time.UTC),
+			Source: "import", ContentType: "text/markdown", Content: []byte(text),
+		})
+		if err != nil {
+			t.Fatalf("recording hostile capture %d: %v", i, err)
+		}
+		site.hostileDoc = out.DocumentID
+		site.hostile[i] = out.VersionID
+	}
+
+	srv := httptest.NewServer(New(st, ar, Options{Title: "policywatch test", Logger: slog.New(slog.NewTextHandler(t.Output(), nil))}).Handler())
+	t.Cleanup(srv.Close)
+	site.srv = srv
+	return site
+}
+
+// get fetches path and returns the response and its body.
+func (s *testSite) get(t testing.TB, path string) (*http.Response, string) {
+	t.Helper()
+	return s.getWithHost(t, path, "")
+}
+
+// getWithHost fetches path sending host as the Host header when not empty.
+func (s *testSite) getWithHost(t testing.TB, path, host string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, s.srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host != "" {
+		req.Host = host
+	}
+	resp, err := s.srv.Client().Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: reading body: %v", path, err)
+	}
+	return resp, string(body)
+}
+
+// mustGet fetches path and fails unless it answers with status.
+func (s *testSite) mustGet(t testing.TB, path string, status int) string {
+	t.Helper()
+	resp, body := s.get(t, path)
+	if resp.StatusCode != status {
+		t.Fatalf("GET %s: status %d, want %d; body:\n%.2000s", path, resp.StatusCode, status, body)
+	}
+	return body
+}
+
+func assertContains(t testing.TB, where, body string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(body, want) {
+			t.Errorf("%s: missing %q", where, want)
+		}
+	}
+}
+
+func assertNotContains(t testing.TB, where, body string, unwanted ...string) {
+	t.Helper()
+	for _, u := range unwanted {
+		if strings.Contains(body, u) {
+			t.Errorf("%s: contains %q", where, u)
+		}
+	}
+}
+
+// assertOrder checks that the wanted strings appear in this order, each
+// found after the one before it.
+func assertOrder(t testing.TB, where, body string, wants ...string) {
+	t.Helper()
+	rest := body
+	for _, want := range wants {
+		i := strings.Index(rest, want)
+		if i < 0 {
+			t.Errorf("%s: %q does not come after the items before it; want order %q", where, want, wants)
+			return
+		}
+		rest = rest[i+len(want):]
+	}
+}
