@@ -1,0 +1,57 @@
+// Package extract turns captured bytes (HTML, Markdown, plain text) into a
+// Document: a title and a list of sections, each holding the blocks of text
+// under one heading. A Document renders to canonical Markdown, which is what
+// versions are compared on and stored as.
+//
+// extract does no network and no database access.
+package extract
+
+// Release names the extractor's behaviour. It is stored with every version,
+// so that versions made by an older release can be regenerated from their
+// snapshots when the extractor improves. Change it whenever the output for
+// some input changes.
+const Release = "extract-2026.11.1"
+
+// Document is the canonical, structured content of one capture.
+type Document struct {
+	Title    string    `json:"title,omitempty"`
+	Sections []Section `json:"sections"`
+}
+
+// Section is the run of blocks under one heading. Path holds the headings
+// from the top of the document down to and including this one's own; the
+// first section has an empty Path when text comes before any heading.
+type Section struct {
+	Path   []string `json:"path,omitempty"`
+	Level  int      `json:"level,omitempty"` // heading level 1–6; 0 before any heading
+	Blocks []Block  `json:"blocks,omitempty"`
+}
+
+// Heading is the section's own heading, the last element of its Path.
+func (s Section) Heading() string {
+	if len(s.Path) == 0 {
+		return ""
+	}
+	return s.Path[len(s.Path)-1]
+}
+
+// BlockKind says what a block is.
+type BlockKind string
+
+const (
+	Paragraph    BlockKind = "paragraph"
+	ListItem     BlockKind = "list-item"
+	TableRow     BlockKind = "table-row"
+	Preformatted BlockKind = "pre"
+)
+
+// Block is one paragraph, list item, table row or preformatted text.
+// Text is plain text with whitespace normalised (links reduced to their text).
+type Block struct {
+	Kind    BlockKind `json:"kind"`
+	Text    string    `json:"text,omitempty"`
+	Cells   []string  `json:"cells,omitempty"`   // TableRow only
+	Header  bool      `json:"header,omitempty"`  // TableRow: a header row
+	Depth   int       `json:"depth,omitempty"`   // ListItem: nesting, 0 = top level
+	Ordered bool      `json:"ordered,omitempty"` // ListItem: numbered list
+}

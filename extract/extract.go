@@ -1,0 +1,151 @@
+package extract
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"mime"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// ErrNoText is returned when an input yields no text at all: an empty
+// document is never a valid version.
+var ErrNoText = errors.New("extract: no text found")
+
+// Options are a declaration's CSS rules (goquery/cascadia syntax). Remove is
+// applied first; then, if Select is set, the content is the selected
+// elements in document order. They apply to HTML only.
+type Options struct {
+	Select []string
+	Remove []string
+}
+
+type format int
+
+const (
+	formatHTML format = iota
+	formatMarkdown
+	formatPlain
+)
+
+// Extract turns captured bytes into a Document. contentType is a MIME type,
+// possibly with parameters ("text/html; charset=windows-1252"); when it is
+// empty the format is sniffed from the content.
+func Extract(content []byte, contentType string, opts Options) (*Document, error) {
+	kind, charset, err := formatOf(content, contentType)
+	if err != nil {
+		return nil, err
+	}
+	var doc *Document
+	switch kind {
+	case formatHTML:
+		doc, err = parseHTML(decodeHTML(content, charset), opts)
+		if err != nil {
+			return nil, err
+		}
+	default:
+		if len(opts.Select) > 0 || len(opts.Remove) > 0 {
+			return nil, fmt.Errorf("extract: CSS select/remove rules need HTML content, got %s", formatName(kind))
+		}
+		text := decodeText(content, charset)
+		if kind == formatMarkdown {
+			doc = parseMarkdown(text)
+		} else {
+			doc = parsePlainText(text)
+		}
+	}
+	if !documentHasText(doc) {
+		return nil, ErrNoText
+	}
+	return doc, nil
+}
+
+func formatName(kind format) string {
+	switch kind {
+	case formatHTML:
+		return "HTML"
+	case formatMarkdown:
+		return "Markdown"
+	}
+	return "plain text"
+}
+
+func documentHasText(d *Document) bool {
+	for _, s := range d.Sections {
+		if s.Heading() != "" || len(s.Blocks) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// formatOf reads the media type (sniffing when it is empty) and its charset.
+func formatOf(content []byte, contentType string) (format, string, error) {
+	if strings.TrimSpace(contentType) == "" {
+		return sniff(content), "", nil
+	}
+	mediaType, params, err := mime.ParseMediaType(contentType)
+	if err != nil && mediaType == "" {
+		return 0, "", fmt.Errorf("extract: invalid content type %q: %v", contentType, err)
+	}
+	charset := charsetParam(params)
+	switch mediaType {
+	case "text/html", "application/xhtml+xml":
+		return formatHTML, charset, nil
+	case "text/markdown", "text/x-markdown":
+		return formatMarkdown, charset, nil
+	case "text/plain":
+		return formatPlain, charset, nil
+	}
+	return 0, "", errUnknownType(mediaType)
+}
+
+// ContentTypeForName gives the content type for a file name by its
+// extension, or "" when the extension says nothing (Extract then sniffs).
+func ContentTypeForName(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".html", ".htm", ".xhtml":
+		return "text/html"
+	case ".md", ".markdown":
+		return "text/markdown"
+	case ".txt", ".text":
+		return "text/plain"
+	}
+	return ""
+}
+
+const sniffLimit = 16 << 10
+
+var (
+	htmlStarts    = []string{"<!doctype", "<html", "<head", "<body"}
+	htmlBlockTags = regexp.MustCompile(`(?i)<(?:p|div|h[1-6]|table|ul|ol|li|br|section|article|main|html|body|head|meta|title)[\s>/]`)
+	markdownLines = regexp.MustCompile(`(?m)^(?:#{1,6}[ \t]+\S|[ \t]{0,3}(?:[-*+]|[0-9]{1,9}[.)])[ \t]+\S|[ \t]{0,3}(?:={3,}|-{3,})[ \t]*$|[ \t]{0,3}(?:` + "```" + `|~~~)|\|.*\|[ \t]*$)`)
+)
+
+// sniff guesses the format of content without a content type: HTML if it
+// starts (after a BOM and whitespace) like an HTML page or has block tags
+// in its first kilobyte, Markdown if it has Markdown headings, lists,
+// setext underlines, fences or tables, else plain text.
+func sniff(content []byte) format {
+	head := content[:min(len(content), sniffLimit)]
+	head = bytes.TrimPrefix(head, bomUTF8)
+	if text, ok := decodeBOM(head); ok && !bytes.HasPrefix(content, bomUTF8) {
+		head = []byte(text)
+	}
+	trimmed := bytes.TrimLeft(head, " \t\r\n\f")
+	lower := bytes.ToLower(trimmed[:min(len(trimmed), 64)])
+	for _, prefix := range htmlStarts {
+		if bytes.HasPrefix(lower, []byte(prefix)) {
+			return formatHTML
+		}
+	}
+	if htmlBlockTags.Match(trimmed[:min(len(trimmed), 1024)]) {
+		return formatHTML
+	}
+	if markdownLines.Match(head) {
+		return formatMarkdown
+	}
+	return formatPlain
+}

@@ -1,0 +1,320 @@
+package extract
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// parseHTML extracts a document from decoded HTML: declaration rules first,
+// then the main content (or the selection), walked in document order with
+// noise left out.
+func parseHTML(text string, opts Options) (*Document, error) {
+	root, err := html.Parse(strings.NewReader(text))
+	if err != nil {
+		return nil, fmt.Errorf("extract: parsing HTML: %w", err)
+	}
+	page := goquery.NewDocumentFromNode(root)
+	for _, selector := range opts.Remove {
+		matcher, err := compileSelector("remove", selector)
+		if err != nil {
+			return nil, err
+		}
+		page.FindMatcher(matcher).Remove()
+	}
+
+	var roots []*html.Node
+	if len(opts.Select) > 0 {
+		selected := make(map[*html.Node]bool)
+		for _, selector := range opts.Select {
+			matcher, err := compileSelector("select", selector)
+			if err != nil {
+				return nil, err
+			}
+			found := page.FindMatcher(matcher)
+			if found.Length() == 0 {
+				return nil, fmt.Errorf("extract: select %q matched nothing", selector)
+			}
+			for _, n := range found.Nodes {
+				selected[n] = true
+			}
+		}
+		roots = outermostInOrder(root, selected)
+	} else {
+		roots = mainContent(page)
+	}
+
+	w := &htmlWalker{kind: Paragraph}
+	w.walkRoots(roots)
+	if !w.doc.hasText() && len(opts.Select) == 0 {
+		// The main-content guess held nothing: fall back to the whole page.
+		w = &htmlWalker{kind: Paragraph}
+		w.walkRoots([]*html.Node{root})
+	}
+	title := w.doc.firstLevelOneHeading()
+	if title == "" {
+		title = normalizeText(page.Find("title").First().Text())
+	}
+	return w.doc.document(title), nil
+}
+
+func compileSelector(rule, selector string) (cascadia.Selector, error) {
+	matcher, err := cascadia.Compile(selector)
+	if err != nil {
+		return nil, fmt.Errorf("extract: invalid %s selector %q: %v", rule, selector, err)
+	}
+	return matcher, nil
+}
+
+// outermostInOrder lists the selected nodes in document order, leaving out
+// those inside another selected node so no text is taken twice.
+func outermostInOrder(n *html.Node, selected map[*html.Node]bool) []*html.Node {
+	if selected[n] {
+		return []*html.Node{n}
+	}
+	var out []*html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		out = append(out, outermostInOrder(c, selected)...)
+	}
+	return out
+}
+
+// mainContent prefers <main>, then [role=main], then a lone <article>,
+// then the body.
+func mainContent(page *goquery.Document) []*html.Node {
+	if m := page.Find("main").First(); m.Length() > 0 {
+		return m.Nodes
+	}
+	if m := page.Find("[role=main]").First(); m.Length() > 0 {
+		return m.Nodes
+	}
+	if a := page.Find("article"); a.Length() == 1 {
+		return a.Nodes
+	}
+	if b := page.Find("body"); b.Length() > 0 {
+		return b.Nodes[:1]
+	}
+	return page.Nodes
+}
+
+// htmlWalker turns the DOM into blocks. Text of inline elements accumulates
+// in buf; block elements flush it as a block of the current kind.
+type htmlWalker struct {
+	doc     docBuilder
+	buf     strings.Builder
+	kind    BlockKind // Paragraph, or ListItem inside <li>
+	depth   int
+	ordered bool
+	lists   []bool // ordered flag of each open list
+}
+
+func (w *htmlWalker) walkRoots(roots []*html.Node) {
+	for _, r := range roots {
+		// A root is content even if it looks like noise (a selected <nav>).
+		if r.Type == html.ElementNode {
+			w.element(r)
+		} else {
+			w.children(r)
+		}
+	}
+	w.flush()
+}
+
+func (w *htmlWalker) children(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		w.node(c)
+	}
+}
+
+func (w *htmlWalker) node(n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		w.buf.WriteString(n.Data)
+	case html.DocumentNode:
+		w.children(n)
+	case html.ElementNode:
+		if !isNoise(n) {
+			w.element(n)
+		}
+	}
+}
+
+func (w *htmlWalker) element(n *html.Node) {
+	switch a := n.DataAtom; {
+	case a == atom.Br:
+		w.buf.WriteByte(' ')
+	case a == atom.Img || a == atom.Wbr:
+	case headingLevel(a) > 0:
+		w.flush()
+		w.doc.heading(headingLevel(a), textOf(n))
+	case a == atom.Ul || a == atom.Ol || a == atom.Menu:
+		w.flush()
+		w.lists = append(w.lists, a == atom.Ol)
+		w.children(n)
+		w.lists = w.lists[:len(w.lists)-1]
+		w.flush()
+	case a == atom.Li:
+		w.flush()
+		kind, depth, ordered := w.kind, w.depth, w.ordered
+		w.kind, w.depth, w.ordered = ListItem, max(len(w.lists)-1, 0), len(w.lists) > 0 && w.lists[len(w.lists)-1]
+		w.children(n)
+		w.flush()
+		w.kind, w.depth, w.ordered = kind, depth, ordered
+	case a == atom.Table && !isLayoutTable(n):
+		w.flush()
+		w.table(n)
+	case a == atom.Pre || a == atom.Listing || a == atom.Xmp || a == atom.Plaintext:
+		w.flush()
+		var b strings.Builder
+		preText(n, &b)
+		w.doc.add(Block{Kind: Preformatted, Text: normalizePre(b.String())})
+	case inlineElements[a]:
+		w.children(n)
+	case w.kind == ListItem:
+		// Paragraphs inside a list item are part of the item.
+		w.buf.WriteByte(' ')
+		w.children(n)
+		w.buf.WriteByte(' ')
+	default:
+		w.flush()
+		w.children(n)
+		w.flush()
+	}
+}
+
+func (w *htmlWalker) flush() {
+	if w.buf.Len() == 0 {
+		return
+	}
+	text := normalizeText(w.buf.String())
+	w.buf.Reset()
+	w.doc.add(Block{Kind: w.kind, Text: text, Depth: w.depth, Ordered: w.ordered})
+}
+
+// table emits one TableRow per <tr> of this table (not of nested tables);
+// a row is a header row in <thead> or when all its cells are <th>.
+func (w *htmlWalker) table(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode || isNoise(c) {
+			continue
+		}
+		switch c.DataAtom {
+		case atom.Caption:
+			w.doc.add(Block{Kind: Paragraph, Text: textOf(c)})
+		case atom.Thead, atom.Tbody, atom.Tfoot:
+			for r := c.FirstChild; r != nil; r = r.NextSibling {
+				if r.DataAtom == atom.Tr && !isNoise(r) {
+					w.row(r, c.DataAtom == atom.Thead)
+				}
+			}
+		case atom.Tr:
+			w.row(c, false)
+		}
+	}
+}
+
+func (w *htmlWalker) row(tr *html.Node, inHead bool) {
+	var cells []string
+	allTH := true
+	for c := tr.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) || isNoise(c) {
+			continue
+		}
+		allTH = allTH && c.DataAtom == atom.Th
+		cells = append(cells, textOf(c))
+	}
+	if len(cells) == 0 {
+		return
+	}
+	w.doc.add(Block{Kind: TableRow, Cells: cells, Header: inHead || allTH})
+}
+
+// isLayoutTable reports a table used for page layout rather than data: one
+// holding headings, lists, nested tables or preformatted text. Its content
+// is walked as ordinary blocks.
+func isLayoutTable(n *html.Node) bool {
+	if attr(n, "role") == "presentation" {
+		return true
+	}
+	return hasDescendant(n, func(d *html.Node) bool {
+		a := d.DataAtom
+		return headingLevel(a) > 0 || a == atom.Ul || a == atom.Ol || a == atom.Table || a == atom.Pre
+	})
+}
+
+// textOf returns an element's normalised text, with block boundaries and
+// <br> as spaces and noise left out.
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	collectText(n, &b)
+	return normalizeText(b.String())
+}
+
+func collectText(n *html.Node, b *strings.Builder) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			b.WriteString(c.Data)
+		case html.ElementNode:
+			if isNoise(c) {
+				continue
+			}
+			if c.DataAtom == atom.Br || !inlineElements[c.DataAtom] {
+				b.WriteByte(' ')
+				collectText(c, b)
+				b.WriteByte(' ')
+			} else {
+				collectText(c, b)
+			}
+		}
+	}
+}
+
+// preText collects preformatted text as it is, <br> as a line break.
+func preText(n *html.Node, b *strings.Builder) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode:
+			b.WriteString(c.Data)
+		case c.Type == html.ElementNode && c.DataAtom == atom.Br:
+			b.WriteByte('\n')
+		case c.Type == html.ElementNode && !isNoise(c):
+			preText(c, b)
+		}
+	}
+}
+
+func headingLevel(a atom.Atom) int {
+	switch a {
+	case atom.H1:
+		return 1
+	case atom.H2:
+		return 2
+	case atom.H3:
+		return 3
+	case atom.H4:
+		return 4
+	case atom.H5:
+		return 5
+	case atom.H6:
+		return 6
+	}
+	return 0
+}
+
+// inlineElements hold text within a block; every other element (known or
+// not) is a block boundary, so that text of separate elements is never
+// glued together.
+var inlineElements = map[atom.Atom]bool{
+	atom.A: true, atom.Abbr: true, atom.Acronym: true, atom.B: true, atom.Bdi: true, atom.Bdo: true,
+	atom.Big: true, atom.Cite: true, atom.Code: true, atom.Data: true, atom.Del: true, atom.Dfn: true,
+	atom.Em: true, atom.Font: true, atom.I: true, atom.Ins: true, atom.Kbd: true, atom.Label: true,
+	atom.Mark: true, atom.Nobr: true, atom.Q: true, atom.S: true, atom.Samp: true, atom.Small: true,
+	atom.Span: true, atom.Strike: true, atom.Strong: true, atom.Sub: true, atom.Sup: true,
+	atom.Time: true, atom.Tt: true, atom.U: true, atom.Var: true, atom.Picture: true, atom.Ruby: true,
+	atom.Rt: true, atom.Img: true, atom.Wbr: true,
+}

@@ -1,0 +1,126 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// noiseElements never hold policy text: code, embedded media, controls and
+// the page's navigation furniture.
+var noiseElements = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true, atom.Svg: true,
+	atom.Math: true, atom.Iframe: true, atom.Object: true, atom.Embed: true, atom.Canvas: true,
+	atom.Audio: true, atom.Video: true, atom.Button: true, atom.Select: true, atom.Textarea: true,
+	atom.Input: true, atom.Nav: true, atom.Aside: true, atom.Footer: true, atom.Head: true,
+	atom.Title: true, atom.Meta: true, atom.Link: true,
+}
+
+var noiseRoles = map[string]bool{
+	"navigation": true, "banner": true, "contentinfo": true, "complementary": true,
+}
+
+// furnitureMarkers in an id or class name mark cookie-consent banners and
+// skip links.
+var furnitureMarkers = []string{
+	"onetrust", "cookiebot", "didomi", "cookie-banner", "cookie-consent", "cookieconsent",
+	"skip-link", "skiplink", "skip-to-content",
+}
+
+// isNoise reports an element left out of the text. Hidden elements, forms
+// and marked containers are kept when they wrap the main content (some
+// sites hide the page until a script runs; ASP.NET wraps whole pages in a
+// <form>; a cookie policy page may carry "cookie-consent" classes).
+func isNoise(n *html.Node) bool {
+	if noiseElements[n.DataAtom] {
+		return true
+	}
+	if n.DataAtom == atom.Header && !insideSectioning(n) {
+		return true
+	}
+	if len(n.Attr) == 0 {
+		return n.DataAtom == atom.Form && !containsMainContent(n)
+	}
+	if noiseRoles[strings.ToLower(strings.TrimSpace(attr(n, "role")))] {
+		return true
+	}
+	if n.DataAtom == atom.Form || isHidden(n) || hasFurnitureMarker(attr(n, "id")) || hasFurnitureMarker(attr(n, "class")) {
+		return !containsMainContent(n)
+	}
+	return false
+}
+
+func isHidden(n *html.Node) bool {
+	if hasAttr(n, "hidden") || strings.EqualFold(strings.TrimSpace(attr(n, "aria-hidden")), "true") {
+		return true
+	}
+	style := attr(n, "style")
+	if style == "" {
+		return false
+	}
+	style = strings.ToLower(strings.Join(strings.Fields(style), ""))
+	return strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden")
+}
+
+func hasFurnitureMarker(value string) bool {
+	if value == "" {
+		return false
+	}
+	value = strings.ToLower(value)
+	for _, m := range furnitureMarkers {
+		if strings.Contains(value, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// insideSectioning reports a <header> that heads an article or section
+// (and so holds its heading) rather than the page.
+func insideSectioning(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		switch p.DataAtom {
+		case atom.Article, atom.Section, atom.Main:
+			return true
+		}
+		if attr(p, "role") == "main" {
+			return true
+		}
+	}
+	return false
+}
+
+// containsMainContent reports an element wrapping the page's main content.
+func containsMainContent(n *html.Node) bool {
+	return hasDescendant(n, func(d *html.Node) bool {
+		return d.DataAtom == atom.Main || d.DataAtom == atom.Article || d.DataAtom == atom.H1 || attr(d, "role") == "main"
+	})
+}
+
+func hasDescendant(n *html.Node, match func(*html.Node) bool) bool {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.ElementNode && (match(c) || hasDescendant(c, match)) {
+			return true
+		}
+	}
+	return false
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,178 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Markdown renders the document as canonical Markdown: the title as a level-1
+// heading unless a level-1 section already carries it, ATX headings, one
+// blank line between blocks (consecutive list items and consecutive table
+// rows on adjacent lines), and a final newline. Reading the result back
+// with Extract(…, "text/markdown", …) renders to the same bytes.
+func (d *Document) Markdown() string {
+	var b strings.Builder
+	var prev *Block
+	separate := func() {
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+	}
+	if d.Title != "" && !d.hasLevelOneHeading(d.Title) {
+		b.WriteString(headingMarkdown(1, d.Title))
+	}
+	for _, s := range d.Sections {
+		if s.Level > 0 && s.Heading() != "" {
+			separate()
+			b.WriteString(headingMarkdown(s.Level, s.Heading()))
+			prev = nil
+		}
+		for i := range s.Blocks {
+			block := &s.Blocks[i]
+			if prev != nil && adjacent(prev.Kind, block.Kind) {
+				b.WriteByte('\n')
+			} else {
+				separate()
+			}
+			b.WriteString(block.Markdown())
+			prev = block
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// adjacent reports blocks written on consecutive lines: items of one list,
+// rows of one table.
+func adjacent(prev, next BlockKind) bool {
+	return prev == next && (next == ListItem || next == TableRow)
+}
+
+func (d *Document) hasLevelOneHeading(text string) bool {
+	for _, s := range d.Sections {
+		if s.Level == 1 && s.Heading() == text {
+			return true
+		}
+	}
+	return false
+}
+
+// Markdown renders one block as it appears in Document.Markdown: a
+// paragraph line, an indented "- " or "1. " item, a "| a | b |" row
+// (followed by a "| --- |" line for a header row), or fenced code.
+func (b Block) Markdown() string {
+	switch b.Kind {
+	case ListItem:
+		marker := "- "
+		if b.Ordered {
+			marker = "1. "
+		}
+		return strings.Repeat("  ", b.Depth) + marker + escapeInline(b.Text)
+	case TableRow:
+		return tableRowMarkdown(b.Cells, b.Header)
+	case Preformatted:
+		fence := strings.Repeat("`", max(3, longestRun(b.Text, '`')+1))
+		return fence + "\n" + b.Text + "\n" + fence
+	default:
+		return escapeLineStart(escapeInline(b.Text))
+	}
+}
+
+func headingMarkdown(level int, text string) string {
+	line := escapeInline(text)
+	if strings.HasSuffix(line, "#") {
+		// Keep a trailing '#' from reading as a closing sequence.
+		line = line[:len(line)-1] + `\#`
+	}
+	return strings.Repeat("#", min(max(level, 1), 6)) + " " + line
+}
+
+func tableRowMarkdown(cells []string, header bool) string {
+	escaped := make([]string, len(cells))
+	for i, c := range cells {
+		escaped[i] = strings.ReplaceAll(escapeInline(c), "|", `\|`)
+	}
+	if isSeparatorRow(escaped) {
+		escaped[0] = `\` + escaped[0]
+	}
+	var b strings.Builder
+	b.WriteString("|")
+	for _, c := range escaped {
+		b.WriteString(" ")
+		b.WriteString(c)
+		b.WriteString(" |")
+	}
+	if header {
+		b.WriteString("\n|")
+		for range cells {
+			b.WriteString(" --- |")
+		}
+	}
+	return b.String()
+}
+
+// escapeLineStart escapes a paragraph line that would otherwise start a
+// heading, list, quote, table, fence or break.
+func escapeLineStart(line string) string {
+	if classifyLine(line) == plainLine {
+		return line
+	}
+	if line[0] >= '0' && line[0] <= '9' {
+		// "1. text": escape the delimiter after the digits.
+		i := strings.IndexAny(line, ".)")
+		return line[:i] + `\` + line[i:]
+	}
+	return `\` + line
+}
+
+func longestRun(s string, c byte) int {
+	longest, n := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			n++
+			longest = max(longest, n)
+		} else {
+			n = 0
+		}
+	}
+	return longest
+}
+
+// ComparisonKey is what two versions are compared on: the canonical
+// Markdown with typographic quotes, apostrophes, dashes and special spaces
+// folded to plain ASCII forms and every whitespace run collapsed to one
+// space. Captures that differ only in those respects have the same key.
+func (d *Document) ComparisonKey() string {
+	return foldForComparison(d.Markdown())
+}
+
+// Words counts the words of the document's text (title, headings, blocks,
+// table cells): runs of non-space characters holding a letter or digit.
+func (d *Document) Words() int {
+	n := 0
+	if !d.hasLevelOneHeading(d.Title) {
+		n += countWords(d.Title)
+	}
+	for _, s := range d.Sections {
+		n += countWords(s.Heading())
+		for _, b := range s.Blocks {
+			n += countWords(b.Text)
+			for _, c := range b.Cells {
+				n += countWords(c)
+			}
+		}
+	}
+	return n
+}
+
+func countWords(s string) int {
+	n := 0
+	for _, field := range strings.FieldsFunc(s, isSpaceRune) {
+		if strings.IndexFunc(field, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
+			n++
+		}
+	}
+	return n
+}
