@@ -226,7 +226,7 @@ func TestTableRowsCompareByCells(t *testing.T) {
 		return &extract.Document{Sections: []extract.Section{{Blocks: []extract.Block{{Kind: extract.TableRow, Cells: cells}}}}}
 	}
 	r := Compare(row("guest_id", "Twitter", "2 years"), row("guest_id", "X", "2 years"))
-	want := []Op{{Equal, "guest_id | "}, {Delete, "Twitter"}, {Insert, "X"}, {Equal, " | 2 years"}}
+	want := []Op{{Equal, "| guest_id | "}, {Delete, "Twitter"}, {Insert, "X"}, {Equal, " | 2 years |"}}
 	if ops := r.Sections[0].Paragraphs[0].Ops; !reflect.DeepEqual(ops, want) {
 		t.Fatalf("ops %+v, want %+v", ops, want)
 	}

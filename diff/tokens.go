@@ -8,15 +8,12 @@ import (
 	"github.com/policywatch/policywatch/extract"
 )
 
-// blockText is the text a block is compared on: its Text, or for a table
-// row its cells joined by " | ". Invalid UTF-8 is replaced so that the edits
-// reconstruct exactly what was compared.
+// blockText is the text a block is compared on: its line of canonical
+// Markdown, so that everything that makes two versions differ — a link's
+// target, a list item becoming a paragraph — shows as an edit. Invalid UTF-8
+// is replaced so that the edits reconstruct exactly what was compared.
 func blockText(b extract.Block) string {
-	text := b.Text
-	if b.Kind == extract.TableRow && len(b.Cells) > 0 {
-		text = strings.Join(b.Cells, " | ")
-	}
-	return strings.ToValidUTF8(text, "\uFFFD")
+	return strings.ToValidUTF8(b.Markdown(), "\uFFFD")
 }
 
 // isWordRune says whether r can be part of a word token.

@@ -111,9 +111,10 @@ func TestBlockText(t *testing.T) {
 		want  string
 	}{
 		{extract.Block{Kind: extract.Paragraph, Text: "Plain."}, "Plain."},
-		{extract.Block{Kind: extract.ListItem, Text: "Item", Depth: 1}, "Item"},
-		{extract.Block{Kind: extract.TableRow, Cells: []string{"a", "b c"}}, "a | b c"},
-		{extract.Block{Kind: extract.Preformatted, Text: "bad \xff byte"}, "bad \uFFFD byte"},
+		{extract.Block{Kind: extract.ListItem, Text: "Item", Depth: 1}, "  - Item"},
+		{extract.Block{Kind: extract.TableRow, Cells: []string{"a", "b c"}}, "| a | b c |"},
+		{extract.Block{Kind: extract.Preformatted, Text: "bad \xff byte"}, "```\nbad \uFFFD byte\n```"},
+		{extract.Block{Kind: extract.Paragraph, Text: "See the X Rules.", Links: []extract.Link{{Text: "X Rules", URL: "https://help.x.com/rules"}}}, "See the [X Rules](https://help.x.com/rules)."},
 	}
 	for _, c := range cases {
 		if got := blockText(c.block); got != c.want {

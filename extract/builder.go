@@ -27,7 +27,8 @@ func (b *docBuilder) heading(level int, text string) {
 	b.sections = append(b.sections, Section{Path: path, Level: level})
 }
 
-// add appends a block to the current section, dropping blocks without text.
+// add appends a block to the current section, dropping blocks without text
+// and links that its Markdown could not show.
 // A list item is never more than one level deeper than the list item just
 // before it (or at depth 0 after anything else), so that its Markdown
 // indentation reads back as the same nesting.
@@ -42,6 +43,7 @@ func (b *docBuilder) add(block Block) {
 			return
 		}
 	}
+	block.Links = placeableLinks(&block)
 	if len(b.sections) == 0 {
 		b.sections = append(b.sections, Section{})
 	}

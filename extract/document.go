@@ -10,7 +10,7 @@ package extract
 // so that versions made by an older release can be regenerated from their
 // snapshots when the extractor improves. Change it whenever the output for
 // some input changes.
-const Release = "extract-2026.11.1"
+const Release = "extract-2026.11.2"
 
 // Document is the canonical, structured content of one capture.
 type Document struct {
@@ -46,7 +46,8 @@ const (
 )
 
 // Block is one paragraph, list item, table row or preformatted text.
-// Text is plain text with whitespace normalised (links reduced to their text).
+// Text is plain text with whitespace normalised, links reduced to their
+// text; the links themselves are listed in Links.
 type Block struct {
 	Kind    BlockKind `json:"kind"`
 	Text    string    `json:"text,omitempty"`
@@ -54,4 +55,15 @@ type Block struct {
 	Header  bool      `json:"header,omitempty"`  // TableRow: a header row
 	Depth   int       `json:"depth,omitempty"`   // ListItem: nesting, 0 = top level
 	Ordered bool      `json:"ordered,omitempty"` // ListItem: numbered list
+	Links   []Link    `json:"links,omitempty"`   // in order of appearance in Text (or the row's Cells)
+}
+
+// Link is one hyperlink of a block. Text is the link's text as it appears
+// in the block's Text (normalised the same way, never empty); URL is its
+// target, resolved against Options.BaseURL when that is set. Links without
+// a target worth following (empty, fragment-only, javascript:) are not
+// listed.
+type Link struct {
+	Text string `json:"text"`
+	URL  string `json:"url"`
 }

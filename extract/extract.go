@@ -14,12 +14,16 @@ import (
 // document is never a valid version.
 var ErrNoText = errors.New("extract: no text found")
 
-// Options are a declaration's CSS rules (goquery/cascadia syntax). Remove is
-// applied first; then, if Select is set, the content is the selected
-// elements in document order. They apply to HTML only.
+// Options are a declaration's CSS rules (goquery/cascadia syntax) and the
+// capture's URL. Remove is applied first; then, if Select is set, the
+// content is the selected elements in document order; the rules apply to
+// HTML only. BaseURL, when set, is the absolute URL the content was
+// fetched from: relative link targets (in HTML and Markdown) are resolved
+// against it, else kept as they are.
 type Options struct {
-	Select []string
-	Remove []string
+	Select  []string
+	Remove  []string
+	BaseURL string
 }
 
 type format int
@@ -38,10 +42,14 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 	if err != nil {
 		return nil, err
 	}
+	resolve, err := newLinkResolver(opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
 	var doc *Document
 	switch kind {
 	case formatHTML:
-		doc, err = parseHTML(decodeHTML(content, charset), opts)
+		doc, err = parseHTML(decodeHTML(content, charset), opts, resolve)
 		if err != nil {
 			return nil, err
 		}
@@ -51,7 +59,7 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 		}
 		text := decodeText(content, charset)
 		if kind == formatMarkdown {
-			doc = parseMarkdown(text)
+			doc = parseMarkdown(text, resolve)
 		} else {
 			doc = parsePlainText(text)
 		}

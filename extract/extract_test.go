@@ -120,10 +120,19 @@ func TestTwitterCookiesPolicyMarkdown(t *testing.T) {
 	findBlock(t, doc, "To help us detect and fight spam, abuse, and other activities that violate the Twitter Rules.")
 	assertContains(t, doc, "Note: Please confirm that you are logged in")
 	md := doc.Markdown()
-	for _, marker := range []string{"**", "](http", "  \n"} {
+	for _, marker := range []string{"**", "  \n"} {
 		if strings.Contains(md, marker) {
 			t.Errorf("Markdown keeps %q", marker)
 		}
+	}
+	// Links stay links: listed on their block and written inline.
+	rules := findBlock(t, doc, "To help us detect and fight spam, abuse, and other activities that violate the Twitter Rules.")
+	want := []Link{{Text: "Twitter Rules", URL: "https://help.twitter.com/en/rules-and-policies/twitter-rules.html"}}
+	if !slices.Equal(rules.Links, want) {
+		t.Errorf("links %+v, want %+v", rules.Links, want)
+	}
+	if !strings.Contains(md, "  - To help us detect and fight spam, abuse, and other activities that violate the [Twitter Rules](https://help.twitter.com/en/rules-and-policies/twitter-rules.html).\n") {
+		t.Error("Markdown lacks the Twitter Rules link in place")
 	}
 }
 

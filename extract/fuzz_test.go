@@ -2,6 +2,7 @@ package extract
 
 import (
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -20,6 +21,16 @@ func FuzzMarkdownRoundTrip(f *testing.F) {
 		f.Add(seed, "text/html")
 	}
 	f.Add("<ul><li>a<ol><li>b</li></ol></li></ul><table><tr><th>x|y</th></tr></table><pre>```</pre>", "text/html")
+	for _, seed := range []string{
+		"See [the *X* Rules](https://x.com/r \"t\") and [a](<b c>) or [same](u) [same](v)!\n",
+		"Wow![x](y) \\[not\\] [a\\]b](<p(q)\\>>) [ref][r] [r] [r][]\n\n[r]: /ref 'T'\n",
+		"| [a|b](c\\|d) | [e](f) |\n| --- | --- |\n\n- [x_](y) *[z](w)*\n",
+		"[ref]: [x](y)\n\ntext\n[d]: e\n\n# [h](i)\n",
+	} {
+		f.Add(seed, "text/markdown")
+	}
+	f.Add(`<p>A <a href="/x">link</a> and <a href="#f">jump</a>, <a href="u v">two</a> <a href="u(v)">[b]</a>!<a href="w">x</a></p>`+
+		`<table><tr><td><a href="p|q">c|d</a></td></tr></table><a href="card"><div>t</div><div>u</div></a>`, "text/html")
 	f.Fuzz(func(t *testing.T, input, contentType string) {
 		switch contentType {
 		case "text/markdown", "text/plain", "text/html":
@@ -41,5 +52,19 @@ func FuzzMarkdownRoundTrip(f *testing.F) {
 		if second := again.Markdown(); second != first {
 			t.Fatalf("round trip changed the Markdown:\n%q\n%q", first, second)
 		}
+		// The links the Markdown shows are the links the document lists.
+		if a, b := allLinks(doc), allLinks(again); !slices.Equal(a, b) {
+			t.Fatalf("links %+v read back as %+v from %q", a, b, first)
+		}
 	})
+}
+
+func allLinks(d *Document) []Link {
+	var links []Link
+	for _, s := range d.Sections {
+		for _, b := range s.Blocks {
+			links = append(links, b.Links...)
+		}
+	}
+	return links
 }

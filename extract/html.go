@@ -13,12 +13,15 @@ import (
 // parseHTML extracts a document from decoded HTML: declaration rules first,
 // then the main content (or the selection), walked in document order with
 // noise left out.
-func parseHTML(text string, opts Options) (*Document, error) {
+func parseHTML(text string, opts Options, resolve linkResolver) (*Document, error) {
 	root, err := html.Parse(strings.NewReader(text))
 	if err != nil {
 		return nil, fmt.Errorf("extract: parsing HTML: %w", err)
 	}
 	page := goquery.NewDocumentFromNode(root)
+	if href, ok := page.Find("base[href]").First().Attr("href"); ok {
+		resolve = resolve.rebased(href)
+	}
 	for _, selector := range opts.Remove {
 		matcher, err := compileSelector("remove", selector)
 		if err != nil {
@@ -48,11 +51,11 @@ func parseHTML(text string, opts Options) (*Document, error) {
 		roots = mainContent(page)
 	}
 
-	w := &htmlWalker{kind: Paragraph}
+	w := &htmlWalker{kind: Paragraph, resolve: resolve}
 	w.walkRoots(roots)
 	if !w.doc.hasText() && len(opts.Select) == 0 {
 		// The main-content guess held nothing: fall back to the whole page.
-		w = &htmlWalker{kind: Paragraph}
+		w = &htmlWalker{kind: Paragraph, resolve: resolve}
 		w.walkRoots([]*html.Node{root})
 	}
 	title := w.doc.firstLevelOneHeading()
@@ -101,11 +104,13 @@ func mainContent(page *goquery.Document) []*html.Node {
 	return page.Nodes
 }
 
-// htmlWalker turns the DOM into blocks. Text of inline elements accumulates
-// in buf; block elements flush it as a block of the current kind.
+// htmlWalker turns the DOM into blocks. Text of inline elements (and the
+// links among them) accumulates in text; block elements flush it as a
+// block of the current kind.
 type htmlWalker struct {
 	doc     docBuilder
-	buf     strings.Builder
+	text    inlineText
+	resolve linkResolver
 	kind    BlockKind // Paragraph, or ListItem inside <li>
 	depth   int
 	ordered bool
@@ -133,7 +138,7 @@ func (w *htmlWalker) children(n *html.Node) {
 func (w *htmlWalker) node(n *html.Node) {
 	switch n.Type {
 	case html.TextNode:
-		w.buf.WriteString(n.Data)
+		w.text.buf.WriteString(n.Data)
 	case html.DocumentNode:
 		w.children(n)
 	case html.ElementNode:
@@ -146,8 +151,17 @@ func (w *htmlWalker) node(n *html.Node) {
 func (w *htmlWalker) element(n *html.Node) {
 	switch a := n.DataAtom; {
 	case a == atom.Br:
-		w.buf.WriteByte(' ')
+		w.text.buf.WriteByte(' ')
 	case a == atom.Img || a == atom.Wbr:
+	case a == atom.A:
+		target, ok := linkTarget(n, w.resolve)
+		if !ok || w.text.open {
+			w.children(n)
+			return
+		}
+		w.text.startLink(target)
+		w.children(n)
+		w.text.endLink()
 	case headingLevel(a) > 0:
 		w.flush()
 		w.doc.heading(headingLevel(a), textOf(n))
@@ -176,9 +190,9 @@ func (w *htmlWalker) element(n *html.Node) {
 		w.children(n)
 	case w.kind == ListItem:
 		// Paragraphs inside a list item are part of the item.
-		w.buf.WriteByte(' ')
+		w.text.buf.WriteByte(' ')
 		w.children(n)
-		w.buf.WriteByte(' ')
+		w.text.buf.WriteByte(' ')
 	default:
 		w.flush()
 		w.children(n)
@@ -187,12 +201,11 @@ func (w *htmlWalker) element(n *html.Node) {
 }
 
 func (w *htmlWalker) flush() {
-	if w.buf.Len() == 0 {
+	if w.text.buf.Len() == 0 {
 		return
 	}
-	text := normalizeText(w.buf.String())
-	w.buf.Reset()
-	w.doc.add(Block{Kind: w.kind, Text: text, Depth: w.depth, Ordered: w.ordered})
+	text, links := w.text.take()
+	w.doc.add(Block{Kind: w.kind, Text: text, Links: links, Depth: w.depth, Ordered: w.ordered})
 }
 
 // table emits one TableRow per <tr> of this table (not of nested tables);
@@ -204,7 +217,8 @@ func (w *htmlWalker) table(n *html.Node) {
 		}
 		switch c.DataAtom {
 		case atom.Caption:
-			w.doc.add(Block{Kind: Paragraph, Text: textOf(c)})
+			text, links := w.inlineOf(c)
+			w.doc.add(Block{Kind: Paragraph, Text: text, Links: links})
 		case atom.Thead, atom.Tbody, atom.Tfoot:
 			for r := c.FirstChild; r != nil; r = r.NextSibling {
 				if r.DataAtom == atom.Tr && !isNoise(r) {
@@ -219,18 +233,21 @@ func (w *htmlWalker) table(n *html.Node) {
 
 func (w *htmlWalker) row(tr *html.Node, inHead bool) {
 	var cells []string
+	var links []Link
 	allTH := true
 	for c := tr.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) || isNoise(c) {
 			continue
 		}
 		allTH = allTH && c.DataAtom == atom.Th
-		cells = append(cells, textOf(c))
+		text, cellLinks := w.inlineOf(c)
+		cells = append(cells, text)
+		links = append(links, cellLinks...)
 	}
 	if len(cells) == 0 {
 		return
 	}
-	w.doc.add(Block{Kind: TableRow, Cells: cells, Header: inHead || allTH})
+	w.doc.add(Block{Kind: TableRow, Cells: cells, Links: links, Header: inHead || allTH})
 }
 
 // isLayoutTable reports a table used for page layout rather than data: one
@@ -247,31 +264,59 @@ func isLayoutTable(n *html.Node) bool {
 }
 
 // textOf returns an element's normalised text, with block boundaries and
-// <br> as spaces and noise left out.
+// <br> as spaces and noise left out (a heading's links are left out too).
 func textOf(n *html.Node) string {
-	var b strings.Builder
-	collectText(n, &b)
-	return normalizeText(b.String())
+	var t inlineText
+	collectText(n, &t, nil)
+	text, _ := t.take()
+	return text
 }
 
-func collectText(n *html.Node, b *strings.Builder) {
+// inlineOf returns an element's text, as textOf, and its links.
+func (w *htmlWalker) inlineOf(n *html.Node) (string, []Link) {
+	var t inlineText
+	collectText(n, &t, &w.resolve)
+	return t.take()
+}
+
+// collectText writes n's text to t, and its links when resolve is set.
+func collectText(n *html.Node, t *inlineText, resolve *linkResolver) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		switch c.Type {
 		case html.TextNode:
-			b.WriteString(c.Data)
+			t.buf.WriteString(c.Data)
 		case html.ElementNode:
 			if isNoise(c) {
 				continue
 			}
 			if c.DataAtom == atom.Br || !inlineElements[c.DataAtom] {
-				b.WriteByte(' ')
-				collectText(c, b)
-				b.WriteByte(' ')
-			} else {
-				collectText(c, b)
+				t.buf.WriteByte(' ')
+				collectText(c, t, resolve)
+				t.buf.WriteByte(' ')
+				continue
 			}
+			if c.DataAtom == atom.A && resolve != nil && !t.open {
+				if target, ok := linkTarget(c, *resolve); ok {
+					t.startLink(target)
+					collectText(c, t, resolve)
+					t.endLink()
+					continue
+				}
+			}
+			collectText(c, t, resolve)
 		}
 	}
+}
+
+// linkTarget is the target of an <a href>; ok is false for anchors
+// without href and for targets not worth listing.
+func linkTarget(a *html.Node, resolve linkResolver) (string, bool) {
+	for _, at := range a.Attr {
+		if at.Namespace == "" && at.Key == "href" {
+			return resolve.target(at.Val)
+		}
+	}
+	return "", false
 }
 
 // preText collects preformatted text as it is, <br> as a line break.

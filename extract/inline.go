@@ -6,8 +6,8 @@ import (
 	"unicode/utf8"
 )
 
-// Inline Markdown is reduced to plain text: links to their text, images
-// dropped, emphasis and code markers removed, escapes resolved. The
+// Inline Markdown is reduced to plain text: links to their text (their
+// targets listed apart), images dropped, emphasis and code markers removed, escapes resolved. The
 // renderer (escapeInline) escapes exactly what this parser would otherwise
 // interpret, using the same predicates, so that rendering then parsing
 // gives back the same text.
@@ -48,13 +48,27 @@ func emphasisIsLiteral(marker byte, prev, next rune) bool {
 	return marker == '_' && isWordRune(prev) && isWordRune(next)
 }
 
-// parseInline reduces one paragraph's raw Markdown to normalised text.
+// inlineParser reads inline Markdown; refs holds the document's link
+// reference definitions (normalised label → destination).
+type inlineParser struct {
+	refs    map[string]string
+	resolve linkResolver
+}
+
+// parseInline reduces inline Markdown to normalised text, without links.
 func parseInline(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	text, _ := (&inlineParser{}).parse(s)
+	return text
+}
+
+// parse reduces one paragraph's raw Markdown to normalised text and its
+// links.
+func (ip *inlineParser) parse(s string) (string, []Link) {
+	var t inlineText
+	t.buf.Grow(len(s))
 	budget := linkAttempts
-	writeInline(&b, s, &budget)
-	return normalizeText(b.String())
+	ip.write(&t, s, &budget, false)
+	return t.take()
 }
 
 // linkAttempts is how many failed link parses one paragraph may cost;
@@ -62,7 +76,10 @@ func parseInline(s string) string {
 // linear to parse.
 const linkAttempts = 64
 
-func writeInline(b *strings.Builder, s string, budget *int) {
+// write appends the text of s to t. Inside a link's text (inLink), links
+// are reduced to their text: a link cannot hold another.
+func (ip *inlineParser) write(t *inlineText, s string, budget *int, inLink bool) {
+	b := &t.buf
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch c {
@@ -88,17 +105,27 @@ func writeInline(b *strings.Builder, s string, budget *int) {
 			continue
 		case '!':
 			if i+1 < len(s) && s[i+1] == '[' && *budget > 0 {
-				if _, end, ok := parseLink(s, i+1); ok {
-					i = end // images are dropped
+				if link, ok := ip.parseLink(s, i+1); ok {
+					i = link.end // images are dropped
 					continue
 				}
 				*budget--
 			}
 		case '[':
 			if *budget > 0 {
-				if text, end, ok := parseLink(s, i); ok {
-					writeInline(b, text, budget)
-					i = end
+				if link, ok := ip.parseLink(s, i); ok {
+					target, keep := "", false
+					if link.hasURL && !inLink {
+						target, keep = ip.resolve.target(link.url)
+					}
+					if keep {
+						t.startLink(target)
+					}
+					ip.write(t, link.text, budget, true)
+					if keep {
+						t.endLink()
+					}
+					i = link.end
 					continue
 				}
 				*budget--
@@ -155,25 +182,51 @@ func closingBackticks(s string, i, n int) int {
 	return -1
 }
 
-// parseLink reads [text](destination "title") or [text][ref] starting at
-// the '[' at i; it returns the text and the index just past the link.
-func parseLink(s string, i int) (text string, end int, ok bool) {
+// linkSyntax is a link read from Markdown: its raw text, its destination
+// (when it has one: an inline link, or a reference that resolved) and the
+// index just past it.
+type linkSyntax struct {
+	text   string
+	url    string
+	hasURL bool
+	end    int
+}
+
+// parseLink reads [text](destination "title"), [text][ref], [text][] or,
+// when a definition names it, [text], starting at the '[' at i.
+func (ip *inlineParser) parseLink(s string, i int) (linkSyntax, bool) {
 	closeText := matchBracket(s, i, '[', ']')
-	if closeText < 0 || closeText+1 >= len(s) {
-		return "", 0, false
+	if closeText < 0 {
+		return linkSyntax{}, false
 	}
-	text = s[i+1 : closeText]
-	switch s[closeText+1] {
-	case '(':
-		if closeDest := matchBracket(s, closeText+1, '(', ')'); closeDest >= 0 {
-			return text, closeDest + 1, true
-		}
-	case '[':
-		if closeRef := matchBracket(s, closeText+1, '[', ']'); closeRef >= 0 {
-			return text, closeRef + 1, true
+	text := s[i+1 : closeText]
+	if closeText+1 < len(s) {
+		switch s[closeText+1] {
+		case '(':
+			if dest, end, ok := parseDestination(s, closeText+1); ok {
+				return linkSyntax{text: text, url: dest, hasURL: true, end: end}, true
+			}
+			// Not a valid destination: still read as a link, without target.
+			if closeDest := matchBracket(s, closeText+1, '(', ')'); closeDest >= 0 {
+				return linkSyntax{text: text, end: closeDest + 1}, true
+			}
+		case '[':
+			if closeRef := matchBracket(s, closeText+1, '[', ']'); closeRef >= 0 {
+				label := s[closeText+2 : closeRef]
+				if strings.TrimSpace(label) == "" {
+					label = text
+				}
+				dest, found := ip.refs[normalizeLabel(label)]
+				return linkSyntax{text: text, url: dest, hasURL: found, end: closeRef + 1}, true
+			}
 		}
 	}
-	return "", 0, false
+	if len(ip.refs) > 0 {
+		if dest, found := ip.refs[normalizeLabel(text)]; found {
+			return linkSyntax{text: text, url: dest, hasURL: true, end: closeText + 1}, true
+		}
+	}
+	return linkSyntax{}, false
 }
 
 // maxLinkScan bounds how far a link's closing bracket is looked for, so
@@ -237,7 +290,18 @@ func parseAutolink(s string, i int) (url string, end int, ok bool) {
 // escapeInline renders plain text as Markdown inline content that
 // parseInline reads back as the same text.
 func escapeInline(text string) string {
-	if !strings.ContainsAny(text, "\\`*_[<") {
+	return escapeInlineMode(text, false)
+}
+
+// escapeInlineMode escapes as escapeInline; in a block holding links
+// (linked), also every backslash and square bracket, so that only the
+// links' own brackets pair up.
+func escapeInlineMode(text string, linked bool) string {
+	special := "\\`*_[<"
+	if linked {
+		special = "\\`*_[]<"
+	}
+	if !strings.ContainsAny(text, special) {
 		return text
 	}
 	// A '[' can open a link only before the last "](" or "][".
@@ -248,7 +312,7 @@ func escapeInline(text string) string {
 		c := text[i]
 		switch c {
 		case '\\':
-			if i+1 < len(text) && isASCIIPunct(text[i+1]) {
+			if linked || i+1 < len(text) && isASCIIPunct(text[i+1]) {
 				b.WriteByte('\\')
 			}
 		case '`':
@@ -258,7 +322,11 @@ func escapeInline(text string) string {
 				b.WriteByte('\\')
 			}
 		case '[':
-			if i < lastLinkBracket {
+			if linked || i < lastLinkBracket {
+				b.WriteByte('\\')
+			}
+		case ']':
+			if linked {
 				b.WriteByte('\\')
 			}
 		case '<':

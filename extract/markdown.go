@@ -81,7 +81,8 @@ func indentation(line string) (int, string) {
 
 // markdownParser turns Markdown lines into a document.
 type markdownParser struct {
-	doc docBuilder
+	doc    docBuilder
+	inline inlineParser
 
 	paragraph []string // raw lines of the open paragraph
 
@@ -99,11 +100,12 @@ type markdownParser struct {
 	inTable bool
 }
 
-func parseMarkdown(text string) *Document {
-	p := &markdownParser{}
+func parseMarkdown(text string, resolve linkResolver) *Document {
+	p := &markdownParser{inline: inlineParser{resolve: resolve}}
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.ReplaceAll(text, "\r", "\n")
 	lines := stripHTMLComments(strings.Split(text, "\n"))
+	p.inline.refs = collectDefinitions(lines)
 	for i := 0; i < len(lines); i++ {
 		i = p.line(lines, i)
 	}
@@ -133,7 +135,7 @@ func (p *markdownParser) line(lines []string, i int) int {
 		if line[0] == '=' {
 			level = 1
 		}
-		text := parseInline(strings.Join(p.paragraph, " "))
+		text := p.headingText(strings.Join(p.paragraph, " "))
 		p.paragraph = p.paragraph[:0]
 		p.doc.heading(level, text)
 		return i
@@ -161,7 +163,7 @@ func (p *markdownParser) line(lines []string, i int) int {
 	case headingLine:
 		p.closeAll()
 		m := atxHeading.FindStringSubmatch(line)
-		p.doc.heading(len(m[1]), parseInline(stripClosingHashes(m[2])))
+		p.doc.heading(len(m[1]), p.headingText(stripClosingHashes(m[2])))
 		return i
 	case breakLine:
 		p.closeAll()
@@ -225,10 +227,13 @@ func (p *markdownParser) tableRow(line string) {
 		return
 	}
 	cells := make([]string, len(raw))
+	var links []Link
 	for i, c := range raw {
-		cells[i] = parseInline(c)
+		var cellLinks []Link
+		cells[i], cellLinks = p.inline.parse(c)
+		links = append(links, cellLinks...)
 	}
-	p.doc.add(Block{Kind: TableRow, Cells: cells})
+	p.doc.add(Block{Kind: TableRow, Cells: cells, Links: links})
 	p.inTable = true
 }
 
@@ -263,11 +268,19 @@ func (p *markdownParser) indentedCode(lines []string, i int) int {
 	return last
 }
 
+// headingText reads a heading's inline Markdown; headings are plain text,
+// their links reduced to their text.
+func (p *markdownParser) headingText(raw string) string {
+	text, _ := p.inline.parse(raw)
+	return text
+}
+
 func (p *markdownParser) closeParagraph() {
 	if len(p.paragraph) == 0 {
 		return
 	}
-	p.doc.add(Block{Kind: Paragraph, Text: parseInline(strings.Join(p.paragraph, " "))})
+	text, links := p.inline.parse(strings.Join(p.paragraph, " "))
+	p.doc.add(Block{Kind: Paragraph, Text: text, Links: links})
 	p.paragraph = p.paragraph[:0]
 }
 
@@ -275,7 +288,8 @@ func (p *markdownParser) closeItem() {
 	if !p.itemOpen {
 		return
 	}
-	p.doc.add(Block{Kind: ListItem, Text: parseInline(strings.Join(p.item, " ")), Depth: p.itemDepth, Ordered: p.itemOrdered})
+	text, links := p.inline.parse(strings.Join(p.item, " "))
+	p.doc.add(Block{Kind: ListItem, Text: text, Links: links, Depth: p.itemDepth, Ordered: p.itemOrdered})
 	p.itemOpen = false
 	p.item = p.item[:0]
 }

@@ -61,7 +61,9 @@ func (d *Document) hasLevelOneHeading(text string) bool {
 
 // Markdown renders one block as it appears in Document.Markdown: a
 // paragraph line, an indented "- " or "1. " item, a "| a | b |" row
-// (followed by a "| --- |" line for a header row), or fenced code.
+// (followed by a "| --- |" line for a header row), or fenced code. Links
+// are written as [text](url) where their text is found in order; a link
+// whose text is not found is left out.
 func (b Block) Markdown() string {
 	switch b.Kind {
 	case ListItem:
@@ -69,14 +71,14 @@ func (b Block) Markdown() string {
 		if b.Ordered {
 			marker = "1. "
 		}
-		return strings.Repeat("  ", b.Depth) + marker + escapeInline(b.Text)
+		return strings.Repeat("  ", b.Depth) + marker + renderLinked(b.Text, placeLinks([]string{b.Text}, b.Links), false)
 	case TableRow:
-		return tableRowMarkdown(b.Cells, b.Header)
+		return tableRowMarkdown(b.Cells, b.Header, b.Links)
 	case Preformatted:
 		fence := strings.Repeat("`", max(3, longestRun(b.Text, '`')+1))
 		return fence + "\n" + b.Text + "\n" + fence
 	default:
-		return escapeLineStart(escapeInline(b.Text))
+		return escapeLineStart(renderLinked(b.Text, placeLinks([]string{b.Text}, b.Links), false))
 	}
 }
 
@@ -89,10 +91,16 @@ func headingMarkdown(level int, text string) string {
 	return strings.Repeat("#", min(max(level, 1), 6)) + " " + line
 }
 
-func tableRowMarkdown(cells []string, header bool) string {
+func tableRowMarkdown(cells []string, header bool, links []Link) string {
+	placed := placeLinks(cells, links)
 	escaped := make([]string, len(cells))
 	for i, c := range cells {
-		escaped[i] = strings.ReplaceAll(escapeInline(c), "|", `\|`)
+		n := 0
+		for n < len(placed) && placed[n].cell == i {
+			n++
+		}
+		escaped[i] = renderLinked(c, placed[:n], true)
+		placed = placed[n:]
 	}
 	if isSeparatorRow(escaped) {
 		escaped[0] = `\` + escaped[0]
@@ -114,9 +122,9 @@ func tableRowMarkdown(cells []string, header bool) string {
 }
 
 // escapeLineStart escapes a paragraph line that would otherwise start a
-// heading, list, quote, table, fence or break.
+// heading, list, quote, table, fence or break, or define a link reference.
 func escapeLineStart(line string) string {
-	if classifyLine(line) == plainLine {
+	if classifyLine(line) == plainLine && !(looksLikeDefinition(line) && linkDefinition.MatchString(line)) {
 		return line
 	}
 	if line[0] >= '0' && line[0] <= '9' {
@@ -149,7 +157,7 @@ func (d *Document) ComparisonKey() string {
 }
 
 // Words counts the words of the document's text (title, headings, blocks,
-// table cells): runs of non-space characters holding a letter or digit.
+// table cells; not link targets): runs of non-space characters holding a letter or digit.
 func (d *Document) Words() int {
 	n := 0
 	if !d.hasLevelOneHeading(d.Title) {

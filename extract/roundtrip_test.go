@@ -33,7 +33,7 @@ func roundTripInputs(t *testing.T) []string {
 }
 
 // TestMarkdownRoundTrip: the canonical Markdown, read back as Markdown,
-// renders to the same bytes.
+// renders to the same bytes and lists the same links.
 func TestMarkdownRoundTrip(t *testing.T) {
 	for _, path := range roundTripInputs(t) {
 		t.Run(filepath.Base(filepath.Dir(path))+"/"+filepath.Base(path), func(t *testing.T) {
@@ -45,6 +45,9 @@ func TestMarkdownRoundTrip(t *testing.T) {
 			}
 			if second := again.Markdown(); second != first {
 				t.Errorf("round trip changed the Markdown:\n%s", firstDifference(first, second))
+			}
+			if a, b := allLinks(doc), allLinks(again); !slices.Equal(a, b) {
+				t.Errorf("links changed in the round trip: %d links, %d read back", len(a), len(b))
 			}
 			if again.Title != doc.Title && doc.Title != "" {
 				t.Errorf("title %q became %q", doc.Title, again.Title)

@@ -1,0 +1,58 @@
+// Package archive is the one way a capture becomes a version: Record stores
+// the snapshot, extracts it, decides whether its text really differs from the
+// version in effect at that time, and stores the new version and its change.
+// Whatever brought the capture — an import, the demo, a crawl — goes through
+// Record.
+package archive
+
+import (
+	"time"
+
+	"github.com/policywatch/policywatch/diff"
+	"github.com/policywatch/policywatch/extract"
+	"github.com/policywatch/policywatch/store"
+)
+
+// Archive records captures into a store.
+type Archive struct {
+	store *store.Store
+}
+
+// New returns an Archive writing to st.
+func New(st *store.Store) *Archive { return &Archive{store: st} }
+
+// DocumentRef names a document: a service and a document type, and the URL it
+// is fetched from (optional for imports).
+type DocumentRef struct {
+	Service string
+	Type    string
+	URL     string
+}
+
+// Capture is what one fetch or import received.
+type Capture struct {
+	At          time.Time // when it was captured
+	Source      string    // "import", "demo", "crawl"
+	URL         string    // where it came from, if known
+	ContentType string    // MIME type; empty means sniff
+	Content     []byte
+	Rules       extract.Options // a declaration's select/remove rules
+}
+
+// Outcome says what Record did with a capture.
+type Outcome struct {
+	DocumentID   int64
+	SnapshotHash string
+	// VersionID is the version the capture's text belongs to: a new one when
+	// NewVersion is true, else the existing version with the same text.
+	VersionID  int64
+	NewVersion bool
+	Change     *store.Change // the change into the new version; nil if none
+}
+
+// Comparison is two versions of one document and their diff.
+type Comparison struct {
+	Document store.Document
+	From, To store.Version
+	Result   *diff.Result
+}

@@ -1,0 +1,227 @@
+package archive
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/policywatch/policywatch/diff"
+	"github.com/policywatch/policywatch/extract"
+	"github.com/policywatch/policywatch/store"
+)
+
+// ErrDifferentDocuments is returned by Compare for versions of two documents.
+var ErrDifferentDocuments = errors.New("the versions belong to different documents")
+
+// Record stores one capture of a document and, when its text differs from
+// the version in effect at the capture's time, a new version and its change.
+//
+// Captures may arrive out of order (an import of older files): the capture
+// is compared with the version in effect at its time, and with the version
+// after it, so history stays a chain of distinct consecutive texts:
+//   - same text as the version before: nothing new (the fetch is recorded);
+//   - same text as the version after: that version was first seen earlier,
+//     and its date moves back to this capture's;
+//   - otherwise a new version goes in between and the changes around it are
+//     recomputed.
+//
+// Recording the same capture twice changes nothing. When the capture cannot
+// be extracted, its snapshot and a failed fetch are still stored (the raw
+// bytes are kept so a better extractor can use them later) and the error is
+// returned.
+func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outcome, error) {
+	if err := validate(ref, c); err != nil {
+		return Outcome{}, err
+	}
+	at := c.At.UTC()
+	if c.Source == "" {
+		c.Source = "import"
+	}
+	if c.URL == "" {
+		c.URL = ref.URL
+	}
+
+	// Extraction is CPU work: do it before taking the write lock.
+	rules := c.Rules
+	if rules.BaseURL == "" && isAbsoluteURL(c.URL) {
+		rules.BaseURL = c.URL // relative links become absolute, comparable across captures
+	}
+	doc, extractErr := extract.Extract(c.Content, c.ContentType, rules)
+	var candidate store.Version
+	if extractErr == nil {
+		var err error
+		candidate, err = versionOf(doc, at)
+		if err != nil {
+			return Outcome{}, err
+		}
+	}
+
+	var out Outcome
+	err := a.store.Write(ctx, func(tx *store.Tx) error {
+		out = Outcome{}
+		d, err := tx.EnsureDocument(ref.Service, ref.Type, ref.URL)
+		if err != nil {
+			return err
+		}
+		out.DocumentID = d.ID
+		hash, err := tx.PutSnapshot(c.Content, c.ContentType)
+		if err != nil {
+			return err
+		}
+		out.SnapshotHash = hash
+		fetch := store.Fetch{DocumentID: d.ID, At: at, Source: c.Source, URL: c.URL, SnapshotHash: hash}
+		if extractErr != nil {
+			fetch.ErrorClass, fetch.Error = "extract", extractErr.Error()
+			_, _, err := tx.AddFetch(fetch)
+			return err
+		}
+		if _, _, err := tx.AddFetch(fetch); err != nil {
+			return err
+		}
+		candidate.DocumentID = d.ID
+		candidate.SnapshotHash = hash
+		return placeVersion(tx, &out, candidate, doc)
+	})
+	if err != nil {
+		return Outcome{}, fmt.Errorf("recording %s / %s captured %s: %w", ref.Service, ref.Type, at.Format(time.RFC3339), err)
+	}
+	if extractErr != nil {
+		return out, fmt.Errorf("recording %s / %s captured %s: %w", ref.Service, ref.Type, at.Format(time.RFC3339), extractErr)
+	}
+	return out, nil
+}
+
+func isAbsoluteURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.IsAbs() && u.Host != ""
+}
+
+func validate(ref DocumentRef, c Capture) error {
+	switch {
+	case strings.TrimSpace(ref.Service) == "":
+		return errors.New("archive: a capture needs a service name")
+	case strings.TrimSpace(ref.Type) == "":
+		return errors.New("archive: a capture needs a document type")
+	case c.At.IsZero():
+		return fmt.Errorf("archive: capture of %s / %s has no date", ref.Service, ref.Type)
+	case len(c.Content) == 0:
+		return fmt.Errorf("archive: capture of %s / %s is empty", ref.Service, ref.Type)
+	}
+	return nil
+}
+
+// versionOf builds the version row for an extracted document, without the
+// document and snapshot it belongs to.
+func versionOf(doc *extract.Document, at time.Time) (store.Version, error) {
+	sections, err := json.Marshal(doc)
+	if err != nil {
+		return store.Version{}, fmt.Errorf("archive: encoding extracted document: %w", err)
+	}
+	key := sha256.Sum256([]byte(doc.ComparisonKey()))
+	return store.Version{
+		CapturedAt: at,
+		Extractor:  extract.Release,
+		Markdown:   doc.Markdown(),
+		Sections:   sections,
+		TextHash:   hex.EncodeToString(key[:]),
+		Words:      doc.Words(),
+	}, nil
+}
+
+// placeVersion puts the candidate into the document's history, as described
+// on Record.
+func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extract.Document) error {
+	docID, at := candidate.DocumentID, candidate.CapturedAt
+	prev, err := tx.VersionAt(docID, at)
+	if err != nil {
+		return err
+	}
+	if prev != nil && prev.TextHash == candidate.TextHash {
+		out.VersionID = prev.ID
+		return nil
+	}
+	next, err := tx.VersionAfter(docID, at)
+	if err != nil {
+		return err
+	}
+	if next != nil && next.TextHash == candidate.TextHash {
+		out.VersionID = next.ID
+		return tx.SetVersionCapturedAt(next.ID, at)
+	}
+
+	id, err := tx.AddVersion(candidate)
+	if err != nil {
+		return err
+	}
+	candidate.ID = id
+	out.VersionID, out.NewVersion = id, true
+
+	if prev != nil {
+		change, err := changeBetween(*prev, candidate, nil, doc)
+		if err != nil {
+			return err
+		}
+		if change.ID, err = tx.AddChange(change); err != nil {
+			return err
+		}
+		out.Change = &change
+	}
+	if next != nil {
+		if err := tx.DeleteChangeInto(next.ID); err != nil {
+			return err
+		}
+		change, err := changeBetween(candidate, *next, doc, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.AddChange(change); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// changeBetween compares two versions of a document. Either side's decoded
+// Document may be passed to save decoding it again.
+func changeBetween(from, to store.Version, fromDoc, toDoc *extract.Document) (store.Change, error) {
+	var err error
+	if fromDoc == nil {
+		if fromDoc, err = decodeDocument(from); err != nil {
+			return store.Change{}, err
+		}
+	}
+	if toDoc == nil {
+		if toDoc, err = decodeDocument(to); err != nil {
+			return store.Change{}, err
+		}
+	}
+	result := diff.Compare(fromDoc, toDoc)
+	subs, err := json.Marshal(result.Substitutions)
+	if err != nil {
+		return store.Change{}, fmt.Errorf("archive: encoding substitutions: %w", err)
+	}
+	return store.Change{
+		DocumentID:    to.DocumentID,
+		FromVersionID: from.ID,
+		ToVersionID:   to.ID,
+		Class:         string(result.Class),
+		Summary:       result.Summary(),
+		WordsAdded:    result.Stats.WordsAdded,
+		WordsRemoved:  result.Stats.WordsRemoved,
+		Substitutions: subs,
+	}, nil
+}
+
+func decodeDocument(v store.Version) (*extract.Document, error) {
+	var doc extract.Document
+	if err := json.Unmarshal(v.Sections, &doc); err != nil {
+		return nil, fmt.Errorf("archive: version %d: stored sections are not valid: %w", v.ID, err)
+	}
+	return &doc, nil
+}

@@ -1,0 +1,204 @@
+package extract
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// Links are kept beside the plain text, not inside it: Block.Text stays
+// what a reader reads, and Block.Links lists each link's text and target.
+// Every format collects a block's text and links in an inlineText; every
+// link target goes through linkResolver.target, the one place where URLs
+// are cleaned (and where tracking parameters could later be stripped).
+
+// linkResolver cleans link targets and resolves relative ones against the
+// capture's URL when it is known.
+type linkResolver struct {
+	base *url.URL
+}
+
+func newLinkResolver(baseURL string) (linkResolver, error) {
+	trimmed := strings.TrimSpace(baseURL)
+	if trimmed == "" {
+		return linkResolver{}, nil
+	}
+	base, err := url.Parse(trimmed)
+	if err != nil {
+		return linkResolver{}, fmt.Errorf("extract: invalid BaseURL %q: %v", baseURL, err)
+	}
+	if !base.IsAbs() {
+		return linkResolver{}, fmt.Errorf("extract: BaseURL %q is not an absolute URL", baseURL)
+	}
+	return linkResolver{base: base}, nil
+}
+
+// rebased returns a resolver whose base is href (a page's <base href>)
+// resolved against the current base; without a current base it is
+// unchanged, since relative links are then kept as they are.
+func (r linkResolver) rebased(href string) linkResolver {
+	if r.base == nil {
+		return r
+	}
+	ref, err := url.Parse(cleanURL(href))
+	if err != nil {
+		return r
+	}
+	return linkResolver{base: r.base.ResolveReference(ref)}
+}
+
+// target cleans a link's raw URL and resolves it. ok is false for targets
+// that lead nowhere a reader would follow: empty, fragment-only (a jump
+// within the page), and script or inline-data URLs.
+func (r linkResolver) target(raw string) (target string, ok bool) {
+	u := cleanURL(raw)
+	if u == "" || u[0] == '#' || hasScheme(u, "javascript:") || hasScheme(u, "vbscript:") || hasScheme(u, "data:") {
+		return "", false
+	}
+	if r.base != nil {
+		if ref, err := url.Parse(u); err == nil && !ref.IsAbs() {
+			u = r.base.ResolveReference(ref).String()
+		}
+	}
+	return u, true
+}
+
+// cleanURL drops what browsers ignore in a URL: invalid UTF-8, ASCII
+// control characters (tabs and line breaks included) and surrounding
+// whitespace. It is idempotent, so URLs read back from canonical Markdown
+// stay the same.
+func cleanURL(raw string) string {
+	clean := true
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c < 0x20 || c == 0x7F || c >= utf8.RuneSelf {
+			clean = false
+			break
+		}
+	}
+	if !clean {
+		raw = strings.ToValidUTF8(raw, "")
+		raw = strings.Map(func(r rune) rune {
+			if r < 0x20 || r == 0x7F {
+				return -1
+			}
+			return r
+		}, raw)
+	}
+	return strings.TrimFunc(raw, isSpaceRune)
+}
+
+func hasScheme(u, scheme string) bool {
+	return len(u) >= len(scheme) && strings.EqualFold(u[:len(scheme)], scheme)
+}
+
+// inlineText accumulates one block's raw text (or one table cell's) and
+// the byte ranges of its links within it.
+type inlineText struct {
+	buf   strings.Builder
+	links []rawLink
+
+	open      bool // a link is open: its text is being written
+	openURL   string
+	openStart int
+}
+
+type rawLink struct {
+	start, end int
+	url        string
+}
+
+func (t *inlineText) startLink(target string) {
+	t.open, t.openURL, t.openStart = true, target, t.buf.Len()
+}
+
+func (t *inlineText) endLink() {
+	if t.open {
+		t.links = append(t.links, rawLink{start: t.openStart, end: t.buf.Len(), url: t.openURL})
+		t.open = false
+	}
+}
+
+// take returns the normalised text and its links (those with text) and
+// empties the buffer. A link still open — a link wrapping several blocks —
+// counts in this block and goes on in the next.
+func (t *inlineText) take() (string, []Link) {
+	raw := t.buf.String()
+	t.buf.Reset()
+	if t.open {
+		t.links = append(t.links, rawLink{start: t.openStart, end: len(raw), url: t.openURL})
+		t.openStart = 0
+	}
+	var links []Link
+	for _, l := range t.links {
+		if text := normalizeText(raw[l.start:l.end]); text != "" {
+			links = append(links, Link{Text: text, URL: l.url})
+		}
+	}
+	t.links = t.links[:0]
+	return normalizeText(raw), links
+}
+
+// placedLink is a link found in a block's text: in texts[cell] (a table
+// row's cell, or 0 for the block's Text), at bytes start to end.
+type placedLink struct {
+	cell, start, end int
+	link             Link
+}
+
+// placeLinks finds each link's text in texts, in order, each search
+// starting where the previous link ended, as Markdown rendering places
+// them. Links whose text is not found, or too long to read back as a link,
+// are left out.
+func placeLinks(texts []string, links []Link) []placedLink {
+	if len(links) == 0 {
+		return nil
+	}
+	placed := make([]placedLink, 0, len(links))
+	eachPlaced(texts, links, func(p placedLink) { placed = append(placed, p) })
+	return placed
+}
+
+func eachPlaced(texts []string, links []Link, yield func(placedLink)) {
+	cell, pos := 0, 0
+	for _, l := range links {
+		if l.Text == "" || !linkFits(l) {
+			continue
+		}
+		for c := cell; c < len(texts); c++ {
+			from := 0
+			if c == cell {
+				from = pos
+			}
+			if k := strings.Index(texts[c][from:], l.Text); k >= 0 {
+				start := from + k
+				yield(placedLink{cell: c, start: start, end: start + len(l.Text), link: l})
+				cell, pos = c, start+len(l.Text)
+				break
+			}
+		}
+	}
+}
+
+// placeableLinks keeps the links of a block that Markdown renders as
+// links, so that a Document's Links are exactly what its Markdown says.
+func placeableLinks(b *Block) []Link {
+	if len(b.Links) == 0 || b.Kind == Preformatted {
+		return nil
+	}
+	texts := []string{b.Text}
+	if b.Kind == TableRow {
+		texts = b.Cells
+	}
+	n := 0
+	eachPlaced(texts, b.Links, func(placedLink) { n++ })
+	if n == len(b.Links) {
+		return b.Links
+	}
+	if n == 0 {
+		return nil
+	}
+	kept := make([]Link, 0, n)
+	eachPlaced(texts, b.Links, func(p placedLink) { kept = append(kept, p.link) })
+	return kept
+}
