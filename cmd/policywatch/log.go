@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/policywatch/policywatch/store"
+)
+
+func runLog(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "log")
+	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to read")
+	service := fs.String("service", "", "only documents of this service")
+	docType := fs.String("type", "", "only documents of this type")
+	asJSON := fs.Bool("json", false, "print JSON instead of text")
+	rest, err := parseFlags(env, fs, args, `
+Lists the versions of each document, newest first, with their capture date,
+size and the change that led to them, followed by the fetches that failed.`)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	st, err := store.OpenExisting(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	docs, err := st.Documents(ctx, store.DocumentFilter{Service: *service, Type: *docType})
+	if err != nil {
+		return err
+	}
+	if len(docs) == 0 {
+		return fmt.Errorf("%s: no documents match%s", *dbPath, describeFilter(*service, *docType))
+	}
+	var logs []documentLog
+	for _, d := range docs {
+		versions, err := st.Versions(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		fetches, err := st.Fetches(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		logs = append(logs, newDocumentLog(d, versions, fetches))
+	}
+	if *asJSON {
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(logs)
+	}
+	for i, l := range logs {
+		if i > 0 {
+			fmt.Fprintln(env.stdout)
+		}
+		l.writeText(env.stdout)
+	}
+	return nil
+}
+
+func describeFilter(service, docType string) string {
+	switch {
+	case service != "" && docType != "":
+		return fmt.Sprintf(" --service %q --type %q", service, docType)
+	case service != "":
+		return fmt.Sprintf(" --service %q", service)
+	case docType != "":
+		return fmt.Sprintf(" --type %q", docType)
+	}
+	return " (the database is empty: fill it with 'policywatch import')"
+}
+
+// documentLog is what log prints of one document; its JSON is the --json output.
+type documentLog struct {
+	ID       int64        `json:"id"`
+	Service  string       `json:"service"`
+	Type     string       `json:"type"`
+	URL      string       `json:"url,omitempty"`
+	Versions []versionLog `json:"versions"`
+	Failures []failureLog `json:"failed_fetches"`
+}
+
+type versionLog struct {
+	ID            int64           `json:"id"`
+	CapturedAt    time.Time       `json:"captured_at"`
+	Words         int             `json:"words"`
+	Bytes         int             `json:"bytes"`
+	Extractor     string          `json:"extractor"`
+	Snapshot      string          `json:"snapshot"`
+	Class         string          `json:"class,omitempty"`
+	Summary       string          `json:"summary,omitempty"`
+	WordsAdded    int             `json:"words_added"`
+	WordsRemoved  int             `json:"words_removed"`
+	Substitutions json.RawMessage `json:"substitutions,omitempty"`
+}
+
+type failureLog struct {
+	At     time.Time `json:"at"`
+	Source string    `json:"source"`
+	URL    string    `json:"url,omitempty"`
+	Status int       `json:"status,omitempty"`
+	Class  string    `json:"class"`
+	Error  string    `json:"error"`
+}
+
+func newDocumentLog(d store.Document, versions []store.VersionSummary, fetches []store.Fetch) documentLog {
+	l := documentLog{ID: d.ID, Service: d.Service, Type: d.Type, URL: d.URL, Versions: []versionLog{}, Failures: []failureLog{}}
+	for _, v := range versions {
+		vl := versionLog{ID: v.ID, CapturedAt: v.CapturedAt, Words: v.Words, Bytes: v.Bytes, Extractor: v.Extractor, Snapshot: v.SnapshotHash}
+		if c := v.Change; c != nil {
+			vl.Class, vl.Summary, vl.WordsAdded, vl.WordsRemoved = c.Class, c.Summary, c.WordsAdded, c.WordsRemoved
+			if len(c.Substitutions) > 0 {
+				vl.Substitutions = json.RawMessage(c.Substitutions)
+			}
+		}
+		l.Versions = append(l.Versions, vl)
+	}
+	for _, f := range fetches {
+		if f.ErrorClass != "" {
+			l.Failures = append(l.Failures, failureLog{At: f.At, Source: f.Source, URL: f.URL, Status: f.Status, Class: f.ErrorClass, Error: f.Error})
+		}
+	}
+	return l
+}
+
+func (l documentLog) writeText(w io.Writer) {
+	fmt.Fprintf(w, "%s / %s (document %d)", l.Service, l.Type, l.ID)
+	if l.URL != "" {
+		fmt.Fprintf(w, "  %s", l.URL)
+	}
+	fmt.Fprintf(w, "\n%d versions\n", len(l.Versions))
+	for _, v := range l.Versions {
+		change := "first version"
+		if v.Class != "" {
+			change = v.Class + ": " + v.Summary
+		}
+		fmt.Fprintf(w, "  %s  v%-5d %6d words %8s  %s\n", v.CapturedAt.Format("2006-01-02 15:04"), v.ID, v.Words, humanBytes(v.Bytes), change)
+	}
+	if len(l.Failures) > 0 {
+		fmt.Fprintf(w, "%d failed fetches\n", len(l.Failures))
+		for _, f := range l.Failures {
+			fmt.Fprintf(w, "  %s  %-10s %s\n", f.At.Format("2006-01-02 15:04"), f.Class, f.Error)
+		}
+	}
+}
+
+func humanBytes(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}

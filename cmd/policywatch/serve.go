@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/demo"
+	"github.com/policywatch/policywatch/store"
+	"github.com/policywatch/policywatch/web"
+)
+
+const defaultListen = "127.0.0.1:8080"
+
+func runServe(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "serve")
+	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to serve")
+	listen := fs.String("listen", defaultListen, "`ADDR`ess to listen on, host:port; port 0 picks a free port")
+	rest, err := parseFlags(env, fs, args, `
+Serves the web UI, the Atom feeds and the JSON API of a database filled by
+'policywatch import' (scheduled crawling arrives with the crawler). Prints
+the URL it serves on and runs until interrupted (Ctrl-C or SIGTERM).`)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	st, err := store.OpenExisting(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return serveHTTP(ctx, env, st, *listen)
+}
+
+func runDemo(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "demo")
+	dbPath := fs.String("db", "", "keep the demo database in `FILE` (default: a temporary file, removed on exit)")
+	listen := fs.String("listen", defaultListen, "`ADDR`ess to listen on, host:port; port 0 picks a free port")
+	rest, err := parseFlags(env, fs, args, `
+Loads the bundled archive — 39 versions of X's cookie policy and 25 of its
+privacy policy from 2022 to 2026, across the Twitter to X rebrand, and five
+captures of Twitter/X documents in other forms — into a fresh database, then
+serves the web UI on it. Open the printed URL in a browser.`)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	path := *dbPath
+	if path == "" {
+		dir, err := os.MkdirTemp("", "policywatch-demo-")
+		if err != nil {
+			return fmt.Errorf("creating a temporary directory for the demo database: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		path = filepath.Join(dir, "demo.db")
+	}
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	progress := newProgress(env.stderr, "loading the demo archive")
+	sum, err := demo.Load(ctx, archive.New(st), progress.update)
+	progress.done()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stderr, "loaded %d captures of %d documents: %d versions, in %s\n", sum.Captures, sum.Documents, sum.Versions, path)
+	return serveHTTP(ctx, env, st, *listen)
+}
+
+// serveHTTP serves the UI of st on addr until ctx is cancelled, then shuts
+// down gracefully.
+func serveHTTP(ctx context.Context, env *environment, st *store.Store, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
+	server := &http.Server{
+		Handler:           web.New(st, archive.New(st), web.Options{Logger: logger}).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(env.stdout, "serving on %s\n", browsableURL(ln.Addr()))
+	if env.onListen != nil {
+		env.onListen(ln.Addr().String())
+	}
+	failed := make(chan error, 1)
+	go func() { failed <- server.Serve(ln) }()
+	select {
+	case err := <-failed:
+		return fmt.Errorf("serving on %s: %w", addr, err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := server.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	return nil
+}
+
+// browsableURL turns a listening address into a URL a browser can open:
+// an unspecified host (":8080", "0.0.0.0") becomes localhost.
+func browsableURL(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return "http://" + addr.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(tcp.Port))
+}
