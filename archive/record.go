@@ -123,11 +123,12 @@ func versionOf(doc *extract.Document, at time.Time) (store.Version, error) {
 	if err != nil {
 		return store.Version{}, fmt.Errorf("archive: encoding extracted document: %w", err)
 	}
-	key := sha256.Sum256([]byte(doc.ComparisonKey()))
+	markdown := doc.Markdown()
+	key := sha256.Sum256([]byte(extract.ComparisonKeyOf(markdown)))
 	return store.Version{
 		CapturedAt: at,
 		Extractor:  extract.Release,
-		Markdown:   doc.Markdown(),
+		Markdown:   markdown,
 		Sections:   sections,
 		TextHash:   hex.EncodeToString(key[:]),
 		Words:      doc.Words(),

@@ -50,6 +50,11 @@ func classifyLine(line string) lineClass {
 	case '>':
 		return quoteLine
 	}
+	// Breaks, list markers and setext underlines all start with one of
+	// these; most lines are prose and need no regular expression.
+	if c := line[0]; !strings.ContainsRune("*-_+=", rune(c)) && (c < '0' || c > '9') {
+		return plainLine
+	}
 	if thematicBreak.MatchString(line) {
 		return breakLine
 	}

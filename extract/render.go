@@ -153,7 +153,13 @@ func longestRun(s string, c byte) int {
 // folded to plain ASCII forms and every whitespace run collapsed to one
 // space. Captures that differ only in those respects have the same key.
 func (d *Document) ComparisonKey() string {
-	return foldForComparison(d.Markdown())
+	return ComparisonKeyOf(d.Markdown())
+}
+
+// ComparisonKeyOf is the ComparisonKey of a document whose canonical
+// Markdown is markdown, for callers that have rendered it already.
+func ComparisonKeyOf(markdown string) string {
+	return foldForComparison(markdown)
 }
 
 // Words counts the words of the document's text (title, headings, blocks,

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,7 +62,7 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		if !create {
-			return nil, fmt.Errorf("open database %s: file does not exist", path)
+			return nil, fmt.Errorf("open database %s: %w", path, fs.ErrNotExist)
 		}
 	case err != nil:
 		return nil, fmt.Errorf("open database %s: %w", path, err)

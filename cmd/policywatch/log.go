@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"time"
 
 	"github.com/policywatch/policywatch/store"
@@ -25,7 +27,7 @@ size and the change that led to them, followed by the fetches that failed.`)
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q", rest[0])
 	}
-	st, err := store.OpenExisting(ctx, *dbPath)
+	st, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -158,4 +160,14 @@ func humanBytes(n int) string {
 		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
+}
+
+// openExisting opens a database that commands only read, saying how to make
+// one when it is missing.
+func openExisting(ctx context.Context, path string) (*store.Store, error) {
+	st, err := store.OpenExisting(ctx, path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%w (fill one with 'policywatch import', or try 'policywatch demo')", err)
+	}
+	return st, err
 }

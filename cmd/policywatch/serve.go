@@ -33,7 +33,7 @@ the URL it serves on and runs until interrupted (Ctrl-C or SIGTERM).`)
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q", rest[0])
 	}
-	st, err := store.OpenExisting(ctx, *dbPath)
+	st, err := openExisting(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
