@@ -82,16 +82,12 @@ func (s *Server) handleAPIServices(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAPIVersions(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID("document id", r.PathValue("id"))
+	doc, err := s.documentAt(r)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	doc, err := s.document(r.Context(), id)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
+	id := doc.ID
 	timeline, err := s.timeline(r.Context(), id)
 	if err != nil {
 		s.apiFail(w, r, err)

@@ -82,16 +82,12 @@ func (s *Server) handleFeedService(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleFeedDocument(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID("document id", r.PathValue("id"))
+	doc, err := s.documentAt(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	doc, err := s.document(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := doc.ID
 	path := documentPath(id)
 	s.writeFeed(w, r, fmt.Sprintf("urn:policywatch:feed:document:%d", id),
 		fmt.Sprintf("%s: %s %s", s.title, doc.Service, doc.Type), path, path+"/feed.atom",

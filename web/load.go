@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sort"
 
@@ -127,6 +128,15 @@ func (s *Server) changes(ctx context.Context, f store.ChangeFilter) ([]changeIte
 		items[i] = changeItem{ChangeEntry: e, Substitutions: decodeSubstitutions(e.Substitutions)}
 	}
 	return items, nil
+}
+
+// documentAt loads the document named by the request's {id}.
+func (s *Server) documentAt(r *http.Request) (store.Document, error) {
+	id, err := parseID("document id", r.PathValue("id"))
+	if err != nil {
+		return store.Document{}, err
+	}
+	return s.document(r.Context(), id)
 }
 
 func (s *Server) document(ctx context.Context, id int64) (store.Document, error) {

@@ -71,16 +71,12 @@ type documentBody struct {
 }
 
 func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID("document id", r.PathValue("id"))
+	doc, err := s.documentAt(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	doc, err := s.document(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := doc.ID
 	timeline, err := s.timeline(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
@@ -187,16 +183,12 @@ func diffParams(r *http.Request) (fromID, toID int64, err error) {
 }
 
 func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
-	id, err := parseID("document id", r.PathValue("id"))
+	doc, err := s.documentAt(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	doc, err := s.document(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	id := doc.ID
 	fromID, toID, err := diffParams(r)
 	if err != nil {
 		s.fail(w, r, err)
