@@ -13,6 +13,10 @@ import (
 	"github.com/policywatch/policywatch/store"
 )
 
+func init() {
+	register(command{"import", "--db FILE --service NAME --type TYPE [--url URL] [--date TIME] FILE...", "record captures stored as files", runImport})
+}
+
 func runImport(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "import")
 	dbPath := fs.String("db", "policywatch.db", "the database `FILE` (created if missing)")

@@ -12,6 +12,10 @@ import (
 	"github.com/policywatch/policywatch/store"
 )
 
+func init() {
+	register(command{"log", "--db FILE [--service NAME] [--type TYPE] [--json]", "list the versions and failed fetches of each document", runLog})
+}
+
 func runLog(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "log")
 	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to read")

@@ -32,16 +32,26 @@ type command struct {
 	run     func(ctx context.Context, env *environment, args []string) error
 }
 
-// commands is filled in init: the commands' own help reads it.
+// commands holds every subcommand; each file registers its own in init,
+// and commandOrder says how --help lists them.
 var commands []command
 
-func init() {
-	commands = []command{
-		{"demo", "[--listen ADDR] [--db FILE]", "load the bundled Twitter/X history into a database and serve the UI", runDemo},
-		{"serve", "[--db FILE] [--listen ADDR]", "serve the UI, feeds and JSON API of a database", runServe},
-		{"import", "--db FILE --service NAME --type TYPE [--url URL] [--date TIME] FILE...", "record captures stored as files", runImport},
-		{"log", "--db FILE [--service NAME] [--type TYPE] [--json]", "list the versions and failed fetches of each document", runLog},
+var commandOrder = []string{"demo", "serve", "crawl", "import", "log", "diff", "extract", "check", "reextract"}
+
+func register(c command) {
+	commands = append(commands, c)
+	sort.SliceStable(commands, func(i, j int) bool {
+		return orderOf(commands[i].name) < orderOf(commands[j].name)
+	})
+}
+
+func orderOf(name string) int {
+	for i, n := range commandOrder {
+		if n == name {
+			return i
+		}
 	}
+	return len(commandOrder)
 }
 
 // environment is what a command may touch outside its arguments.

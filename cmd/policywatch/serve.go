@@ -19,6 +19,10 @@ import (
 
 const defaultListen = "127.0.0.1:8080"
 
+func init() {
+	register(command{"serve", "[--db FILE] [--listen ADDR]", "serve the UI, feeds and JSON API of a database", runServe})
+}
+
 func runServe(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "serve")
 	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to serve")
@@ -39,6 +43,10 @@ the URL it serves on and runs until interrupted (Ctrl-C or SIGTERM).`)
 	}
 	defer st.Close()
 	return serveHTTP(ctx, env, st, *listen)
+}
+
+func init() {
+	register(command{"demo", "[--listen ADDR] [--db FILE]", "load the bundled Twitter/X history into a database and serve the UI", runDemo})
 }
 
 func runDemo(ctx context.Context, env *environment, args []string) error {
