@@ -1,0 +1,225 @@
+// Package declaration reads Open Terms Archive declaration files: which
+// documents of which service to fetch, from where, and which parts of the
+// pages count.
+//
+// A declarations directory holds one SERVICE.json per service,
+//
+//	{"name": "X", "terms": {"Privacy Policy": {"fetch": "https://…", "select": "main"}}}
+//
+// and optionally SERVICE.history.json with the declarations that applied
+// before, each with the date until which it was valid:
+//
+//	{"Privacy Policy": [{"fetch": "https://…", "select": "#old", "validUntil": "2023-07-24T00:00:00Z"}]}
+//
+// The file name without ".json" is the service ID; the "name" inside is
+// what users see. Both may differ. LoadDir reads a directory, checks every
+// file and reports each mistake as a Problem with its line and column.
+package declaration
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// Service is one service's declaration file.
+type Service struct {
+	ID          string // the file name without ".json", as in Open Terms Archive
+	Name        string // the "name" field, shown to users
+	File        string // path of SERVICE.json
+	HistoryFile string // path of SERVICE.history.json, "" when there is none
+	// Documents are the documents declared now, sorted by Type. Each carries
+	// its past declarations in History.
+	Documents []Document
+	// Retired are documents that appear only in the history file: no longer
+	// fetched, but needed to re-extract their old snapshots. Each is its
+	// last past declaration, with all of them in History.
+	Retired []Document
+}
+
+// Document returns the current document of type typ, given by its canonical
+// name or an alias.
+func (s Service) Document(typ string) (Document, bool) {
+	canonical, ok := CanonicalType(typ)
+	if !ok {
+		return Document{}, false
+	}
+	for _, d := range s.Documents {
+		if d.Type == canonical {
+			return d, true
+		}
+	}
+	return Document{}, false
+}
+
+// Document is one document of a service, such as X's Privacy Policy, as
+// declared at one time.
+type Document struct {
+	ServiceID string // the service's file name without ".json"
+	Service   string // the service's name
+	// Type is Open Terms Archive's canonical terms type ("Trackers Policy"),
+	// whatever alias the file used; DeclaredType is what the file said.
+	Type, DeclaredType string
+	// Sources are the pages the document is made of: one, or several when
+	// the declaration uses "combine", in order. A document is captured whole
+	// or not at all.
+	Sources []Source
+	// ValidUntil is the end of a past declaration's validity; zero for the
+	// current declaration.
+	ValidUntil time.Time
+	// History holds the past declarations of this document, oldest first.
+	// It is set on the documents of Service.Documents and Service.Retired
+	// only.
+	History []Document
+}
+
+// At returns the declaration that applied at time t: the oldest past
+// declaration valid until t or later, or else the current one. This is how
+// Open Terms Archive picks the declaration to re-extract an old snapshot.
+func (d Document) At(t time.Time) Document {
+	for _, past := range d.History {
+		if !t.After(past.ValidUntil) {
+			past.History = nil
+			return past
+		}
+	}
+	d.History = nil
+	return d
+}
+
+// URLs returns the URL of each source, in order.
+func (d Document) URLs() []string {
+	urls := make([]string, len(d.Sources))
+	for i, s := range d.Sources {
+		urls[i] = s.URL
+	}
+	return urls
+}
+
+// Source is one page to fetch and how to cut the document out of it.
+type Source struct {
+	URL string // absolute http or https URL
+	// Select are the parts of the page that make the document; empty means
+	// the whole page, left to automatic noise removal.
+	Select []Selector
+	// Remove are parts to drop from inside the selected parts.
+	Remove []Selector
+	// RemoveQueryParams are query parameters to strip from the URLs of
+	// links and images (Open Terms Archive's removeQueryParams filter), so
+	// that rotating tracking parameters do not make false changes.
+	RemoveQueryParams []string
+	// UnsupportedFilters names the declared filters this tool cannot run
+	// (they are JavaScript functions in Open Terms Archive); they are
+	// ignored, and LoadDir warns about each name once.
+	UnsupportedFilters []string
+	// ExecuteClientScripts asks for the page to be rendered with its
+	// JavaScript first. Not supported yet: LoadDir warns about it.
+	ExecuteClientScripts bool
+}
+
+// Selector is a CSS selector or a range between elements: exactly one of
+// CSS and Range is set.
+type Selector struct {
+	CSS   string
+	Range *Range
+}
+
+func (s Selector) String() string {
+	if s.Range != nil {
+		return s.Range.String()
+	}
+	return s.CSS
+}
+
+// Range selects the content between two elements. Exactly one of
+// StartBefore and StartAfter is set: the range starts just before or just
+// after the first element that CSS selector matches; likewise one of
+// EndBefore and EndAfter.
+type Range struct {
+	StartBefore, StartAfter, EndBefore, EndAfter string
+}
+
+func (r Range) String() string {
+	start, end := "startBefore "+r.StartBefore, "endBefore "+r.EndBefore
+	if r.StartAfter != "" {
+		start = "startAfter " + r.StartAfter
+	}
+	if r.EndAfter != "" {
+		end = "endAfter " + r.EndAfter
+	}
+	return "{" + start + ", " + end + "}"
+}
+
+// RemoveQueryParams returns rawURL without the query parameters named in
+// names. URLs that do not parse, or have none of those parameters, come
+// back unchanged.
+func RemoveQueryParams(rawURL string, names []string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.RawQuery == "" || len(names) == 0 {
+		return rawURL
+	}
+	query := u.Query()
+	found := false
+	for _, name := range names {
+		if query.Has(name) {
+			query.Del(name)
+			found = true
+		}
+	}
+	if !found {
+		return rawURL
+	}
+	u.RawQuery = query.Encode()
+	return u.String()
+}
+
+// Severity says whether a Problem stops a declaration from being used.
+type Severity int
+
+const (
+	// Error: the file or document it is in is not loaded.
+	Error Severity = iota
+	// Warning: loaded, but something in it is ignored.
+	Warning
+)
+
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// Problem is a mistake found in a declaration file.
+type Problem struct {
+	File         string
+	Line, Column int    // 1-based; the column counts characters
+	Field        string // path of the field, such as terms["Privacy Policy"].select[0]; "" for the whole file
+	Severity     Severity
+	Message      string
+}
+
+// String formats the problem as FILE:LINE:COL: [warning: ]FIELD: MESSAGE,
+// which editors and CI logs turn into links.
+func (p Problem) String() string {
+	s := fmt.Sprintf("%s:%d:%d: ", p.File, p.Line, p.Column)
+	if p.Severity == Warning {
+		s += "warning: "
+	}
+	if p.Field != "" {
+		s += p.Field + ": "
+	}
+	return s + p.Message
+}
+
+func (p Problem) Error() string { return p.String() }
+
+// HasErrors reports whether any of problems is an Error.
+func HasErrors(problems []Problem) bool {
+	for _, p := range problems {
+		if p.Severity == Error {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,141 @@
+package declaration
+
+import (
+	"sort"
+	"strings"
+)
+
+// termsTypes are Open Terms Archive's canonical terms types and their
+// aliases, from github.com/OpenTermsArchive/terms-types (termsTypes.json),
+// in that file's order.
+var termsTypes = []struct {
+	name    string
+	aliases []string
+}{
+	{"Terms of Service", []string{"Terms and Conditions", "Terms of Use"}},
+	{"Privacy Policy", nil},
+	{"Imprint", []string{"Legal Notice"}},
+	{"Trackers Policy", []string{"Cookies Policy"}},
+	{"Developer Terms", []string{"Developer Policy", "Developer Agreement"}},
+	{"Community Guidelines", []string{"Community Standards"}},
+	{"Deceased Users", nil},
+	{"Acceptable Use Policy", []string{"Fair Use Policy", "Acceptable Usage Policy"}},
+	{"Restricted Use Policy", []string{"Limited Use Policy", "Restriction Policy"}},
+	{"Commercial Terms", nil},
+	{"Copyright Claims Policy", []string{"Copyright Infringement Policy", "Intellectual Property Policy"}},
+	{"Law Enforcement Guidelines", []string{"Legal Process Guidelines"}},
+	{"Human Rights Policy", nil},
+	{"In-App Purchases Policy", nil},
+	{"Review Guidelines", nil},
+	{"Brand Guidelines", []string{"Branding Policies", "Trademark Usage Guidelines"}},
+	{"Quality Guidelines", []string{"Quality standards"}},
+	{"Data Controller Agreement", nil},
+	{"Data Processor Agreement", []string{"Data Processing Agreement"}},
+	{"User Consent Policy", nil},
+	{"Closed Captioning Policy", []string{"Closed Captioning Guidelines", "Captioning Policy", "Closed Captioning Standards"}},
+	{"Seller Warranty", nil},
+	{"Single Sign-On Policy", nil},
+	{"Vulnerability Disclosure Policy", []string{"Security Disclosure Policy"}},
+	{"Live Policy", nil},
+	{"Complaints Policy", nil},
+	{"Conditions of Carriage", []string{"Transport Conditions"}},
+	{"General Conditions of Sale", nil},
+	{"Marketplace Buyers Conditions", nil},
+	{"Marketplace Sellers Conditions", []string{"Seller Agreement"}},
+	{"Ranking Parameters Description", nil},
+	{"Premium Partner Conditions", []string{"Premium Partner Program"}},
+	{"Platform to Business Notice", nil},
+	{"Business Mediation Policy", nil},
+	{"Business Privacy Policy", nil},
+	{"Editorial Policy", []string{"Editorial Guidelines"}},
+	{"Anti-corruption Policy", []string{"Anti-bribery Policy"}},
+	{"Accessibility Statement", []string{"Accessibility Policy"}},
+	{"Hyperlinks Policy", []string{"Links Policy", "Linking Policy", "External Links Policy", "Outgoing Links Policy"}},
+	{"Whistleblower Policy", []string{"Whistleblower Protections"}},
+	{"Affiliate Agreement", []string{"Affiliate Policy"}},
+	{"Service Level Agreement", []string{"Service Level Addendum"}},
+	{"Content Monetisation Policy", []string{"Content Monetization Policy"}},
+	{"Advertising Content Policy", []string{"Ads policies", "Ads content policies"}},
+}
+
+// typeByName maps every canonical name and alias, exactly as written, to
+// its canonical name.
+var typeByName = func() map[string]string {
+	m := map[string]string{}
+	for _, t := range termsTypes {
+		m[t.name] = t.name
+		for _, a := range t.aliases {
+			m[a] = t.name
+		}
+	}
+	return m
+}()
+
+// TypeNames returns Open Terms Archive's canonical terms type names, sorted.
+func TypeNames() []string {
+	names := make([]string, 0, len(termsTypes))
+	for _, t := range termsTypes {
+		names = append(names, t.name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// CanonicalType returns the canonical name of a terms type given by its
+// canonical name or one of its aliases ("Cookies Policy" gives "Trackers
+// Policy"), ignoring case and surrounding spaces. ok is false for an unknown
+// name.
+func CanonicalType(name string) (canonical string, ok bool) {
+	if c, ok := typeByName[name]; ok {
+		return c, true
+	}
+	want := strings.ToLower(strings.TrimSpace(name))
+	for written, c := range typeByName {
+		if strings.ToLower(written) == want {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// ClosestType returns the canonical type whose name or alias is the
+// fewest edits away from name (case ignored), for "did you mean" messages;
+// "" when even that one is too far to be a likely typo.
+func ClosestType(name string) string {
+	want := strings.ToLower(strings.TrimSpace(name))
+	best, bestDistance := "", -1
+	for _, t := range termsTypes {
+		for _, written := range append([]string{t.name}, t.aliases...) {
+			d := editDistance(want, strings.ToLower(written))
+			if bestDistance < 0 || d < bestDistance {
+				best, bestDistance = t.name, d
+			}
+		}
+	}
+	if bestDistance > max(3, len([]rune(want))/3) {
+		return ""
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in characters.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	previous := make([]int, len(rb)+1)
+	current := make([]int, len(rb)+1)
+	for j := range previous {
+		previous[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		current[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			current[j] = min(previous[j]+1, current[j-1]+1, previous[j-1]+cost)
+		}
+		previous, current = current, previous
+	}
+	return previous[len(rb)]
+}
