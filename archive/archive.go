@@ -16,10 +16,15 @@ import (
 // Archive records captures into a store.
 type Archive struct {
 	store *store.Store
+	// shrinkThreshold is the fraction of text a crawled capture may lose
+	// against the latest version before it is held as suspect.
+	shrinkThreshold float64
 }
 
 // New returns an Archive writing to st.
-func New(st *store.Store) *Archive { return &Archive{store: st} }
+func New(st *store.Store) *Archive {
+	return &Archive{store: st, shrinkThreshold: DefaultShrinkThreshold}
+}
 
 // DocumentRef names a document: a service and a document type, and the URL it
 // is fetched from (optional for imports).
@@ -37,6 +42,10 @@ type Capture struct {
 	ContentType string    // MIME type; empty means sniff
 	Content     []byte
 	Rules       extract.Options // a declaration's select/remove rules
+	Status      int             // HTTP status of a crawl, 0 otherwise
+	// PartRules are the rules of each part of a combined capture (see
+	// CombineParts), in order; parts without rules use Rules.
+	PartRules []extract.Options
 }
 
 // Outcome says what Record did with a capture.

@@ -52,7 +52,7 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 	if rules.BaseURL == "" && isAbsoluteURL(c.URL) {
 		rules.BaseURL = c.URL // relative links become absolute, comparable across captures
 	}
-	doc, extractErr := extract.Extract(c.Content, c.ContentType, rules)
+	doc, extractErr := extractCapture(c, rules)
 	var candidate store.Version
 	if extractErr == nil {
 		var err error
@@ -63,8 +63,15 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 	}
 
 	var out Outcome
+	var failure *FailureError
+	if extractErr != nil {
+		failure = classifyExtractError(extractErr, c)
+	}
 	err := a.store.Write(ctx, func(tx *store.Tx) error {
 		out = Outcome{}
+		if extractErr == nil {
+			failure = nil // a retried transaction decides again
+		}
 		d, err := tx.EnsureDocument(ref.Service, ref.Type, ref.URL)
 		if err != nil {
 			return err
@@ -75,24 +82,35 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 			return err
 		}
 		out.SnapshotHash = hash
-		fetch := store.Fetch{DocumentID: d.ID, At: at, Source: c.Source, URL: c.URL, SnapshotHash: hash}
-		if extractErr != nil {
-			fetch.ErrorClass, fetch.Error = "extract", extractErr.Error()
+		fetch := store.Fetch{DocumentID: d.ID, At: at, Source: c.Source, URL: c.URL, Status: c.Status, SnapshotHash: hash}
+		if failure != nil {
+			fetch.ErrorClass, fetch.Error = failure.Class, failure.Message
 			_, _, err := tx.AddFetch(fetch)
-			return err
-		}
-		if _, _, err := tx.AddFetch(fetch); err != nil {
 			return err
 		}
 		candidate.DocumentID = d.ID
 		candidate.SnapshotHash = hash
+		if holdsSuspects(c) {
+			next, err := tx.VersionAfter(d.ID, at)
+			if err != nil {
+				return err
+			}
+			if next == nil { // only the newest capture can be confirmed by the next fetch
+				if failure, err = a.checkSuspect(tx, fetch, candidate); err != nil || failure != nil {
+					return err
+				}
+			}
+		}
+		if _, _, err := tx.AddFetch(fetch); err != nil {
+			return err
+		}
 		return placeVersion(tx, &out, candidate, doc)
 	})
 	if err != nil {
 		return Outcome{}, fmt.Errorf("recording %s / %s captured %s: %w", ref.Service, ref.Type, at.Format(time.RFC3339), err)
 	}
-	if extractErr != nil {
-		return out, fmt.Errorf("recording %s / %s captured %s: %w", ref.Service, ref.Type, at.Format(time.RFC3339), extractErr)
+	if failure != nil {
+		return out, fmt.Errorf("recording %s / %s captured %s: %w", ref.Service, ref.Type, at.Format(time.RFC3339), failure)
 	}
 	return out, nil
 }

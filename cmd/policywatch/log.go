@@ -151,7 +151,7 @@ func (l documentLog) writeText(w io.Writer) {
 	if len(l.Failures) > 0 {
 		fmt.Fprintf(w, "%d failed fetches\n", len(l.Failures))
 		for _, f := range l.Failures {
-			fmt.Fprintf(w, "  %s  %-10s %s\n", f.At.Format("2006-01-02 15:04"), f.Class, f.Error)
+			fmt.Fprintf(w, "  %s  %-16s %s\n", f.At.Format("2006-01-02 15:04"), f.Class, f.Error)
 		}
 	}
 }

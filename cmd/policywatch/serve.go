@@ -20,29 +20,53 @@ import (
 const defaultListen = "127.0.0.1:8080"
 
 func init() {
-	register(command{"serve", "[--db FILE] [--listen ADDR]", "serve the UI, feeds and JSON API of a database", runServe})
+	register(command{"serve", "[--db FILE] [--declarations DIR] [--listen ADDR] [--every DURATION]", "serve the UI, feeds and JSON API of a database, crawling on a schedule", runServe})
 }
 
 func runServe(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "serve")
 	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to serve")
 	listen := fs.String("listen", defaultListen, "`ADDR`ess to listen on, host:port; port 0 picks a free port")
+	every := fs.Duration("every", 0, "crawl the declared documents at this interval, e.g. 6h (0: do not crawl)")
+	flags := addCrawlFlags(fs)
 	rest, err := parseFlags(env, fs, args, `
-Serves the web UI, the Atom feeds and the JSON API of a database filled by
-'policywatch import' (scheduled crawling arrives with the crawler). Prints
-the URL it serves on and runs until interrupted (Ctrl-C or SIGTERM).`)
+Serves the web UI, the Atom feeds and the JSON API of a database. Prints
+the URL it serves on and runs until interrupted (Ctrl-C or SIGTERM).
+
+With --every, it also crawls the documents declared in --declarations in the
+background: at start, then each document again after the interval (spread
+by ±10 % so they do not all go at once), one crawl at a time. When each
+document is next due is kept in the database, so a restart does not crawl
+everything again. The crawling options are those of 'policywatch crawl'.`)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q", rest[0])
 	}
-	st, err := openExisting(ctx, *dbPath)
+	if *every < 0 {
+		return usagef("--every %s: the interval must be positive", *every)
+	}
+	var st *store.Store
+	if *every > 0 {
+		st, err = store.Open(ctx, *dbPath) // crawling fills a new database
+	} else {
+		st, err = openExisting(ctx, *dbPath)
+	}
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return serveHTTP(ctx, env, st, *listen)
+	crawlCtx, stopCrawling := context.WithCancel(ctx)
+	defer stopCrawling()
+	waitCrawling, err := startScheduler(crawlCtx, st, flags, *every, slog.New(slog.NewTextHandler(env.stderr, nil)))
+	if err != nil {
+		return err
+	}
+	err = serveHTTP(ctx, env, st, *listen)
+	stopCrawling()
+	waitCrawling() // the store must outlive the crawl
+	return err
 }
 
 func init() {

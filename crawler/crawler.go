@@ -1,0 +1,303 @@
+// Package crawler fetches declared documents politely and hands on what the
+// servers sent, byte for byte, or a classified failure — never an error page
+// dressed as a capture.
+//
+// Requests go through Colly (github.com/gocolly/colly/v2), wrapped where it
+// falls short: this package obeys robots.txt itself (a 5xx robots.txt is not
+// permission), keeps per-host politeness and global parallelism itself
+// (Colly's LimitRule is one limit per glob, including the port, and its
+// delays ignore cancellation), reads bodies in its own RoundTripper (Colly
+// truncates silently at MaxBodySize and converts charsets before its
+// callbacks), and adds retries with backoff and conditional requests, which
+// Colly has not.
+package crawler
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+)
+
+// Version is the crawler's release, named in the default User-Agent.
+const Version = "0.1"
+
+// Target is one document to fetch: its parts are fetched in order and form
+// one capture (all parts or none).
+type Target struct {
+	Service string
+	Type    string
+	Sources []Source
+	// Validators of the last successful fetch, sent as If-None-Match and
+	// If-Modified-Since; used only for single-source targets.
+	ETag         string
+	LastModified string
+}
+
+// Source is one page of a document and the rules that extract it.
+type Source struct {
+	URL               string
+	Select            []string // CSS
+	Remove            []string // CSS
+	RemoveQueryParams []string // query parameters to drop from the URL before fetching
+}
+
+// Part is one fetched page.
+type Part struct {
+	Source       Source
+	URL          string // the URL requested
+	FinalURL     string // after redirects
+	Status       int
+	ContentType  string
+	Content      []byte // exactly what the server sent, Content-Encoding removed
+	ETag         string
+	LastModified string
+}
+
+// Failure classes. The archive adds selector-missing and suspect.
+const (
+	ClassNetwork    = "network"
+	ClassHTTPStatus = "http-status"
+	ClassBlocked    = "blocked"
+	ClassEmpty      = "empty"
+	ClassTooLarge   = "too-large"
+)
+
+// Failure says why a target yielded no capture.
+type Failure struct {
+	Class   string
+	Message string
+	URL     string
+	Status  int
+}
+
+func (f *Failure) Error() string { return f.Class + ": " + f.Message }
+
+// Result is the outcome of one target.
+type Result struct {
+	Target Target
+	At     time.Time // when the fetch started
+	// Parts holds every source's page, in order, when the fetch succeeded.
+	Parts []Part
+	// NotModified is true when the server answered 304 to a conditional
+	// request: nothing new, no snapshot.
+	NotModified bool
+	Failure     *Failure // nil on success
+	Attempts    int      // requests made for the target, retries included
+}
+
+// Config tunes a crawler; zero fields take the defaults.
+type Config struct {
+	UserAgent            string        // default names the tool, its version and a contact URL
+	Delay                time.Duration // between two requests to one host; default 2 s, negative for none
+	Parallelism          int           // documents fetched at once across hosts; default 4
+	Timeout              time.Duration // per request; default 30 s
+	MaxBodyBytes         int64         // after decompression; default 20 MB
+	Retries              int           // retries after the first attempt; default 3, negative for none
+	BackoffBase          time.Duration // first retry delay, doubled each time, with jitter; default 1 s
+	MaxRetryAfter        time.Duration // longest Retry-After honoured before giving up; default 2 min
+	IgnoreRobots         bool          // do not read robots.txt
+	AllowPrivateNetworks bool          // allow loopback and private addresses (tests, intranets)
+}
+
+// DefaultUserAgent names the tool, its version and where to read about it.
+const DefaultUserAgent = "policywatch/" + Version + " (+https://github.com/policywatch/policywatch)"
+
+func (c Config) withDefaults() Config {
+	if c.UserAgent == "" {
+		c.UserAgent = DefaultUserAgent
+	}
+	switch {
+	case c.Delay == 0:
+		c.Delay = 2 * time.Second
+	case c.Delay < 0:
+		c.Delay = 0
+	}
+	if c.Parallelism <= 0 {
+		c.Parallelism = 4
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = 30 * time.Second
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = 20 << 20
+	}
+	switch {
+	case c.Retries == 0:
+		c.Retries = 3
+	case c.Retries < 0:
+		c.Retries = 0
+	}
+	if c.BackoffBase <= 0 {
+		c.BackoffBase = time.Second
+	}
+	if c.MaxRetryAfter <= 0 {
+		c.MaxRetryAfter = 2 * time.Minute
+	}
+	return c
+}
+
+// robotsAgent is the product token robots.txt groups are matched against.
+func (c Config) robotsAgent() string { return "policywatch" }
+
+// Crawler fetches targets. Its robots.txt cache lives as long as it does:
+// make one per crawl run.
+type Crawler struct {
+	cfg       Config
+	collector *colly.Collector
+	client    *http.Client
+	gates     *hostGates
+	robots    robotsCache
+}
+
+// New returns a crawler configured by cfg.
+func New(cfg Config) *Crawler {
+	cfg = cfg.withDefaults()
+	transport := newRawTransport(cfg)
+	col := colly.NewCollector(
+		colly.UserAgent(cfg.UserAgent),
+		colly.AllowURLRevisit(),        // its visited set grows without bound otherwise
+		colly.IgnoreRobotsTxt(),        // obeyed here, with 5xx meaning "no"
+		colly.ParseHTTPErrorResponse(), // 204, 304 and errors reach OnResponse
+	)
+	col.MaxBodySize = 0 // the transport limits, and reports truncation
+	col.WithTransport(transport)
+	col.SetRequestTimeout(cfg.Timeout)
+	col.DisableCookies()
+	col.SetRedirectHandler(checkRedirect)
+	return &Crawler{
+		cfg:       cfg,
+		collector: col,
+		client:    &http.Client{Transport: transport, Timeout: cfg.Timeout, CheckRedirect: checkRedirect},
+		gates:     newHostGates(cfg.Delay),
+		robots:    robotsCache{hosts: map[string]robotsEntry{}},
+	}
+}
+
+// Run fetches every target, at most cfg.Parallelism at once, and calls
+// onResult for each one that finished (from several goroutines at once).
+// When ctx is cancelled, fetches in flight are abandoned without a result
+// and Run returns ctx's error promptly.
+func (c *Crawler) Run(ctx context.Context, targets []Target, onResult func(Result)) error {
+	work := make(chan Target)
+	var wg sync.WaitGroup
+	for range min(c.cfg.Parallelism, max(len(targets), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := range work {
+				r := c.Fetch(ctx, t)
+				if ctx.Err() != nil {
+					continue // abandoned: the next crawl fetches it
+				}
+				onResult(r)
+			}
+		}()
+	}
+feed:
+	for _, t := range targets {
+		select {
+		case work <- t:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	return ctx.Err()
+}
+
+// Fetch fetches one target's sources in order; any failing part fails the
+// whole target.
+func (c *Crawler) Fetch(ctx context.Context, t Target) Result {
+	r := Result{Target: t, At: time.Now().UTC()}
+	if len(t.Sources) == 0 {
+		r.Failure = &Failure{Class: ClassNetwork, Message: fmt.Sprintf("%s / %s has no URL to fetch", t.Service, t.Type)}
+		return r
+	}
+	conditional := len(t.Sources) == 1
+	for _, src := range t.Sources {
+		part, notModified, attempts, fail := c.fetchSource(ctx, src, conditional, t)
+		r.Attempts += attempts
+		if fail != nil {
+			r.Parts, r.Failure = nil, fail
+			return r
+		}
+		if notModified {
+			r.NotModified = true
+			return r
+		}
+		r.Parts = append(r.Parts, part)
+	}
+	return r
+}
+
+// fetchSource fetches one page, retrying what may pass.
+func (c *Crawler) fetchSource(ctx context.Context, src Source, conditional bool, t Target) (Part, bool, int, *Failure) {
+	u, err := sourceURL(src)
+	if err != nil {
+		return Part{}, false, 0, &Failure{Class: ClassNetwork, Message: err.Error(), URL: src.URL}
+	}
+	if !c.cfg.IgnoreRobots {
+		robots, err := c.robotsRules(ctx, u)
+		if err != nil {
+			return Part{}, false, 0, &Failure{Class: ClassNetwork, Message: "robots.txt: " + err.Error(), URL: u.String()}
+		}
+		if !robots.data.TestAgent(u.RequestURI(), c.cfg.robotsAgent()) {
+			msg := "robots.txt of " + u.Host + " disallows " + u.RequestURI()
+			if robots.status >= 500 {
+				msg = fmt.Sprintf("robots.txt of %s answered %d: a server error is not permission to crawl", u.Host, robots.status)
+			}
+			return Part{}, false, 0, &Failure{Class: ClassBlocked, Message: msg, URL: u.String()}
+		}
+	}
+	var etag, lastModified string
+	if conditional {
+		etag, lastModified = t.ETag, t.LastModified
+	}
+	for attempt := 1; ; attempt++ {
+		out := c.attempt(ctx, u.String(), etag, lastModified)
+		if out.failure == nil || !out.retryable || attempt > c.cfg.Retries || ctx.Err() != nil {
+			if out.failure != nil {
+				out.failure.Message = fmt.Sprintf("%s (after %d attempts)", out.failure.Message, attempt)
+			}
+			out.part.Source = src
+			return out.part, out.notModified, attempt, out.failure
+		}
+		wait := backoff(c.cfg.BackoffBase, attempt)
+		if out.retryAfter > 0 {
+			if out.retryAfter > c.cfg.MaxRetryAfter {
+				out.failure.Message += fmt.Sprintf(" (Retry-After %s is longer than %s: not retried)", out.retryAfter, c.cfg.MaxRetryAfter)
+				return Part{}, false, attempt, out.failure
+			}
+			wait = out.retryAfter
+		}
+		if sleep(ctx, wait) != nil {
+			return Part{}, false, attempt, &Failure{Class: ClassNetwork, Message: "cancelled", URL: u.String()}
+		}
+	}
+}
+
+// sourceURL parses a source's URL, refusing other schemes, and drops the
+// declared query parameters.
+func sourceURL(src Source) (*url.URL, error) {
+	u, err := url.Parse(src.URL)
+	if err != nil {
+		return nil, fmt.Errorf("invalid URL %q: %v", src.URL, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("invalid URL %q: only absolute http and https URLs are fetched", src.URL)
+	}
+	if len(src.RemoveQueryParams) > 0 {
+		q := u.Query()
+		for _, p := range src.RemoveQueryParams {
+			q.Del(p)
+		}
+		u.RawQuery = q.Encode()
+	}
+	return u, nil
+}

@@ -1,0 +1,184 @@
+package crawler
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/andybalholm/brotli"
+)
+
+// rawCapture is what the transport saw of the last hop of one fetch: Colly
+// converts bodies to UTF-8 before its callbacks run, so the snapshot is taken
+// here, exactly as the server sent it (after removing Content-Encoding).
+type rawCapture struct {
+	url    string
+	status int
+	header http.Header
+	body   []byte
+	// tooLarge is set when the body passed the limit: http.Client flattens
+	// the error to a string when its timeout fires meanwhile.
+	tooLarge *TooLargeError
+}
+
+type captureKey struct{}
+
+// withCapture returns a context whose requests report to c.
+func withCapture(ctx context.Context, c *rawCapture) context.Context {
+	return context.WithValue(ctx, captureKey{}, c)
+}
+
+// TooLargeError is returned when a body, once decompressed, exceeds the limit.
+type TooLargeError struct {
+	URL   string
+	Limit int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s: body larger than %d bytes after decompression", e.URL, e.Limit)
+}
+
+// PrivateAddressError is returned when a URL resolves to an address the
+// crawler is not allowed to reach (loopback, private, link-local).
+type PrivateAddressError struct{ Address string }
+
+func (e *PrivateAddressError) Error() string {
+	return fmt.Sprintf("refusing to connect to non-public address %s (allow it with the private-networks setting)", e.Address)
+}
+
+// rawTransport reads whole bodies itself, decompressing gzip, deflate and
+// brotli with a limit on the decompressed size, so a truncated body is an
+// error rather than a silently short capture.
+type rawTransport struct {
+	base    *http.Transport
+	maxBody int64
+}
+
+func newRawTransport(cfg Config) *rawTransport {
+	dialer := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}
+	if !cfg.AllowPrivateNetworks {
+		// Checked at dial time, on the resolved address, so neither a
+		// redirect nor a DNS answer can lead the crawler into the LAN.
+		dialer.Control = func(network, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil {
+				return &PrivateAddressError{Address: address}
+			}
+			if ip := ap.Addr().Unmap(); !isPublic(ip) {
+				return &PrivateAddressError{Address: address}
+			}
+			return nil
+		}
+	}
+	return &rawTransport{
+		base: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           dialer.DialContext,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          100,
+			MaxIdleConnsPerHost:   4,
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   cfg.Timeout,
+			ResponseHeaderTimeout: cfg.Timeout,
+			DisableCompression:    true, // we decompress, with a limit
+		},
+		maxBody: cfg.MaxBodyBytes,
+	}
+}
+
+func isPublic(ip netip.Addr) bool {
+	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() && !ip.IsLinkLocalUnicast()
+}
+
+func (t *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
+		return nil, fmt.Errorf("%s: only http and https URLs are fetched", req.URL)
+	}
+	req = req.Clone(req.Context())
+	req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+	res, err := t.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	body, err := t.readBody(req.URL.String(), res)
+	c, _ := req.Context().Value(captureKey{}).(*rawCapture)
+	if err != nil {
+		var tooLarge *TooLargeError
+		if c != nil && errors.As(err, &tooLarge) {
+			c.tooLarge = tooLarge
+		}
+		return nil, err
+	}
+	if c != nil {
+		*c = rawCapture{url: req.URL.String(), status: res.StatusCode, header: res.Header.Clone(), body: body}
+	}
+	res.Header.Del("Content-Encoding")
+	res.Header.Del("Content-Length")
+	res.ContentLength = int64(len(body))
+	res.Uncompressed = true
+	res.Body = io.NopCloser(bytes.NewReader(body))
+	return res, nil
+}
+
+// readBody reads the body whole, decoded, failing with TooLargeError past
+// the limit (compressed or not: a gzip bomb stops at the limit too).
+func (t *rawTransport) readBody(url string, res *http.Response) ([]byte, error) {
+	raw := io.Reader(io.LimitReader(res.Body, t.maxBody+1))
+	var decoded io.Reader
+	switch enc := strings.ToLower(strings.TrimSpace(res.Header.Get("Content-Encoding"))); enc {
+	case "", "identity":
+		decoded = raw
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: gzip body: %w", url, err)
+		}
+		defer zr.Close()
+		decoded = zr
+	case "deflate":
+		zr := flate.NewReader(raw)
+		defer zr.Close()
+		decoded = zr
+	case "br":
+		decoded = brotli.NewReader(raw)
+	default:
+		return nil, fmt.Errorf("%s: unsupported Content-Encoding %q", url, enc)
+	}
+	body, err := io.ReadAll(io.LimitReader(decoded, t.maxBody+1))
+	if int64(len(body)) > t.maxBody {
+		return nil, &TooLargeError{URL: url, Limit: t.maxBody}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: reading body after %d bytes: %w", url, len(body), err)
+	}
+	return body, nil
+}
+
+// retryAfter reads a Retry-After header: seconds or an HTTP date.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second, true
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(at.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+var errTooManyRedirects = errors.New("stopped after 10 redirects")
