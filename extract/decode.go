@@ -33,6 +33,11 @@ const metaScanLimit = 8192
 // x/net/html/charset's sniffing (which reads only the first KB and would
 // label a UTF-8 page with an ASCII-only first KB windows-1252).
 func decodeHTML(content []byte, declared string) string {
+	return repairMojibake(decodeHTMLCharset(content, declared))
+}
+
+// decodeHTMLCharset decodes by the first clue that names a known encoding.
+func decodeHTMLCharset(content []byte, declared string) string {
 	if text, ok := decodeBOM(content); ok {
 		return text
 	}
@@ -63,15 +68,15 @@ func decodeHTML(content []byte, declared string) string {
 // text that is not UTF-8).
 func decodeText(content []byte, declared string) string {
 	if text, ok := decodeBOM(content); ok {
-		return text
+		return repairMojibake(text)
 	}
 	if text, ok := decodeLabel(content, declared); ok {
-		return text
+		return repairMojibake(text)
 	}
 	if utf8.Valid(content) {
-		return string(content)
+		return repairMojibake(string(content))
 	}
-	return decodeWith(content, charmap.Windows1252, "windows-1252")
+	return repairMojibake(decodeWith(content, charmap.Windows1252, "windows-1252"))
 }
 
 func decodeBOM(content []byte) (string, bool) {
@@ -119,5 +124,5 @@ func charsetParam(params map[string]string) string {
 
 // errUnknownType names a content type extract cannot read.
 func errUnknownType(mediaType string) error {
-	return fmt.Errorf("extract: unsupported content type %q (want text/html, application/xhtml+xml, text/markdown, text/x-markdown or text/plain)", mediaType)
+	return fmt.Errorf("extract: unsupported content type %q (want text/html, application/xhtml+xml, text/markdown, text/x-markdown, text/plain, application/json or application/pdf)", mediaType)
 }

@@ -24,6 +24,20 @@ type Options struct {
 	Select  []string
 	Remove  []string
 	BaseURL string
+	// SelectRanges and RemoveRanges are Open Terms Archive's range
+	// selectors; they apply with Select and Remove (removal first).
+	SelectRanges []Range
+	RemoveRanges []Range
+	// JSONPointer (RFC 6901, e.g. "/privacy") names the field holding the
+	// text in JSON content, or in the JSON that the selected elements of an
+	// HTML page hold; the field's string is then extracted as a page of its
+	// own (its format sniffed).
+	JSONPointer string
+}
+
+// hasHTMLRules reports rules that only HTML content can satisfy.
+func (o Options) hasHTMLRules() bool {
+	return len(o.Select) > 0 || len(o.Remove) > 0 || len(o.SelectRanges) > 0 || len(o.RemoveRanges) > 0
 }
 
 type format int
@@ -32,6 +46,8 @@ const (
 	formatHTML format = iota
 	formatMarkdown
 	formatPlain
+	formatJSON
+	formatPDF
 )
 
 // Extract turns captured bytes into a Document. contentType is a MIME type,
@@ -53,9 +69,29 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 		if err != nil {
 			return nil, err
 		}
+	case formatPDF:
+		if opts.hasHTMLRules() || opts.JSONPointer != "" {
+			return nil, fmt.Errorf("extract: CSS select/remove rules and JSON pointers do not apply to PDF content")
+		}
+		text, err := pdfText(content)
+		if err != nil {
+			return nil, err
+		}
+		doc = parsePlainText(repairMojibake(text))
+	case formatJSON:
+		if opts.hasHTMLRules() {
+			return nil, fmt.Errorf("extract: CSS select/remove rules need HTML content, got JSON")
+		}
+		doc, err = extractJSON(decodeText(content, charset), opts)
+		if err != nil {
+			return nil, err
+		}
 	default:
-		if len(opts.Select) > 0 || len(opts.Remove) > 0 {
+		if opts.hasHTMLRules() {
 			return nil, fmt.Errorf("extract: CSS select/remove rules need HTML content, got %s", formatName(kind))
+		}
+		if opts.JSONPointer != "" {
+			return nil, fmt.Errorf("extract: a JSON pointer needs JSON content or an HTML selection holding JSON, got %s", formatName(kind))
 		}
 		text := decodeText(content, charset)
 		if kind == formatMarkdown {
@@ -64,6 +100,7 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 			doc = parsePlainText(text)
 		}
 	}
+	repairDocument(doc)
 	if !documentHasText(doc) {
 		return nil, ErrNoText
 	}
@@ -76,6 +113,10 @@ func formatName(kind format) string {
 		return "HTML"
 	case formatMarkdown:
 		return "Markdown"
+	case formatJSON:
+		return "JSON"
+	case formatPDF:
+		return "PDF"
 	}
 	return "plain text"
 }
@@ -106,6 +147,13 @@ func formatOf(content []byte, contentType string) (format, string, error) {
 		return formatMarkdown, charset, nil
 	case "text/plain":
 		return formatPlain, charset, nil
+	case "application/json", "text/json":
+		return formatJSON, charset, nil
+	case "application/pdf":
+		return formatPDF, "", nil
+	}
+	if strings.HasSuffix(mediaType, "+json") {
+		return formatJSON, charset, nil
 	}
 	return 0, "", errUnknownType(mediaType)
 }
@@ -120,6 +168,10 @@ func ContentTypeForName(name string) string {
 		return "text/markdown"
 	case ".txt", ".text":
 		return "text/plain"
+	case ".json":
+		return "application/json"
+	case ".pdf":
+		return "application/pdf"
 	}
 	return ""
 }
@@ -134,9 +186,15 @@ var (
 
 // sniff guesses the format of content without a content type: HTML if it
 // starts (after a BOM and whitespace) like an HTML page or has block tags
-// in its first kilobyte, Markdown if it has Markdown headings, lists,
+// in its first kilobyte, JSON if it is a JSON object or array, Markdown if it has Markdown headings, lists,
 // setext underlines, fences or tables, else plain text.
 func sniff(content []byte) format {
+	if bytes.HasPrefix(content, []byte("%PDF-")) {
+		return formatPDF
+	}
+	if looksLikeJSON(content) {
+		return formatJSON
+	}
 	head := content[:min(len(content), sniffLimit)]
 	head = bytes.TrimPrefix(head, bomUTF8)
 	if text, ok := decodeBOM(head); ok && !bytes.HasPrefix(content, bomUTF8) {

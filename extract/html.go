@@ -15,6 +15,9 @@ import (
 // noise left out.
 func parseHTML(text string, opts Options, resolve linkResolver) (*Document, error) {
 	root, err := html.Parse(strings.NewReader(text))
+	if err != nil && strings.Contains(err.Error(), "open stack of elements") {
+		root, err = html.Parse(strings.NewReader(flattenDeep(text)))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("extract: parsing HTML: %w", err)
 	}
@@ -29,10 +32,32 @@ func parseHTML(text string, opts Options, resolve linkResolver) (*Document, erro
 		}
 		page.FindMatcher(matcher).Remove()
 	}
+	for _, r := range opts.RemoveRanges {
+		nodes, err := rangeNodes(page, root, r)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range nodes {
+			n.Parent.RemoveChild(n)
+		}
+	}
 
 	var roots []*html.Node
-	if len(opts.Select) > 0 {
+	selecting := len(opts.Select) > 0 || len(opts.SelectRanges) > 0
+	if selecting {
 		selected := make(map[*html.Node]bool)
+		for _, r := range opts.SelectRanges {
+			nodes, err := rangeNodes(page, root, r)
+			if err != nil {
+				return nil, err
+			}
+			if len(nodes) == 0 {
+				return nil, fmt.Errorf("extract: select range %v holds nothing", r)
+			}
+			for _, n := range nodes {
+				selected[n] = true
+			}
+		}
 		for _, selector := range opts.Select {
 			matcher, err := compileSelector("select", selector)
 			if err != nil {
@@ -50,12 +75,15 @@ func parseHTML(text string, opts Options, resolve linkResolver) (*Document, erro
 	} else {
 		roots = mainContent(page)
 	}
+	if opts.JSONPointer != "" {
+		return extractSelectedJSON(roots, opts)
+	}
 
-	w := &htmlWalker{kind: Paragraph, resolve: resolve}
+	w := &htmlWalker{kind: Paragraph, resolve: resolve, realLevel: 1}
 	w.walkRoots(roots)
-	if !w.doc.hasText() && len(opts.Select) == 0 {
+	if !w.doc.hasText() && !selecting {
 		// The main-content guess held nothing: fall back to the whole page.
-		w = &htmlWalker{kind: Paragraph, resolve: resolve}
+		w = &htmlWalker{kind: Paragraph, resolve: resolve, realLevel: 1}
 		w.walkRoots([]*html.Node{root})
 	}
 	title := w.doc.firstLevelOneHeading()
@@ -87,7 +115,7 @@ func outermostInOrder(n *html.Node, selected map[*html.Node]bool) []*html.Node {
 }
 
 // mainContent prefers <main>, then [role=main], then a lone <article>,
-// then the body.
+// then the body's densest text container (scoredContent).
 func mainContent(page *goquery.Document) []*html.Node {
 	if m := page.Find("main").First(); m.Length() > 0 {
 		return m.Nodes
@@ -99,7 +127,7 @@ func mainContent(page *goquery.Document) []*html.Node {
 		return a.Nodes
 	}
 	if b := page.Find("body"); b.Length() > 0 {
-		return b.Nodes[:1]
+		return []*html.Node{scoredContent(b.Nodes[0])}
 	}
 	return page.Nodes
 }
@@ -115,6 +143,9 @@ type htmlWalker struct {
 	depth   int
 	ordered bool
 	lists   []bool // ordered flag of each open list
+	// realLevel is the level of the last heading marked up as one (h1–h6,
+	// role=heading); 1 before any.
+	realLevel int
 }
 
 func (w *htmlWalker) walkRoots(roots []*html.Node) {
@@ -153,6 +184,15 @@ func (w *htmlWalker) element(n *html.Node) {
 	case a == atom.Br:
 		w.text.buf.WriteByte(' ')
 	case a == atom.Img || a == atom.Wbr:
+	case isRoleHeading(n):
+		w.flush()
+		w.realLevel = ariaLevel(n)
+		w.doc.heading(w.realLevel, textOf(n))
+	case a == atom.Summary, w.kind != ListItem && isBoldOnly(n):
+		// Accordion titles and bold paragraphs standing in for headings sit
+		// one level below the last real heading, as siblings of each other.
+		w.flush()
+		w.doc.heading(min(w.realLevel+1, 6), textOf(n))
 	case a == atom.A:
 		target, ok := linkTarget(n, w.resolve)
 		if !ok || w.text.open {
@@ -164,7 +204,8 @@ func (w *htmlWalker) element(n *html.Node) {
 		w.text.endLink()
 	case headingLevel(a) > 0:
 		w.flush()
-		w.doc.heading(headingLevel(a), textOf(n))
+		w.realLevel = headingLevel(a)
+		w.doc.heading(w.realLevel, textOf(n))
 	case a == atom.Ul || a == atom.Ol || a == atom.Menu:
 		w.flush()
 		w.lists = append(w.lists, a == atom.Ol)
@@ -264,10 +305,11 @@ func isLayoutTable(n *html.Node) bool {
 }
 
 // textOf returns an element's normalised text, with block boundaries and
-// <br> as spaces and noise left out (a heading's links are left out too).
+// <br> as spaces and noise but buttons left out (a heading's links are
+// left out too).
 func textOf(n *html.Node) string {
 	var t inlineText
-	collectText(n, &t, nil)
+	collectText(n, &t, nil, true)
 	text, _ := t.take()
 	return text
 }
@@ -275,35 +317,37 @@ func textOf(n *html.Node) string {
 // inlineOf returns an element's text, as textOf, and its links.
 func (w *htmlWalker) inlineOf(n *html.Node) (string, []Link) {
 	var t inlineText
-	collectText(n, &t, &w.resolve)
+	collectText(n, &t, &w.resolve, false)
 	return t.take()
 }
 
 // collectText writes n's text to t, and its links when resolve is set.
-func collectText(n *html.Node, t *inlineText, resolve *linkResolver) {
+// Headings keep the text of buttons (accordion titles are buttons inside
+// headings); keepButtons says so.
+func collectText(n *html.Node, t *inlineText, resolve *linkResolver, keepButtons bool) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		switch c.Type {
 		case html.TextNode:
 			t.buf.WriteString(c.Data)
 		case html.ElementNode:
-			if isNoise(c) {
+			if isNoise(c) && !(keepButtons && c.DataAtom == atom.Button) {
 				continue
 			}
 			if c.DataAtom == atom.Br || !inlineElements[c.DataAtom] {
 				t.buf.WriteByte(' ')
-				collectText(c, t, resolve)
+				collectText(c, t, resolve, keepButtons)
 				t.buf.WriteByte(' ')
 				continue
 			}
 			if c.DataAtom == atom.A && resolve != nil && !t.open {
 				if target, ok := linkTarget(c, *resolve); ok {
 					t.startLink(target)
-					collectText(c, t, resolve)
+					collectText(c, t, resolve, keepButtons)
 					t.endLink()
 					continue
 				}
 			}
-			collectText(c, t, resolve)
+			collectText(c, t, resolve, keepButtons)
 		}
 	}
 }

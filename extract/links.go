@@ -11,7 +11,7 @@ import (
 // what a reader reads, and Block.Links lists each link's text and target.
 // Every format collects a block's text and links in an inlineText; every
 // link target goes through linkResolver.target, the one place where URLs
-// are cleaned (and where tracking parameters could later be stripped).
+// are cleaned and tracking parameters stripped (tracking.go).
 
 // linkResolver cleans link targets and resolves relative ones against the
 // capture's URL when it is known.
@@ -52,7 +52,7 @@ func (r linkResolver) rebased(href string) linkResolver {
 // that lead nowhere a reader would follow: empty, fragment-only (a jump
 // within the page), and script or inline-data URLs.
 func (r linkResolver) target(raw string) (target string, ok bool) {
-	u := cleanURL(raw)
+	u := stripTracking(cleanURL(raw))
 	if u == "" || u[0] == '#' || hasScheme(u, "javascript:") || hasScheme(u, "vbscript:") || hasScheme(u, "data:") {
 		return "", false
 	}

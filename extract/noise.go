@@ -24,9 +24,22 @@ var noiseRoles = map[string]bool{
 // furnitureMarkers in an id or class name mark cookie-consent banners and
 // skip links.
 var furnitureMarkers = []string{
-	"onetrust", "cookiebot", "didomi", "cookie-banner", "cookie-consent", "cookieconsent",
+	// Consent managers: OneTrust, Cookiebot, Didomi, TrustArc, Usercentrics,
+	// Quantcast, Osano, Termly, Cookie Notice, cookieconsent and the like.
+	"onetrust", "optanon", "ot-sdk", "cookiebot", "cybot", "didomi", "truste", "trustarc",
+	"usercentrics", "uc-banner", "qc-cmp", "quantcast-choice", "osano-cm", "termly",
+	"cookie-banner", "cookie-consent", "cookieconsent", "cookie-notice", "cookie-law", "cookie-bar",
+	"cookiebar", "cookie-popup", "cookie_banner", "consent-banner", "cc-window", "gdpr-banner",
 	"skip-link", "skiplink", "skip-to-content",
+	// Widgets around help-centre articles.
+	"was-this-helpful", "article-helpful", "helpful-widget", "article-votes", "article-feedback",
+	"feedback-widget", "share-buttons", "social-share", "share-bar", "sharebar", "share-links",
+	"addthis", "sharethis", "language-picker", "language-selector", "language-switcher",
+	"lang-picker", "lang-selector", "lang-switch", "locale-selector", "locale-picker", "breadcrumb",
 }
+
+// consentWords mark a dialog as a consent prompt.
+var consentWords = []string{"cookie", "consent", "your privacy choices", "tracking technologies"}
 
 // isNoise reports an element left out of the text. Hidden elements, forms
 // and marked containers are kept when they wrap the main content (some
@@ -42,10 +55,17 @@ func isNoise(n *html.Node) bool {
 	if len(n.Attr) == 0 {
 		return n.DataAtom == atom.Form && !containsMainContent(n)
 	}
-	if noiseRoles[strings.ToLower(strings.TrimSpace(attr(n, "role")))] {
+	role := strings.ToLower(strings.TrimSpace(attr(n, "role")))
+	if noiseRoles[role] {
 		return true
 	}
-	if n.DataAtom == atom.Form || isHidden(n) || hasFurnitureMarker(attr(n, "id")) || hasFurnitureMarker(attr(n, "class")) {
+	if (role == "dialog" || role == "alertdialog" || n.DataAtom == atom.Dialog) && isConsentPrompt(n) {
+		return true
+	}
+	if label := attr(n, "aria-label"); label != "" && hasFurnitureMarker(strings.ReplaceAll(label, " ", "-")) {
+		return !containsMainContent(n)
+	}
+	if n.DataAtom == atom.Form || isHidden(n) && !isCollapsedPanel(n) || hasFurnitureMarker(attr(n, "id")) || hasFurnitureMarker(attr(n, "class")) {
 		return !containsMainContent(n)
 	}
 	return false
@@ -121,6 +141,49 @@ func hasAttr(n *html.Node, key string) bool {
 		if a.Key == key && a.Namespace == "" {
 			return true
 		}
+	}
+	return false
+}
+
+// isConsentPrompt reports a dialog that asks for cookie consent: its text
+// speaks of cookies or consent and it does not wrap the main content.
+func isConsentPrompt(n *html.Node) bool {
+	if containsMainContent(n) {
+		return false
+	}
+	text := strings.ToLower(textOf(n))
+	for _, w := range consentWords {
+		if strings.Contains(text, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// panelMarkers in a class name mark the collapsible panels of accordions
+// and tabs, hidden until opened but part of the policy.
+var panelMarkers = []string{"accordion", "collapse", "panel", "faq", "expand", "disclosure"}
+
+// isCollapsedPanel reports a hidden element that is a closed accordion or
+// tab panel: role tabpanel or region, a panel class, or right after the
+// button or heading (with aria-expanded) that opens it.
+func isCollapsedPanel(n *html.Node) bool {
+	switch strings.ToLower(strings.TrimSpace(attr(n, "role"))) {
+	case "tabpanel", "region":
+		return true
+	}
+	if class := strings.ToLower(attr(n, "class")); class != "" && !hasFurnitureMarker(class) {
+		for _, m := range panelMarkers {
+			if strings.Contains(class, m) {
+				return true
+			}
+		}
+	}
+	for p := n.PrevSibling; p != nil; p = p.PrevSibling {
+		if p.Type != html.ElementNode {
+			continue
+		}
+		return hasAttr(p, "aria-expanded") || hasDescendant(p, func(d *html.Node) bool { return hasAttr(d, "aria-expanded") })
 	}
 	return false
 }

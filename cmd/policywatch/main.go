@@ -57,6 +57,7 @@ func orderOf(name string) int {
 // environment is what a command may touch outside its arguments.
 type environment struct {
 	stdout, stderr io.Writer
+	stdin          io.Reader // nil means os.Stdin
 	getenv         func(string) string
 	// onListen, if set, is told the address a server listens on (tests).
 	onListen func(addr string)
@@ -123,7 +124,7 @@ Usage:
 Commands:
 `)
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Run 'policywatch COMMAND --help' for a command's options. Every option can

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/policywatch/policywatch/extract"
+)
+
+func init() {
+	register(command{"extract", "[--select CSS]... [--remove CSS]... [--json-pointer P] [--format markdown|json] FILE|-",
+		"print the text policywatch extracts from a file, to write and check declarations", runExtract})
+}
+
+// ruleList collects a repeated --select or --remove: each value is a CSS
+// selector, or an Open Terms Archive range selector written as JSON
+// ({"startBefore": "#a", "endBefore": "#b"}).
+type ruleList struct {
+	selectors []string
+	ranges    []extract.Range
+}
+
+func (l *ruleList) String() string { return strings.Join(l.selectors, ", ") }
+
+func (l *ruleList) Set(value string) error {
+	if strings.HasPrefix(strings.TrimSpace(value), "{") {
+		var r extract.Range
+		decoder := json.NewDecoder(strings.NewReader(value))
+		decoder.DisallowUnknownFields()
+		if err := decoder.Decode(&r); err != nil {
+			return fmt.Errorf("range selector %s: %v (want {\"startBefore\"|\"startAfter\": CSS, \"endBefore\"|\"endAfter\": CSS})", value, err)
+		}
+		l.ranges = append(l.ranges, r)
+		return nil
+	}
+	if strings.TrimSpace(value) == "" {
+		return errors.New("empty selector")
+	}
+	l.selectors = append(l.selectors, value)
+	return nil
+}
+
+func runExtract(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "extract")
+	var selects, removes ruleList
+	fs.Var(&selects, "select", "take only the elements this `CSS` selector matches (repeatable; a JSON range selector also works)")
+	fs.Var(&removes, "remove", "leave out the elements this `CSS` selector matches, before --select (repeatable)")
+	pointer := fs.String("json-pointer", "", "the field holding the text in JSON content or in the selected elements, e.g. `/privacy`")
+	format := fs.String("format", "markdown", "what to print: markdown (the canonical text versions are compared on) or json (the sections and blocks)")
+	contentType := fs.String("content-type", "", "the content `TYPE` of the input, e.g. text/html; charset=windows-1252 (default: from the file name, else sniffed)")
+	baseURL := fs.String("url", "", "the `URL` the page was fetched from, to make its links absolute")
+	rest, err := parseFlags(env, fs, args, `
+Extracts the text of one captured page — HTML, Markdown, plain text or JSON —
+exactly as policywatch records it, and prints it. Use it to write and check a
+declaration's select and remove rules before adding it. FILE - reads
+standard input.
+
+CSS selectors follow Open Terms Archive's declarations: --remove is applied
+first, then --select keeps the matching elements in page order. A range
+selector, such as --select '{"startBefore": "#terms", "endBefore": "footer"}',
+takes everything between two elements. Without --select the main content is
+found automatically (navigation, headers, footers, cookie banners and the
+like are left out).
+
+Examples:
+  policywatch extract page.html
+  policywatch extract --select pre --json-pointer /privacy page.html
+  curl -s https://example.com/privacy | policywatch extract --url https://example.com/privacy -`)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("want exactly one FILE (or - for standard input), got %d", len(rest))
+	}
+	if *format != "markdown" && *format != "json" {
+		return usagef("--format %q: want markdown or json", *format)
+	}
+	name := rest[0]
+	content, err := readInput(env, name)
+	if err != nil {
+		return err
+	}
+	kind := *contentType
+	if kind == "" && name != "-" {
+		kind = extract.ContentTypeForName(name)
+	}
+	opts := extract.Options{
+		Select: selects.selectors, SelectRanges: selects.ranges,
+		Remove: removes.selectors, RemoveRanges: removes.ranges,
+		JSONPointer: *pointer, BaseURL: *baseURL,
+	}
+	doc, err := extract.Extract(content, kind, opts)
+	if err != nil {
+		return fmt.Errorf("%s: %s", displayName(name), strings.TrimPrefix(err.Error(), "extract: "))
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(env.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(doc)
+	}
+	_, err = io.WriteString(env.stdout, doc.Markdown())
+	return err
+}
+
+// readInput reads FILE, or standard input for "-".
+func readInput(env *environment, name string) ([]byte, error) {
+	if name == "-" {
+		in := env.stdin
+		if in == nil {
+			in = os.Stdin
+		}
+		content, err := io.ReadAll(in)
+		if err != nil {
+			return nil, fmt.Errorf("reading standard input: %v", err)
+		}
+		return content, nil
+	}
+	content, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err // *PathError names the file and the problem
+	}
+	return content, nil
+}
+
+func displayName(name string) string {
+	if name == "-" {
+		return "standard input"
+	}
+	return name
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/extract"
+	"github.com/policywatch/policywatch/store"
+)
+
+func init() {
+	register(command{"reextract", "[--db FILE]", "regenerate every version from the stored captures with this extractor", runReextract})
+}
+
+func runReextract(ctx context.Context, env *environment, args []string) error {
+	fs := newFlagSet(env, "reextract")
+	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to update")
+	rest, err := parseFlags(env, fs, args, `
+Extracts the text of every stored capture again with this version of
+policywatch's extractor (`+extract.Release+`), and brings each document's
+history up to date: a document whose texts come out the same keeps its
+versions and changes as they are; one whose texts differ has its versions
+and changes recorded again from its captures. Each document is updated in
+one transaction, so an interrupted run leaves every document either as it
+was or fully updated; running it again is safe.
+
+Documents captured by crawling are left alone: their declarations' rules are
+needed to extract them again.`)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("unexpected argument %q", rest[0])
+	}
+	st, err := openExisting(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+
+	docs, err := st.Documents(ctx, store.DocumentFilter{})
+	if err != nil {
+		return err
+	}
+	bar := newProgress(env.stderr, "re-extracting")
+	done := 0
+	results, err := archive.New(st).Reextract(ctx, archive.ReextractOptions{
+		Progress: func(archive.ReextractResult) { done++; bar.update(done, len(docs)) },
+	})
+	bar.done()
+	for _, r := range results {
+		name := r.Document.Service + " / " + r.Document.Type
+		switch {
+		case r.Skipped != "":
+			fmt.Fprintf(env.stdout, "%s: skipped: %s\n", name, r.Skipped)
+		case r.Rewritten:
+			fmt.Fprintf(env.stdout, "%s: rewritten, %d versions (was %d)\n", name, r.After, r.Before)
+		default:
+			fmt.Fprintf(env.stdout, "%s: unchanged, %d versions\n", name, r.After)
+		}
+		if r.Unreadable > 0 {
+			fmt.Fprintf(env.stdout, "%s: %d captures could not be read and are left out\n", name, r.Unreadable)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "%d documents re-extracted with %s\n", len(results), extract.Release)
+	return nil
+}

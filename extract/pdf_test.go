@@ -1,0 +1,79 @@
+package extract
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// minimalPDF writes a one-page PDF whose text layer holds lines, each
+// drawn at its own height in Helvetica (a standard font, so no font file
+// is needed): a real PDF as generators write them, made here so that the
+// test needs no tool.
+func minimalPDF(lines []pdfLine) []byte {
+	var stream strings.Builder
+	for _, l := range lines {
+		text := strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(l.text)
+		fmt.Fprintf(&stream, "BT /F1 %d Tf 72 %d Td (%s) Tj ET\n", l.size, l.y, text)
+	}
+	objects := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", stream.Len(), stream.String()),
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	offsets := make([]int, len(objects))
+	for i, o := range objects {
+		offsets[i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
+	for _, off := range offsets {
+		fmt.Fprintf(&b, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
+	return b.Bytes()
+}
+
+type pdfLine struct {
+	y, size int
+	text    string
+}
+
+func TestPDFTextLayer(t *testing.T) {
+	content := minimalPDF([]pdfLine{
+		{740, 18, "Example Privacy Policy"},
+		{700, 11, "We collect the information you give us when you"},
+		{686, 11, "create an account, such as your name."},
+		{650, 14, "How We Use Information"},
+		{620, 11, "We use it to provide and improve the service."},
+	})
+	for _, contentType := range []string{"application/pdf", ""} {
+		doc, err := Extract(content, contentType, Options{})
+		if err != nil {
+			t.Fatalf("%q: %v", contentType, err)
+		}
+		if doc.Title != "Example Privacy Policy" {
+			t.Errorf("title %q", doc.Title)
+		}
+		findBlock(t, doc, "We collect the information you give us when you create an account, such as your name.")
+		if s := findSection(t, doc, "How We Use Information"); s.Level != 2 {
+			t.Errorf("section level %d", s.Level)
+		}
+		findBlock(t, doc, "We use it to provide and improve the service.")
+	}
+}
+
+func TestPDFErrors(t *testing.T) {
+	if _, err := Extract([]byte("%PDF-1.4\nnot really a pdf"), "application/pdf", Options{}); err == nil || !strings.Contains(err.Error(), "PDF") {
+		t.Errorf("broken PDF: %v", err)
+	}
+	if _, err := Extract(minimalPDF([]pdfLine{{700, 11, "Text"}}), "application/pdf", Options{Select: []string{"p"}}); err == nil {
+		t.Error("CSS rules on a PDF: no error")
+	}
+}

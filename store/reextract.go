@@ -1,0 +1,66 @@
+package store
+
+import (
+	"fmt"
+)
+
+// Re-extraction regenerates a document's versions from its snapshots with
+// a newer extractor. These methods let it check, inside its transaction,
+// that no capture arrived since it read the fetches, and then keep or
+// rewrite the document's history.
+
+// LastFetchID returns the id of the document's most recently stored
+// fetch, 0 when it has none.
+func (t *Tx) LastFetchID(documentID int64) (int64, error) {
+	var id int64
+	err := t.tx.QueryRowContext(t.ctx,
+		"SELECT ifnull(max(id), 0) FROM fetches WHERE document_id = ?", documentID).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("last fetch of document %d: %w", documentID, err)
+	}
+	return id, nil
+}
+
+// VersionsOf returns the document's versions, full, oldest first.
+func (t *Tx) VersionsOf(documentID int64) ([]Version, error) {
+	rows, err := t.tx.QueryContext(t.ctx,
+		versionQuery+" WHERE document_id = ? ORDER BY captured_at ASC, id ASC", documentID)
+	if err != nil {
+		return nil, fmt.Errorf("versions of document %d: %w", documentID, err)
+	}
+	defer rows.Close()
+	var list []Version
+	for rows.Next() {
+		v, err := scanVersion(rows)
+		if err != nil {
+			return nil, fmt.Errorf("versions of document %d: %w", documentID, err)
+		}
+		list = append(list, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("versions of document %d: %w", documentID, err)
+	}
+	return list, nil
+}
+
+// SetVersionExtractor records that another extractor release gives the
+// version's text unchanged.
+func (t *Tx) SetVersionExtractor(versionID int64, extractor string) error {
+	res, err := t.tx.ExecContext(t.ctx, "UPDATE versions SET extractor = ? WHERE id = ?", extractor, versionID)
+	if err != nil {
+		return fmt.Errorf("version %d: set extractor: %w", versionID, err)
+	}
+	return expectOneRow(res, fmt.Sprintf("version %d", versionID))
+}
+
+// DeleteHistory deletes the document's changes and versions (its fetches
+// and snapshots stay), so that re-extraction can record them again.
+func (t *Tx) DeleteHistory(documentID int64) error {
+	if _, err := t.tx.ExecContext(t.ctx, "DELETE FROM changes WHERE document_id = ?", documentID); err != nil {
+		return fmt.Errorf("delete changes of document %d: %w", documentID, err)
+	}
+	if _, err := t.tx.ExecContext(t.ctx, "DELETE FROM versions WHERE document_id = ?", documentID); err != nil {
+		return fmt.Errorf("delete versions of document %d: %w", documentID, err)
+	}
+	return nil
+}
