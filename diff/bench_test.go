@@ -1,7 +1,11 @@
 package diff
 
 import (
+	"io"
 	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,7 +14,7 @@ import (
 
 // benchmarkDocument repeats the paragraphs of one document's history, in
 // file order, until the text reaches size bytes, in sections of 40.
-func benchmarkDocument(b *testing.B, document string, size int) *extract.Document {
+func benchmarkDocument(b testing.TB, document string, size int) *extract.Document {
 	b.Helper()
 	var paragraphs []string
 	for _, file := range historyFiles(b, document) {
@@ -76,6 +80,61 @@ func BenchmarkCompareUnrelated100KB(b *testing.B) {
 	for b.Loop() {
 		if r := Compare(old, new); r.Class != Substantive {
 			b.Fatal("unrelated documents not substantive")
+		}
+	}
+}
+
+func BenchmarkCompare1MB2Percent(b *testing.B) {
+	old := benchmarkDocument(b, "privacy-policy", 1_000_000)
+	new := changeWords(old, 0.02, 1)
+	b.SetBytes(1_000_000)
+	b.ResetTimer()
+	for b.Loop() {
+		if r := Compare(old, new); r.Stats.WordsAdded == 0 {
+			b.Fatal("no change found")
+		}
+	}
+}
+
+// The same pairs through git's word diff, for comparison in the same run
+// (git reads the two files and writes its diff to a pipe we discard).
+func BenchmarkGitWordDiff100KB2Percent(b *testing.B) {
+	old := benchmarkDocument(b, "privacy-policy", 100_000)
+	benchmarkGitWordDiff(b, old, changeWords(old, 0.02, 1))
+}
+
+func BenchmarkGitWordDiffUnrelated100KB(b *testing.B) {
+	benchmarkGitWordDiff(b, benchmarkDocument(b, "privacy-policy", 100_000), benchmarkDocument(b, "cookies-policy", 100_000))
+}
+
+func BenchmarkGitWordDiff1MB2Percent(b *testing.B) {
+	old := benchmarkDocument(b, "privacy-policy", 1_000_000)
+	benchmarkGitWordDiff(b, old, changeWords(old, 0.02, 1))
+}
+
+func benchmarkGitWordDiff(b *testing.B, old, new *extract.Document) {
+	git, err := exec.LookPath("git")
+	if err != nil {
+		b.Skip("git not installed")
+	}
+	dir := b.TempDir()
+	oldPath, newPath := filepath.Join(dir, "old.md"), filepath.Join(dir, "new.md")
+	if err := os.WriteFile(oldPath, []byte(old.Markdown()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(newPath, []byte(new.Markdown()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(old.Markdown())))
+	b.ResetTimer()
+	for b.Loop() {
+		cmd := exec.Command(git, "diff", "--no-index", "--no-color", "--word-diff", oldPath, newPath)
+		cmd.Stdout = io.Discard
+		// git diff exits 1 when the files differ.
+		if err := cmd.Run(); err == nil {
+			b.Fatal("git found no difference")
+		} else if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 {
+			b.Fatalf("git diff: %v", err)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package diff
 
 import (
+	"math"
 	"slices"
 	"strings"
 
@@ -13,13 +14,20 @@ import (
 //
 // Sections are aligned by heading path (longest common subsequence of
 // exact paths), then, among the sections left between two aligned ones, by
-// equal last heading, then in order where their words are at least half
-// the same. Unaligned sections are Removed or Added. The output follows the
-// new document's order, with removed sections where they were.
+// equal last heading, then in order where their last headings share two
+// thirds of their words or their words are at least half the same.
+// Sections still unaligned are paired across the document when
+// they are the same section moved (see findMoves); the rest are Removed
+// or Added. The output follows the new document's order, with removed
+// sections where they were.
 //
 // Inside aligned sections, blocks are aligned the same way by their exact
-// text; removed and added blocks that are similar are paired and diffed
+// text; removed and added blocks that are similar (most of their text a
+// common start and end, or half their words shared) are paired and diffed
 // word by word, so a reworded paragraph shows the words that changed.
+// Edits that only change style (quotes, dashes, spaces, letter case) count
+// no words added or removed; they and the substitutions are marked
+// Op.Folded for the default view.
 // Within an edit a Delete op comes before its Insert op.
 //
 // Every choice is made the same way whichever document comes first, so
@@ -31,20 +39,33 @@ func Compare(oldDoc, newDoc *extract.Document) *Result {
 	olds, news := prepareSections(oldDoc), prepareSections(newDoc)
 
 	result := &Result{Sections: make([]Section, 0, max(len(olds), len(news)))}
-	for _, s := range c.alignSections(olds, news) {
+	steps, moved := c.findMoves(c.alignSections(olds, news), olds, news)
+	for _, s := range steps {
+		var sec Section
 		switch {
 		case s.paired():
-			result.Sections = append(result.Sections, c.compareSection(olds[s.old], news[s.new]))
+			sec = c.compareSection(olds[s.old], news[s.new])
+			sec.Moved = moved[s.new]
 		case s.old >= 0:
-			result.Sections = append(result.Sections, c.wholeSection(olds[s.old], Removed))
+			sec = c.wholeSection(olds[s.old], Removed)
 		default:
-			result.Sections = append(result.Sections, c.wholeSection(news[s.new], Added))
+			sec = c.wholeSection(news[s.new], Added)
+		}
+		sec.OldIndex, sec.NewIndex = s.old, s.new
+		result.Sections = append(result.Sections, sec)
+	}
+	for _, sec := range result.Sections {
+		if sec.Status != Unchanged || sec.Moved {
+			c.stats.SectionsChanged++
 		}
 	}
+	c.stats.Similarity = similarity(c.stats)
 	result.Stats = c.stats
 	var covered func(edit) bool
 	result.Substitutions, covered = findSubstitutions(c.edits)
-	result.Class = classify(c.edits, covered, len(result.Substitutions) > 0, olds, news)
+	result.CaseChanges = countCaseChanges(c.edits)
+	markFolded(result, covered)
+	result.Class, result.notes = classify(c.edits, covered, len(result.Substitutions) > 0, olds, news, result.Sections)
 	return result
 }
 
@@ -56,10 +77,13 @@ type comparer struct {
 	edits []edit // every run of deleted and/or inserted text, for the class
 }
 
-// edit is one place where text was deleted and/or inserted.
+// edit is one place where text was deleted and/or inserted, with a few
+// unchanged tokens on each side (to see that "twitter" sits in a domain).
 type edit struct {
 	from, to           string
 	fromWords, toWords int
+	before, after      string
+	inLink             bool // inside a link target or a bare URL, on the old side
 }
 
 // section is a Section of a Document, ready to compare.
@@ -68,6 +92,7 @@ type section struct {
 	heading string
 	texts   []string // one per block
 	wordIDs []rune   // sorted ids of all its words, filled when needed
+	headIDs []rune   // sorted ids of its heading's words, filled when needed
 }
 
 func prepareSections(doc *extract.Document) []*section {
@@ -92,7 +117,8 @@ func prepareSections(doc *extract.Document) []*section {
 }
 
 // alignSections pairs sections by exact path, then by last heading, then by
-// content, each step only inside the gaps the one before left.
+// similar last heading or similar content, each step only inside the gaps
+// the one before left.
 func (c *comparer) alignSections(olds, news []*section) []step {
 	pathKey := func(s *section) string { return strings.Join(s.path, "\x00") }
 	headingKey := func(s *section) string { return s.heading }
@@ -103,6 +129,9 @@ func (c *comparer) alignSections(olds, news []*section) []step {
 		return resolveGaps(byHeading, func(o, n []int) []step {
 			swap := slices.Compare(keysAt(olds, o, pathKey), keysAt(news, n, pathKey)) > 0
 			return pairInOrder(o, n, func(oi, ni int) bool {
+				if similarHeadings(c.headingWordIDs(olds[oi], 0), c.headingWordIDs(news[ni], 1)) {
+					return true
+				}
 				a, b := c.sectionWordIDs(olds[oi], 0), c.sectionWordIDs(news[ni], 1)
 				return couldBeSimilar(len(a), len(b)) && dice(a, b) >= similarEnough
 			}, swap)
@@ -156,6 +185,22 @@ func (c *comparer) sectionWordIDs(s *section, side int) []rune {
 	return s.wordIDs
 }
 
+// headingWordIDs returns the sorted word ids of a section's last heading.
+func (c *comparer) headingWordIDs(s *section, side int) []rune {
+	if s.headIDs == nil {
+		s.headIDs = c.sortedWordIDs(s.heading, side)
+	}
+	return s.headIDs
+}
+
+// similarHeadings says whether two headings, as sorted word ids, share at
+// least two thirds of their words: "How we share" and "How we share
+// information". Headings of one or two words must be equal, which the
+// alignment by heading has already tried.
+func similarHeadings(a, b []rune) bool {
+	return len(a) >= 3 && len(b) >= 3 && dice(a, b) >= 2.0/3
+}
+
 // wordIDs returns the ids of the words of text, unsorted.
 func (c *comparer) wordIDs(text string, side int) []rune {
 	var words []string
@@ -173,8 +218,11 @@ func (c *comparer) compareSection(o, n *section) Section {
 	if out.Path == nil {
 		out.Path = []string{}
 	}
+	if !slices.Equal(o.path, n.path) {
+		out.OldPath = slices.Clone(o.path)
+	}
 	if o.heading != n.heading {
-		heading := c.diffWords(c.prepare(o.heading, 0), c.prepare(n.heading, 1))
+		heading := c.diffWords(o.heading, n.heading)
 		out.Heading = heading.Ops
 		out.Status = Changed
 	} else {
@@ -222,4 +270,13 @@ func (c *comparer) wholeText(text string, status Status) Paragraph {
 	}
 	p.Ops = append(p.Ops, Op{Kind: kind, Text: text})
 	return p
+}
+
+// similarity is the share of words kept in percent, to one decimal.
+func similarity(s Stats) float64 {
+	total := 2*s.WordsUnchanged + s.WordsAdded + s.WordsRemoved
+	if total == 0 {
+		return 100
+	}
+	return math.Round(1000*float64(2*s.WordsUnchanged)/float64(total)) / 10
 }

@@ -64,6 +64,9 @@ func TestStyleOnlyIsCosmetic(t *testing.T) {
 	if r.Class != Cosmetic {
 		t.Fatalf("class %s, want cosmetic; reasons %q", r.Class, r.Reasons())
 	}
+	if r.Stats.WordsAdded != 0 || r.Stats.WordsRemoved != 0 || r.Stats.Similarity != 100 {
+		t.Errorf("stats %+v: style changes are no words added or removed", r.Stats)
+	}
 	if len(r.Substitutions) != 0 {
 		t.Errorf("substitutions %+v, want none for style changes", r.Substitutions)
 	}
@@ -117,7 +120,7 @@ func TestSectionsAddedRemovedAndInOrder(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("sections %q, want %q", got, want)
 	}
-	if p := r.Sections[1].Paragraphs[0]; p.Status != Removed || !reflect.DeepEqual(p.Ops, []Op{{Delete, "We use cookies for login and for ads."}}) {
+	if p := r.Sections[1].Paragraphs[0]; p.Status != Removed || !reflect.DeepEqual(p.Ops, []Op{{Kind: Delete, Text: "We use cookies for login and for ads."}}) {
 		t.Errorf("removed paragraph %+v", p)
 	}
 	if got := r.Reasons(); !slices.Contains(got, "1 section added") || !slices.Contains(got, "1 section removed") {
@@ -147,7 +150,7 @@ func TestRenamedSectionsAlign(t *testing.T) {
 	if s.Status != Changed || opsText(s.Heading, Delete) != "How we share" || opsText(s.Heading, Insert) != "How we share information" {
 		t.Errorf("second section %+v", s)
 	}
-	if !slices.Contains(s.Heading, Op{Insert, " information"}) {
+	if !slices.Contains(s.Heading, Op{Kind: Insert, Text: " information"}) {
 		t.Errorf("heading ops %+v, want the inserted word only", s.Heading)
 	}
 }
@@ -161,15 +164,15 @@ func TestRewordedParagraphShowsWordEdits(t *testing.T) {
 		t.Fatalf("got %d paragraphs, want 3 (one changed, not removed plus added)", len(paragraphs))
 	}
 	want := []Op{
-		{Equal, "We keep your messages for "},
-		{Delete, "thirty"},
-		{Insert, "ninety"},
-		{Equal, " days after you delete them, then we erase them."},
+		{Kind: Equal, Text: "We keep your messages for "},
+		{Kind: Delete, Text: "thirty"},
+		{Kind: Insert, Text: "ninety"},
+		{Kind: Equal, Text: " days after you delete them, then we erase them."},
 	}
 	if p := paragraphs[1]; p.Status != Changed || !reflect.DeepEqual(p.Ops, want) {
 		t.Fatalf("reworded paragraph %+v, want ops %+v", p, want)
 	}
-	if r.Stats != (Stats{WordsAdded: 1, WordsRemoved: 1, WordsUnchanged: 19}) {
+	if r.Stats != (Stats{WordsAdded: 1, WordsRemoved: 1, WordsUnchanged: 19, SectionsChanged: 1, Similarity: 95}) {
 		t.Errorf("stats %+v", r.Stats)
 	}
 }
@@ -193,10 +196,10 @@ func TestHeavyRewriteReadsAsPhrases(t *testing.T) {
 	new := doc([]string{"", before + "You will never sell any information to third parties" + after})
 	ops := Compare(old, new).Sections[0].Paragraphs[0].Ops
 	want := []Op{
-		{Equal, before},
-		{Delete, "We may share your data with our partners today"},
-		{Insert, "You will never sell any information to third parties"},
-		{Equal, after},
+		{Kind: Equal, Text: before},
+		{Kind: Delete, Text: "We may share your data with our partners today"},
+		{Kind: Insert, Text: "You will never sell any information to third parties"},
+		{Kind: Equal, Text: after},
 	}
 	if !reflect.DeepEqual(ops, want) {
 		t.Fatalf("ops %+v\nwant %+v", ops, want)
@@ -226,7 +229,7 @@ func TestTableRowsCompareByCells(t *testing.T) {
 		return &extract.Document{Sections: []extract.Section{{Blocks: []extract.Block{{Kind: extract.TableRow, Cells: cells}}}}}
 	}
 	r := Compare(row("guest_id", "Twitter", "2 years"), row("guest_id", "X", "2 years"))
-	want := []Op{{Equal, "| guest_id | "}, {Delete, "Twitter"}, {Insert, "X"}, {Equal, " | 2 years |"}}
+	want := []Op{{Kind: Equal, Text: "| guest_id | "}, {Kind: Delete, Text: "Twitter"}, {Kind: Insert, Text: "X"}, {Kind: Equal, Text: " | 2 years |"}}
 	if ops := r.Sections[0].Paragraphs[0].Ops; !reflect.DeepEqual(ops, want) {
 		t.Fatalf("ops %+v, want %+v", ops, want)
 	}
@@ -246,8 +249,8 @@ func TestResultJSONShape(t *testing.T) {
 			t.Errorf("JSON %s lacks %q", data, key)
 		}
 	}
-	if string(shape["substitutions"]) != "[]" || string(shape["class"]) != `"substantive"` {
-		t.Errorf("JSON %s: want substitutions [] and class substantive", data)
+	if string(shape["substitutions"]) != "[]" || string(shape["class"]) != `"editorial"` {
+		t.Errorf("JSON %s: want substitutions [] and class editorial", data)
 	}
 	if !strings.Contains(string(data), `"path":[]`) || !strings.Contains(string(data), `{"op":"delete","text":"b"}`) {
 		t.Errorf("JSON %s: want an empty path list and ops as {op, text}", data)
@@ -261,7 +264,7 @@ func TestParagraphSplitIsCosmetic(t *testing.T) {
 		t.Fatalf("class %s, want cosmetic for a paragraph split in two", r.Class)
 	}
 	changed := doc([]string{"Terms", "First sentence here.", "Second sentence elsewhere."})
-	if r := Compare(old, changed); r.Class != Substantive {
-		t.Fatalf("class %s, want substantive when a word changes too", r.Class)
+	if r := Compare(old, changed); r.Class != Editorial {
+		t.Fatalf("class %s, want editorial when a word changes too", r.Class)
 	}
 }

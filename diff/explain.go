@@ -14,7 +14,10 @@ func (r *Result) Changed() bool {
 const summarySubstitutions = 3
 
 // Summary is the change in one line, e.g.
-// "Twitter → X ×37, Tweet → post ×4; +120 −96 words".
+// "Twitter → X ×37, Tweet → post ×4; 3 paragraphs with other edits; +120
+// −96 words": the substitutions first, then how many headings and
+// paragraphs have edits besides them, then the word counts, then the
+// number of letter-case changes if any.
 func (r *Result) Summary() string {
 	if !r.Changed() {
 		return "no change"
@@ -29,13 +32,44 @@ func (r *Result) Summary() string {
 			named = append(named, fmt.Sprintf("%d more", len(r.Substitutions)-i))
 			break
 		}
-		named = append(named, fmt.Sprintf("%s → %s ×%d", s.From, s.To, s.Count))
+		named = append(named, s.String())
 	}
 	if len(named) > 0 {
 		parts = append(parts, strings.Join(named, ", "))
+		if n := r.otherEdits(); n > 0 {
+			parts = append(parts, plural(n, "paragraph")+" with other edits")
+		}
 	}
 	parts = append(parts, fmt.Sprintf("+%d −%d words", r.Stats.WordsAdded, r.Stats.WordsRemoved))
+	if r.CaseChanges > 0 {
+		parts = append(parts, plural(r.CaseChanges, "case change"))
+	}
 	return strings.Join(parts, "; ")
+}
+
+// otherEdits counts the headings and paragraphs with an edit that is
+// neither a substitution nor a change of style: what the folded view shows.
+func (r *Result) otherEdits() int {
+	n := 0
+	unfolded := func(ops []Op) bool {
+		for _, op := range ops {
+			if op.Kind != Equal && op.Folded == "" {
+				return true
+			}
+		}
+		return false
+	}
+	for _, s := range r.Sections {
+		if unfolded(s.Heading) {
+			n++
+		}
+		for _, p := range s.Paragraphs {
+			if unfolded(p.Ops) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // Reasons explains the class in short phrases, most telling first.
@@ -55,7 +89,7 @@ func (r *Result) Reasons() []string {
 		if t.changedParagraphs > 0 || len(where) == 0 {
 			where = append(where, plural(t.changedParagraphs, "paragraph"))
 		}
-		return []string{"only whitespace, quote, dash or punctuation style changed, in " + strings.Join(where, " and ")}
+		return []string{"only whitespace, quote, dash, punctuation style, letter case or formatting changed, in " + strings.Join(where, " and ")}
 	case Rebrand:
 		replacements := 0
 		for _, s := range r.Substitutions {
@@ -71,6 +105,14 @@ func (r *Result) Reasons() []string {
 		}
 	}
 	var reasons []string
+	if r.Class == Editorial {
+		reasons = append(reasons, r.notes...)
+		if len(r.Substitutions) > 0 {
+			reasons = append(reasons, fmt.Sprintf("besides %s", plural(len(r.Substitutions), "substitution")))
+		}
+		return append(reasons, t.structure()...)
+	}
+	reasons = append(reasons, r.notes...)
 	if t.addedSections > 0 {
 		reasons = append(reasons, plural(t.addedSections, "section")+" added")
 	}
@@ -89,6 +131,7 @@ func (r *Result) Reasons() []string {
 	if len(r.Substitutions) > 0 {
 		reasons = append(reasons, fmt.Sprintf("%s, not covering every edit", plural(len(r.Substitutions), "substitution")))
 	}
+	reasons = append(reasons, t.structure()...)
 	if len(reasons) == 0 {
 		reasons = append(reasons, "punctuation or symbols changed")
 	}
@@ -100,7 +143,19 @@ type tally struct {
 	addedSections, removedSections, changedSections int
 	sectionsWithInserts, sectionsWithDeletes        int
 	changedParagraphs, rewordedParagraphs           int
-	changedHeadings                                 int
+	changedHeadings, movedSections, renamedSections int
+}
+
+// structure names the sections moved or renamed, if any.
+func (t tally) structure() []string {
+	var out []string
+	if t.movedSections > 0 {
+		out = append(out, plural(t.movedSections, "section")+" moved")
+	}
+	if t.renamedSections > 0 {
+		out = append(out, plural(t.renamedSections, "section")+" renamed")
+	}
+	return out
 }
 
 func (r *Result) tally() tally {
@@ -116,6 +171,12 @@ func (r *Result) tally() tally {
 		}
 		if len(s.Heading) > 0 {
 			t.changedHeadings++
+		}
+		if s.Moved {
+			t.movedSections++
+		}
+		if len(s.Heading) > 0 && s.Status != Added && s.Status != Removed {
+			t.renamedSections++
 		}
 		inserts, deletes := hasWordEdits(s.Heading)
 		for _, p := range s.Paragraphs {

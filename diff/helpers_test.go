@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -134,8 +135,15 @@ func sides(r *Result, old bool) [][]string {
 	if !old {
 		skipSection, skipParagraph, own = Removed, Removed, Insert
 	}
+	// Sections come in the new document's order; the old side's moved
+	// sections go back to their old places.
+	ordered := slices.Clone(r.Sections)
+	if old {
+		ordered = slices.DeleteFunc(ordered, func(s Section) bool { return s.Status == Added })
+		slices.SortStableFunc(ordered, func(a, b Section) int { return a.OldIndex - b.OldIndex })
+	}
 	var out [][]string
-	for _, s := range r.Sections {
+	for _, s := range ordered {
 		if s.Status == skipSection {
 			continue
 		}

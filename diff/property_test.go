@@ -220,7 +220,8 @@ func TestSwappingArgumentsSwapsStats(t *testing.T) {
 	pairs := append(generatedPairs(300), historyPairs(t)...)
 	for _, p := range pairs {
 		forward, backward := Compare(p.old, p.new), Compare(p.new, p.old)
-		want := Stats{WordsAdded: forward.Stats.WordsRemoved, WordsRemoved: forward.Stats.WordsAdded, WordsUnchanged: forward.Stats.WordsUnchanged}
+		want := forward.Stats
+		want.WordsAdded, want.WordsRemoved = forward.Stats.WordsRemoved, forward.Stats.WordsAdded
 		if backward.Stats != want {
 			t.Fatalf("%s: forward %+v, backward %+v", p.name, forward.Stats, backward.Stats)
 		}

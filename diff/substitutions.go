@@ -2,8 +2,10 @@ package diff
 
 import (
 	"cmp"
+	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -15,27 +17,134 @@ const maxPhraseWords = 3
 // while a single "may" → "will" is an ordinary edit and stays substantive.
 const minSubstitutions = 2
 
-type pair struct{ from, to string }
+// pair is a substitution's key: what was replaced, by what, and whether
+// inside link targets.
+type pair struct {
+	from, to string
+	inLink   bool
+}
 
 // substitutionPair returns the (from, to) an edit counts as, if it replaces
-// 1–3 words by 1–3 words and is more than a change of style. Punctuation at
-// either end is dropped and whitespace collapsed ("Twitter," → "X" counts
-// as "Twitter" → "X"), and so is a possessive on both sides, so
-// "Twitter's" → "X's" counts as "Twitter" → "X".
+// 1–3 words by 1–3 words and is more than a change of style or letter case.
+// Punctuation at either end is dropped and whitespace collapsed ("Twitter,"
+// → "X" counts as "Twitter" → "X"), and so is a possessive on both sides,
+// so "Twitter's" → "X's" counts as "Twitter" → "X". A word replaced inside
+// a domain name ("help.twitter.com" → "help.x.com") counts as the domain:
+// "twitter.com" → "x.com". Other words replaced inside link targets
+// ("/using-twitter/" → "/using-x/") are counted apart from the same words
+// in the text.
 func substitutionPair(e edit) (pair, bool) {
 	if e.fromWords < 1 || e.fromWords > maxPhraseWords || e.toWords < 1 || e.toWords > maxPhraseWords {
 		return pair{}, false
 	}
-	if foldStyle(e.from) == foldStyle(e.to) {
+	if cosmeticEdit(e) {
 		return pair{}, false
 	}
 	from, to := phrase(e.from), phrase(e.to)
+	if tld, ok := domainSuffix(e, from, to); ok {
+		return pair{from: from + tld, to: to + tld}, true
+	}
 	if f, ok := cutPossessive(from); ok {
 		if t, ok := cutPossessive(to); ok {
 			from, to = f, t
 		}
 	}
-	return pair{from, to}, true
+	return pair{from, to, e.inLink}, true
+}
+
+// topLevelDomain is a dot and a lowercase top-level domain at the start of
+// the text after an edit, ending there or before a non-letter.
+var topLevelDomain = regexp.MustCompile(`^\.[a-z]{2,6}(?:$|[^A-Za-z0-9])`)
+
+// domainSuffix says whether an edit replaces the name of a domain: one
+// lowercase word each side, followed by ".com" or another top-level domain,
+// and preceded by nothing, a dot (a subdomain), a slash, a bracket, an @
+// or a space. It
+// returns the ".com".
+func domainSuffix(e edit, from, to string) (string, bool) {
+	if e.fromWords != 1 || e.toWords != 1 || from != e.from || to != e.to ||
+		from != strings.ToLower(from) || to != strings.ToLower(to) {
+		return "", false
+	}
+	m := topLevelDomain.FindString(e.after)
+	if m == "" {
+		return "", false
+	}
+	if e.before != "" && !strings.ContainsAny(e.before[len(e.before)-1:], "./(@ \t\n") {
+		return "", false
+	}
+	if last := m[len(m)-1]; last < 'a' || last > 'z' {
+		m = m[:len(m)-1]
+	}
+	return m, true
+}
+
+// cosmeticEdit says whether an edit changes only style: whitespace, quote
+// and dash forms, letter case, or Markdown formatting marks.
+func cosmeticEdit(e edit) bool {
+	if !sameLettersIgnoringCase(e.from, e.to) {
+		return false // style folding never changes letters or digits
+	}
+	if e.fromWords == 0 && e.toWords == 0 && onlyMarkup(e.from) && onlyMarkup(e.to) {
+		return true // a list marker, emphasis or table bar added or removed
+	}
+	from, to := foldStyle(e.from), foldStyle(e.to)
+	return from == to || strings.EqualFold(from, to)
+}
+
+// onlyMarkup says whether s is made only of Markdown formatting marks and
+// spaces: list markers, emphasis, table bars, heading and quote marks.
+func onlyMarkup(s string) bool {
+	return strings.Trim(s, "-*_#|>+` \t\n") == ""
+}
+
+// sameLettersIgnoringCase says whether a and b have the same letters and
+// digits in the same order, ignoring case.
+func sameLettersIgnoringCase(a, b string) bool {
+	i, j := 0, 0
+	for {
+		var ra, rb rune = -1, -1
+		for i < len(a) {
+			r, n := utf8.DecodeRuneInString(a[i:])
+			i += n
+			if isWordRune(r) {
+				ra = r
+				break
+			}
+		}
+		for j < len(b) {
+			r, n := utf8.DecodeRuneInString(b[j:])
+			j += n
+			if isWordRune(r) {
+				rb = r
+				break
+			}
+		}
+		if ra != rb && unicode.ToLower(ra) != unicode.ToLower(rb) {
+			return false
+		}
+		if ra < 0 {
+			return true
+		}
+	}
+}
+
+// caseOnlyEdit says whether an edit changes letter case and nothing else
+// but style.
+func caseOnlyEdit(e edit) bool {
+	from, to := foldStyle(e.from), foldStyle(e.to)
+	return from != to && strings.EqualFold(from, to)
+}
+
+// countCaseChanges counts the edits that only change letter case.
+func countCaseChanges(edits []edit) int {
+	n := 0
+	for _, e := range edits {
+		if caseOnlyEdit(e) {
+			n++
+		}
+	}
+	return n
 }
 
 // phrase is s from its first word to its last, whitespace collapsed.
@@ -73,24 +182,21 @@ func findSubstitutions(edits []edit) ([]Substitution, func(edit) bool) {
 			counts[p]++
 		}
 	}
-	plurals := map[pair]pair{}
+	inflected := map[pair]pair{}
 	for p := range counts {
-		from, fromPlural := strings.CutSuffix(p.from, "s")
-		to, toPlural := strings.CutSuffix(p.to, "s")
-		singular := pair{from, to}
-		if fromPlural && toPlural && from != "" && to != "" && counts[singular] > 0 {
-			plurals[p] = singular
+		if base, ok := inflectionBase(p, counts); ok {
+			inflected[p] = base
 		}
 	}
-	for plural, singular := range plurals {
-		counts[singular] += counts[plural]
-		delete(counts, plural)
+	for form, base := range inflected {
+		counts[base] += counts[form]
+		delete(counts, form)
 	}
 
 	subs := []Substitution{}
 	for p, n := range counts {
 		if n >= minSubstitutions {
-			subs = append(subs, Substitution{From: p.from, To: p.to, Count: n})
+			subs = append(subs, Substitution{From: p.from, To: p.to, Count: n, InLinks: p.inLink})
 		}
 	}
 	slices.SortFunc(subs, func(a, b Substitution) int {
@@ -101,122 +207,27 @@ func findSubstitutions(edits []edit) ([]Substitution, func(edit) bool) {
 		if !ok {
 			return false
 		}
-		if singular, ok := plurals[p]; ok {
-			p = singular
+		if base, ok := inflected[p]; ok {
+			p = base
 		}
 		return counts[p] >= minSubstitutions
 	}
 	return subs, covered
 }
 
-// classify decides the class of a comparison from its edits:
-// Identical without any; Cosmetic when every edit, or the documents' whole
-// texts, compare equal once quote, dash and space styles are folded;
-// Rebrand when every other edit is a reported substitution; Substantive
-// otherwise.
-func classify(edits []edit, covered func(edit) bool, hasSubstitutions bool, olds, news []*section) Class {
-	if len(edits) == 0 {
-		return Identical
-	}
-	cosmetic := true
-	rebrand := hasSubstitutions
-	for _, e := range edits {
-		if foldStyle(e.from) == foldStyle(e.to) {
-			continue
-		}
-		cosmetic = false
-		if !covered(e) {
-			rebrand = false
-			break
-		}
-	}
-	switch {
-	case cosmetic:
-		return Cosmetic
-	case rebrand:
-		return Rebrand
-	case sameLetters(olds, news) && foldedText(olds) == foldedText(news):
-		return Cosmetic
-	default:
-		return Substantive
-	}
-}
+// inflections are the word endings an inflected pair may share.
+var inflections = []string{"s", "es", "ed", "d", "ing"}
 
-// foldedText is a document's headings and blocks in order, style-folded,
-// so that a paragraph split or joined without other change is cosmetic.
-func foldedText(sections []*section) string {
-	var b strings.Builder
-	for _, s := range sections {
-		b.WriteString(s.heading)
-		b.WriteByte('\n')
-		for _, t := range s.texts {
-			b.WriteString(t)
-			b.WriteByte('\n')
+// inflectionBase returns the base pair an inflected pair folds into: both
+// sides end in the same inflection, and the pair without it was seen.
+func inflectionBase(p pair, counts map[pair]int) (pair, bool) {
+	for _, suffix := range inflections {
+		from, fromOK := strings.CutSuffix(p.from, suffix)
+		to, toOK := strings.CutSuffix(p.to, suffix)
+		base := pair{from, to, p.inLink}
+		if fromOK && toOK && from != "" && to != "" && base != p && counts[base] > 0 {
+			return base, true
 		}
 	}
-	return foldStyle(b.String())
-}
-
-// sameLetters says whether two documents have the same letters and digits
-// in the same order, which style folding never changes: a cheap test that
-// rules most documents out before foldedText builds their whole texts.
-func sameLetters(olds, news []*section) bool {
-	a, b := letterCursor{sections: olds}, letterCursor{sections: news}
-	for {
-		ra, okA := a.next()
-		rb, okB := b.next()
-		if ra != rb || okA != okB {
-			return false
-		}
-		if !okA {
-			return true
-		}
-	}
-}
-
-// letterCursor walks the letters, digits and marks of sections' headings
-// and blocks in order.
-type letterCursor struct {
-	sections []*section
-	section  int
-	text     int // -1 for the heading, then block indices
-	offset   int
-	started  bool
-}
-
-func (c *letterCursor) current() (string, bool) {
-	for c.section < len(c.sections) {
-		s := c.sections[c.section]
-		if !c.started {
-			c.text, c.offset, c.started = -1, 0, true
-		}
-		if c.text == -1 && c.offset < len(s.heading) {
-			return s.heading, true
-		}
-		if c.text == -1 {
-			c.text, c.offset = 0, 0
-		}
-		for c.text < len(s.texts) && c.offset >= len(s.texts[c.text]) {
-			c.text, c.offset = c.text+1, 0
-		}
-		if c.text < len(s.texts) {
-			return s.texts[c.text], true
-		}
-		c.section, c.started = c.section+1, false
-	}
-	return "", false
-}
-
-func (c *letterCursor) next() (rune, bool) {
-	for {
-		text, ok := c.current()
-		if !ok {
-			return 0, false
-		}
-		r, size := utf8.DecodeRuneInString(text[c.offset:])
-		c.offset += size
-		if isWordRune(r) {
-			return r, true
-		}
-	}
+	return pair{}, false
 }

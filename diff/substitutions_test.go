@@ -82,7 +82,7 @@ func TestReasonsPerClass(t *testing.T) {
 		t.Errorf("identical reasons %q", got)
 	}
 	cosmetic := Compare(doc([]string{"A", "it's"}), doc([]string{"A", "it’s"}))
-	if got := cosmetic.Reasons(); !reflect.DeepEqual(got, []string{"only whitespace, quote, dash or punctuation style changed, in 1 paragraph"}) {
+	if got := cosmetic.Reasons(); !reflect.DeepEqual(got, []string{"only whitespace, quote, dash, punctuation style, letter case or formatting changed, in 1 paragraph"}) {
 		t.Errorf("cosmetic reasons %q", got)
 	}
 	var none *Result

@@ -92,17 +92,50 @@ func isWord(token string) bool {
 	return startsWord(r)
 }
 
-// countWords counts the word tokens of s without building them.
+// countWords counts the word tokens of s without building them, in one
+// pass: a word starts at a letter or digit after anything else, and goes on
+// through letters, digits, marks and apostrophes followed by a letter.
 func countWords(s string) int {
 	words := 0
+	inWord := false
 	for i := 0; i < len(s); {
-		end := tokenEnd(s, i)
-		if isWord(s[i:end]) {
-			words++
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case isASCIIAlnum(rune(c)):
+				if !inWord {
+					words++
+					inWord = true
+				}
+			case c == '\'' && inWord && letterAt(s, i+1):
+			default:
+				inWord = false
+			}
+			i++
+			continue
 		}
-		i = end
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case inWord && isWordRune(r):
+		case !inWord && startsWord(r):
+			words++
+			inWord = true
+		case r == '’' && inWord && letterAt(s, i+size):
+		default:
+			inWord = false
+		}
+		i += size
 	}
 	return words
+}
+
+// letterAt says whether a letter starts at s[i].
+func letterAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return unicode.IsLetter(r)
 }
 
 // styleFolder folds typographic variants to their plain forms, so that a

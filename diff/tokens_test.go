@@ -91,14 +91,14 @@ func TestMoreThan65kDistinctTokens(t *testing.T) {
 // the other side: more edits, never a false equality, still exact.
 func TestRuneCoderOverflowFallsBackSafely(t *testing.T) {
 	c := &comparer{dmp: newDiffer(), words: &runeCoder{ids: map[string]rune{}, limit: 3}}
-	a := c.prepare("alpha beta gamma delta epsilon", 0)
-	b := c.prepare("alpha beta gamma delta zeta", 1)
+	// No spaces: diffWords cannot cut the common start off.
+	a, b := "alpha,beta,gamma,delta,epsilon", "alpha,beta,gamma,delta,zeta"
 	p := c.diffWords(a, b)
 	if got := opsText(p.Ops, Delete); !strings.Contains(got, "delta") {
 		t.Errorf("ops %+v: overflowed tokens must not match across sides", p.Ops)
 	}
-	if opsText(p.Ops, Delete) != a.text || opsText(p.Ops, Insert) != b.text {
-		t.Fatalf("ops %+v do not rebuild %q and %q", p.Ops, a.text, b.text)
+	if opsText(p.Ops, Delete) != a || opsText(p.Ops, Insert) != b {
+		t.Fatalf("ops %+v do not rebuild %q and %q", p.Ops, a, b)
 	}
 	if !strings.HasPrefix(opsText(p.Ops, Equal), "alpha") {
 		t.Errorf("ops %+v: tokens within the limit should still match", p.Ops)
@@ -131,13 +131,33 @@ func TestTokenIDsPastSurrogateRange(t *testing.T) {
 	for i := range 0xD800 {
 		c.words.ids[fmt.Sprint("filler", i)] = indexToRune(i)
 	}
-	a := c.prepare("alpha beta gamma", 0)
-	b := c.prepare("delta epsilon zeta", 1)
+	a, b := "alpha beta gamma", "delta epsilon zeta"
 	p := c.diffWords(a, b)
-	if opsText(p.Ops, Delete) != a.text || opsText(p.Ops, Insert) != b.text {
-		t.Fatalf("ops %+v do not rebuild %q and %q", p.Ops, a.text, b.text)
+	if opsText(p.Ops, Delete) != a || opsText(p.Ops, Insert) != b {
+		t.Fatalf("ops %+v do not rebuild %q and %q", p.Ops, a, b)
 	}
 	if words := countWords(opsText(p.Ops, Equal)); words != 0 {
 		t.Fatalf("ops %+v: %d words wrongly equal", p.Ops, words)
+	}
+}
+
+// countWords counts exactly the word tokens tokenize gives.
+func TestCountWordsMatchesTokenize(t *testing.T) {
+	texts := []string{"", "Twitter's rules", "don’t ’s x'", "e\u0301t\u00e9 \u0301a", "a''b", "x'\xff", "日本語テキスト 42nd"}
+	for _, p := range generatedPairs(200) {
+		for _, side := range documentSides(p.old) {
+			texts = append(texts, side...)
+		}
+	}
+	for _, text := range texts {
+		want := 0
+		for _, token := range tokenize(text) {
+			if isWord(token) {
+				want++
+			}
+		}
+		if got := countWords(text); got != want {
+			t.Fatalf("countWords(%q) = %d, tokenize finds %d words", text, got, want)
+		}
 	}
 }

@@ -74,7 +74,8 @@ type VersionSummary struct {
 	SnapshotHash string
 	Extractor    string
 	Words        int
-	Bytes        int // length of the Markdown
+	Bytes        int    // length of the Markdown
+	TextHash     string // as Version.TextHash: equal for equal texts
 	Change       *Change
 }
 

@@ -95,7 +95,7 @@ func (s *Store) Versions(ctx context.Context, documentID int64) ([]VersionSummar
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `
-			SELECT v.id, v.document_id, v.captured_at, v.snapshot_hash, v.extractor, v.words, v.markdown_bytes,
+			SELECT v.id, v.document_id, v.captured_at, v.snapshot_hash, v.extractor, v.words, v.markdown_bytes, v.text_hash,
 				c.id, c.from_version_id, c.class, c.summary, c.words_added, c.words_removed, c.substitutions
 			FROM versions v LEFT JOIN changes c ON c.to_version_id = v.id
 			WHERE v.document_id = ?
@@ -109,7 +109,7 @@ func (s *Store) Versions(ctx context.Context, documentID int64) ([]VersionSummar
 			var at string
 			var changeID, fromID, added, removed sql.NullInt64
 			var class, summary, subs sql.NullString
-			if err := rows.Scan(&v.ID, &v.DocumentID, &at, &v.SnapshotHash, &v.Extractor, &v.Words, &v.Bytes,
+			if err := rows.Scan(&v.ID, &v.DocumentID, &at, &v.SnapshotHash, &v.Extractor, &v.Words, &v.Bytes, &v.TextHash,
 				&changeID, &fromID, &class, &summary, &added, &removed, &subs); err != nil {
 				return err
 			}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/store"
 )
@@ -43,12 +44,46 @@ type apiVersion struct {
 	Extractor  string     `json:"extractor"`
 	Snapshot   string     `json:"snapshot"`
 	Change     *apiChange `json:"change"`
+	apiMark
+}
+
+// apiMark is what the history says of a version: reverts_to (an older
+// version with the same text), returns_to (one with nearly the same text),
+// flip_flop and flip_flop_with (the other version of the back-and-forth).
+type apiMark struct {
+	RevertsTo    *apiVersionRef `json:"reverts_to"`
+	ReturnsTo    *apiVersionRef `json:"returns_to"`
+	FlipFlop     bool           `json:"flip_flop"`
+	FlipFlopWith *int64         `json:"flip_flop_with"`
+}
+
+type apiVersionRef struct {
+	ID         int64  `json:"id"`
+	CapturedAt string `json:"captured_at"`
+}
+
+func toAPIMark(m archive.HistoryMark) apiMark {
+	ref := func(v *store.VersionSummary) *apiVersionRef {
+		if v == nil {
+			return nil
+		}
+		return &apiVersionRef{ID: v.ID, CapturedAt: rfc3339(v.CapturedAt)}
+	}
+	out := apiMark{RevertsTo: ref(m.RevertsTo), ReturnsTo: ref(m.ReturnsTo), FlipFlop: m.FlipFlop}
+	if m.FlipFlopWith != 0 {
+		with := m.FlipFlopWith
+		out.FlipFlopWith = &with
+	}
+	return out
 }
 
 type apiDiff struct {
 	Stats         diff.Stats          `json:"stats"`
 	Substitutions []diff.Substitution `json:"substitutions"`
+	CaseChanges   int                 `json:"case_changes"`
 	Class         diff.Class          `json:"class"`
+	Summary       string              `json:"summary"`
+	Reasons       []string            `json:"reasons"`
 	Sections      []diff.Section      `json:"sections"`
 	From          apiVersion          `json:"from"`
 	To            apiVersion          `json:"to"`
@@ -98,6 +133,7 @@ func (s *Server) handleAPIVersions(w http.ResponseWriter, r *http.Request) {
 		v := apiVersion{
 			ID: e.ID, DocumentID: e.DocumentID, CapturedAt: rfc3339(e.CapturedAt),
 			Words: e.Words, Bytes: e.Bytes, Extractor: e.Extractor, Snapshot: e.SnapshotHash,
+			apiMark: toAPIMark(e.Mark),
 		}
 		if c := e.Change; c != nil {
 			v.Change = &apiChange{
@@ -126,13 +162,30 @@ func (s *Server) handleAPIDiff(w http.ResponseWriter, r *http.Request) {
 	if sections == nil {
 		sections = []diff.Section{}
 	}
+	timeline, err := s.timeline(r.Context(), cmp.Document.ID)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	from, to := versionInfo(cmp.From), versionInfo(cmp.To)
+	for _, e := range timeline {
+		switch e.ID {
+		case cmp.From.ID:
+			from.apiMark = toAPIMark(e.Mark)
+		case cmp.To.ID:
+			to.apiMark = toAPIMark(e.Mark)
+		}
+	}
 	s.writeJSON(w, http.StatusOK, apiDiff{
 		Stats:         res.Stats,
 		Substitutions: nonNil(res.Substitutions),
+		CaseChanges:   res.CaseChanges,
 		Class:         res.Class,
+		Summary:       res.Summary(),
+		Reasons:       res.Reasons(),
 		Sections:      sections,
-		From:          versionInfo(cmp.From),
-		To:            versionInfo(cmp.To),
+		From:          from,
+		To:            to,
 	})
 }
 

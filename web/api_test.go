@@ -132,11 +132,12 @@ func TestAPIDiff(t *testing.T) {
 	if len(subs) == 0 || subs[0].From == "" || subs[0].Count == 0 {
 		t.Errorf("substitutions %s", got["substitutions"])
 	}
-	var stats map[string]int
+	var stats map[string]float64
 	if err := json.Unmarshal(got["stats"], &stats); err != nil {
 		t.Fatal(err)
 	}
-	if stats["words_added"] == 0 || stats["words_removed"] == 0 || stats["words_unchanged"] == 0 {
+	if stats["words_added"] == 0 || stats["words_removed"] == 0 || stats["words_unchanged"] == 0 ||
+		stats["sections_changed"] == 0 || stats["similarity"] <= 90 || stats["similarity"] >= 100 {
 		t.Errorf("stats %v", stats)
 	}
 	var fromInfo struct {

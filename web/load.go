@@ -39,6 +39,7 @@ type timelineEntry struct {
 	store.VersionSummary
 	PreviousID    int64 // the version before it in time; 0 for the first
 	Substitutions []diff.Substitution
+	Mark          archive.HistoryMark // reverts and flip-flops
 }
 
 func documentPath(id int64) string { return fmt.Sprintf("/documents/%d", id) }
@@ -150,9 +151,9 @@ func (s *Server) document(ctx context.Context, id int64) (store.Document, error)
 	return doc, nil
 }
 
-// timeline returns a document's versions, newest first.
+// timeline returns a document's versions, newest first, with their marks.
 func (s *Server) timeline(ctx context.Context, docID int64) ([]timelineEntry, error) {
-	versions, err := s.store.Versions(ctx, docID)
+	versions, marks, err := s.archive.History(ctx, docID)
 	if err != nil {
 		return nil, fmt.Errorf("listing versions of document %d: %w", docID, err)
 	}
@@ -164,7 +165,7 @@ func (s *Server) timeline(ctx context.Context, docID int64) ([]timelineEntry, er
 	})
 	entries := make([]timelineEntry, len(versions))
 	for i, v := range versions {
-		e := timelineEntry{VersionSummary: v}
+		e := timelineEntry{VersionSummary: v, Mark: marks[v.ID]}
 		if i > 0 {
 			e.PreviousID = versions[i-1].ID
 		}

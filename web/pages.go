@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
 )
@@ -158,18 +157,6 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-type diffBody struct {
-	Document      store.Document
-	From, To      store.Version
-	Class         diff.Class
-	Summary       string
-	Reasons       []string
-	Stats         diff.Stats
-	Substitutions []diff.Substitution
-	Sections      []diffSection
-	Picker        versionPicker
-}
-
 // diffParams reads the from and to version ids of a diff request.
 func diffParams(r *http.Request) (fromID, toID int64, err error) {
 	q := r.URL.Query()
@@ -204,22 +191,10 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	res := cmp.Result
 	s.render(w, r, http.StatusOK, "diff", page{
 		Title: fmt.Sprintf("%s · %s: %s → %s", doc.Service, doc.Type,
 			formatDate(cmp.From.CapturedAt), formatDate(cmp.To.CapturedAt)),
 		FeedPath: documentPath(id) + "/feed.atom",
-		Body: diffBody{
-			Document:      doc,
-			From:          cmp.From,
-			To:            cmp.To,
-			Class:         res.Class,
-			Summary:       res.Summary(),
-			Reasons:       res.Reasons(),
-			Stats:         res.Stats,
-			Substitutions: res.Substitutions,
-			Sections:      diffSections(res),
-			Picker:        versionPicker{DocumentID: id, Versions: timeline, FromID: fromID, ToID: toID},
-		},
+		Body:     newDiffBody(doc, cmp, timeline, diffOptionsOf(r)),
 	})
 }

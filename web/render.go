@@ -30,6 +30,17 @@ var templateFuncs = template.FuncMap{
 	"servicePath":  servicePath,
 	"headingPath":  func(path []string) string { return strings.Join(path, " › ") },
 	"shortHash":    shortHash,
+	"nextAnchor":   nextAnchor,
+}
+
+// nextAnchor is the anchor of the changed row after "cN", or of the top of
+// the diff after the last one.
+func nextAnchor(anchor string, last int) string {
+	n, err := strconv.Atoi(strings.TrimPrefix(anchor, "c"))
+	if err != nil || n >= last {
+		return "top"
+	}
+	return fmt.Sprintf("c%d", n+1)
 }
 
 func mustParseTemplates() *pageTemplates {

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"strings"
-
 	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/extract"
 )
@@ -72,85 +70,81 @@ const (
 
 // diffSection is one section of a diff as the diff page shows it.
 type diffSection struct {
-	Heading   string
-	Status    diff.Status
-	Unchanged bool
-	Items     []diffItem
+	diff.SectionView
+	Items []diffItem
 }
 
-// diffItem is either one visible paragraph or a folded run of unchanged ones.
+// diffItem is either one visible row or a folded run of unchanged ones.
 type diffItem struct {
-	Paragraph *diff.Paragraph
-	Folded    []string // texts of the folded unchanged paragraphs
+	Row    *diff.Row
+	Folded []diff.Row
 }
 
-func diffSections(res *diff.Result) []diffSection {
-	out := make([]diffSection, 0, len(res.Sections))
-	for _, sec := range res.Sections {
-		ds := diffSection{
-			Heading:   strings.Join(sec.Path, " › "),
-			Status:    sec.Status,
-			Unchanged: sec.Status == diff.Unchanged,
+// FoldedTexts are the new texts of the folded rows.
+func (it diffItem) FoldedTexts() []string {
+	texts := make([]string, len(it.Folded))
+	for i, row := range it.Folded {
+		for _, s := range row.New {
+			texts[i] += s.Text
 		}
-		if ds.Unchanged {
+		if row.New == nil {
+			for _, s := range row.Old {
+				texts[i] += s.Text
+			}
+		}
+	}
+	return texts
+}
+
+func diffSections(view diff.View) []diffSection {
+	out := make([]diffSection, 0, len(view.Sections))
+	for _, sec := range view.Sections {
+		ds := diffSection{SectionView: sec}
+		if !sec.Changed {
 			// A whole unchanged section folds into one run.
-			ds.Items = []diffItem{{Folded: paragraphTexts(sec.Paragraphs)}}
+			ds.Items = []diffItem{{Folded: sec.Rows}}
 		} else {
-			ds.Items = foldUnchanged(sec.Paragraphs)
+			ds.Items = foldUnchanged(sec.Rows)
 		}
 		out = append(out, ds)
 	}
 	return out
 }
 
-// foldUnchanged keeps changed paragraphs and their context visible and folds
-// the rest of each run of unchanged paragraphs.
-func foldUnchanged(paras []diff.Paragraph) []diffItem {
+// foldUnchanged keeps changed rows and their context visible and folds the
+// rest of each run of unchanged rows.
+func foldUnchanged(rows []diff.Row) []diffItem {
 	var items []diffItem
-	for i := 0; i < len(paras); {
-		if paras[i].Status != diff.Unchanged {
-			items = append(items, diffItem{Paragraph: &paras[i]})
+	for i := 0; i < len(rows); {
+		if rows[i].Changed {
+			items = append(items, diffItem{Row: &rows[i]})
 			i++
 			continue
 		}
 		end := i
-		for end < len(paras) && paras[end].Status == diff.Unchanged {
+		for end < len(rows) && !rows[end].Changed {
 			end++
 		}
 		lead, trail := 0, 0
 		if i > 0 {
 			lead = contextParagraphs
 		}
-		if end < len(paras) {
+		if end < len(rows) {
 			trail = contextParagraphs
 		}
 		if end-i-lead-trail < minFoldedRun {
 			lead, trail = end-i, 0 // too short to fold: show it all
 		}
 		for k := i; k < i+lead; k++ {
-			items = append(items, diffItem{Paragraph: &paras[k]})
+			items = append(items, diffItem{Row: &rows[k]})
 		}
-		if folded := paras[i+lead : end-trail]; len(folded) > 0 {
-			items = append(items, diffItem{Folded: paragraphTexts(folded)})
+		if folded := rows[i+lead : end-trail]; len(folded) > 0 {
+			items = append(items, diffItem{Folded: folded})
 		}
 		for k := end - trail; k < end; k++ {
-			items = append(items, diffItem{Paragraph: &paras[k]})
+			items = append(items, diffItem{Row: &rows[k]})
 		}
 		i = end
 	}
 	return items
-}
-
-func paragraphTexts(paras []diff.Paragraph) []string {
-	texts := make([]string, len(paras))
-	for i, p := range paras {
-		var b strings.Builder
-		for _, op := range p.Ops {
-			if op.Kind != diff.Insert {
-				b.WriteString(op.Text)
-			}
-		}
-		texts[i] = b.String()
-	}
-	return texts
 }

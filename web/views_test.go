@@ -8,8 +8,9 @@ import (
 	"github.com/policywatch/policywatch/extract"
 )
 
-func para(status diff.Status, text string) diff.Paragraph {
-	return diff.Paragraph{Status: status, Ops: []diff.Op{{Kind: diff.Equal, Text: text}}}
+func para(status diff.Status, text string) diff.Row {
+	span := []diff.Span{{Kind: diff.SpanEqual, Text: text}}
+	return diff.Row{Status: status, Changed: status != diff.Unchanged, Inline: span, Old: span, New: span}
 }
 
 // shape describes items as "p:TEXT" for a visible paragraph and "fold:N"
@@ -17,8 +18,8 @@ func para(status diff.Status, text string) diff.Paragraph {
 func shape(items []diffItem) []string {
 	var out []string
 	for _, it := range items {
-		if it.Paragraph != nil {
-			out = append(out, "p:"+it.Paragraph.Ops[0].Text)
+		if it.Row != nil {
+			out = append(out, "p:"+it.Row.Inline[0].Text)
 		} else {
 			out = append(out, "fold:"+string(rune('0'+len(it.Folded))))
 		}
@@ -30,20 +31,20 @@ func TestFoldUnchangedKeepsOneParagraphOfContext(t *testing.T) {
 	u, c := diff.Unchanged, diff.Changed
 	cases := []struct {
 		name  string
-		paras []diff.Paragraph
+		paras []diff.Row
 		want  []string
 	}{
 		{"long run before a change keeps the last as context",
-			[]diff.Paragraph{para(u, "a"), para(u, "b"), para(u, "c"), para(c, "X")},
+			[]diff.Row{para(u, "a"), para(u, "b"), para(u, "c"), para(c, "X")},
 			[]string{"fold:2", "p:c", "p:X"}},
 		{"run between changes keeps both ends",
-			[]diff.Paragraph{para(c, "X"), para(u, "a"), para(u, "b"), para(u, "c"), para(u, "d"), para(c, "Y")},
+			[]diff.Row{para(c, "X"), para(u, "a"), para(u, "b"), para(u, "c"), para(u, "d"), para(c, "Y")},
 			[]string{"p:X", "p:a", "fold:2", "p:d", "p:Y"}},
 		{"short run stays visible",
-			[]diff.Paragraph{para(c, "X"), para(u, "a"), para(u, "b"), para(u, "c"), para(c, "Y")},
+			[]diff.Row{para(c, "X"), para(u, "a"), para(u, "b"), para(u, "c"), para(c, "Y")},
 			[]string{"p:X", "p:a", "p:b", "p:c", "p:Y"}},
 		{"trailing run keeps the first as context",
-			[]diff.Paragraph{para(c, "X"), para(u, "a"), para(u, "b"), para(u, "c")},
+			[]diff.Row{para(c, "X"), para(u, "a"), para(u, "b"), para(u, "c")},
 			[]string{"p:X", "p:a", "fold:2"}},
 	}
 	for _, tc := range cases {

@@ -1,0 +1,115 @@
+package archive
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/policywatch/policywatch/store"
+)
+
+// importHistory records one document's bundled history and returns its
+// versions by capture date ("2024-05-17T18:36").
+func importHistory(t *testing.T, a *Archive, st *store.Store, ref DocumentRef, dir string) (int64, map[string]store.VersionSummary) {
+	t.Helper()
+	files, err := CollectFiles(bundle, []string{dir}, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := a.RecordFiles(context.Background(), ref, files, "import", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byDate := map[string]store.VersionSummary{}
+	for _, v := range versionsOf(t, st, sum.DocumentID) {
+		if v.TextHash == "" {
+			t.Fatalf("version %d has no text hash in Versions", v.ID)
+		}
+		byDate[v.CapturedAt.Format("2006-01-02T15:04")] = v
+	}
+	return sum.DocumentID, byDate
+}
+
+func TestPrivacyPolicyRevertsToTwitterTextAndBack(t *testing.T) {
+	a, st := newArchive(t)
+	ref := DocumentRef{Service: "X", Type: "Privacy Policy"}
+	docID, v := importHistory(t, a, st, ref, "twitter-x-history/privacy-policy")
+	versions, marks, err := a.History(context.Background(), docID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(versions) != len(v) {
+		t.Fatalf("History lists %d versions, Versions %d", len(versions), len(v))
+	}
+	twitter, x1, back, x2 := v["2023-05-18T18:34"], v["2023-08-23T00:36"], v["2023-08-24T06:35"], v["2023-08-30T18:34"]
+	if twitter.ID == 0 || x1.ID == 0 || back.ID == 0 || x2.ID == 0 {
+		t.Fatalf("missing versions among %v", v)
+	}
+	if m := marks[back.ID]; m.RevertsTo == nil || m.RevertsTo.ID != twitter.ID {
+		t.Fatalf("2023-08-24 mark %+v, want a revert to the 2023-05-18 version %d", m, twitter.ID)
+	}
+	// 2023-08-30 is the 2023-08-23 text but for two words: it returns to
+	// it without being identical.
+	if m := marks[x2.ID]; m.RevertsTo != nil || m.ReturnsTo == nil || m.ReturnsTo.ID != x1.ID || !m.FlipFlop || m.FlipFlopWith != back.ID {
+		t.Fatalf("2023-08-30 mark %+v, want a return to 2023-08-23 (%d), flip-flop with %d", m, x1.ID, back.ID)
+	}
+	if m := HistoryMarks(versions)[x2.ID]; m.ReturnsTo != nil || m.FlipFlop {
+		t.Errorf("HistoryMarks alone, which compares hashes only, marks 2023-08-30: %+v", m)
+	}
+	if m := marks[back.ID]; !m.FlipFlop {
+		t.Errorf("2023-08-24 mark %+v, want a flip-flop", m)
+	}
+	// 2023-08-23 lived one day before the text went back to 2023-05-18's.
+	if m := marks[x1.ID]; m.RevertsTo != nil || !m.FlipFlop || m.FlipFlopWith != back.ID {
+		t.Errorf("2023-08-23 mark %+v, want a flip-flop with %d and no revert", m, back.ID)
+	}
+	if m, ok := marks[twitter.ID]; ok {
+		t.Errorf("2023-05-18 is marked %+v", m)
+	}
+}
+
+func TestCookiePolicyFlipFlopsBetweenLinkDomains(t *testing.T) {
+	a, st := newArchive(t)
+	docID, v := importHistory(t, a, st, cookiesRef, cookiesDir)
+	_, marks, err := a.History(context.Background(), docID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, second, third := v["2024-05-16T06:39"], v["2024-05-17T00:38"], v["2024-05-17T18:36"]
+	if m := marks[third.ID]; m.RevertsTo == nil || m.RevertsTo.ID != first.ID || !m.FlipFlop || m.FlipFlopWith != second.ID {
+		t.Fatalf("2024-05-17 18:36 mark %+v, want a flip-flop with %d back to 2024-05-16 (%d)", m, second.ID, first.ID)
+	}
+	if m := marks[second.ID]; !m.FlipFlop || m.RevertsTo != nil {
+		t.Errorf("2024-05-17 00:38 mark %+v, want a flip-flop that reverts to nothing", m)
+	}
+	flips := 0
+	for _, m := range marks {
+		if m.FlipFlop {
+			flips++
+		}
+	}
+	// 2024-05-17 … 2024-06-25: fifteen versions alternating between two texts.
+	if flips < 14 {
+		t.Errorf("%d versions marked as flip-flops, want at least 14 in May–June 2024", flips)
+	}
+	if m, ok := marks[v["2022-11-23T00:34"].ID]; ok {
+		t.Errorf("the 2022-11-23 version is marked %+v", m)
+	}
+}
+
+func TestHistoryMarksNeedsShortLivedMiddle(t *testing.T) {
+	at := func(days int) time.Time { return time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, days) }
+	versions := []store.VersionSummary{
+		{ID: 4, CapturedAt: at(400), TextHash: "a"}, // reverts to 3's predecessor, long after
+		{ID: 3, CapturedAt: at(100), TextHash: "b"},
+		{ID: 2, CapturedAt: at(50), TextHash: "a"},
+		{ID: 1, CapturedAt: at(0), TextHash: "c"},
+	}
+	marks := HistoryMarks(versions)
+	if m := marks[4]; m.RevertsTo == nil || m.RevertsTo.ID != 2 || m.FlipFlop {
+		t.Fatalf("mark of 4: %+v, want a revert to 2 and no flip-flop (3 lived 300 days)", m)
+	}
+	if len(marks) != 1 {
+		t.Errorf("marks %+v, want only version 4 marked", marks)
+	}
+}
