@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
@@ -19,10 +20,12 @@ import (
 
 // ReextractOptions says how to re-extract.
 type ReextractOptions struct {
-	// Rules gives a document's declaration rules; ok false means none are
+	// Rules gives the rules of a document's declaration in force at a
+	// capture's time (declarations change: Open Terms Archive keeps past
+	// ones with the date they stopped applying); ok false means none are
 	// known. Documents captured by crawling are skipped when Rules is nil
 	// or knows none: without their rules the whole page would be taken.
-	Rules func(d store.Document) (rules extract.Options, ok bool)
+	Rules func(d store.Document, capturedAt time.Time) (rules extract.Options, ok bool)
 	// Progress, if set, is told each document's result as it is done.
 	Progress func(ReextractResult)
 }
@@ -81,16 +84,20 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 		if err != nil {
 			return result, err
 		}
-		var rules extract.Options
+		rulesAt := func(time.Time) extract.Options { return extract.Options{} }
 		known := false
 		if opts.Rules != nil {
-			rules, known = opts.Rules(d)
+			_, known = opts.Rules(d, time.Now())
+			rulesAt = func(at time.Time) extract.Options {
+				rules, _ := opts.Rules(d, at)
+				return rules
+			}
 		}
 		if !known && slices.ContainsFunc(fetches, func(f store.Fetch) bool { return f.Source == "crawl" }) {
 			result.Skipped = "crawled captures need their declaration's rules"
 			return result, nil
 		}
-		chain, unreadable, lastFetch, err := a.extractHistory(ctx, fetches, rules)
+		chain, unreadable, lastFetch, err := a.extractHistory(ctx, fetches, rulesAt)
 		if err != nil {
 			return result, err
 		}
@@ -151,7 +158,7 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 // the chain of distinct consecutive texts (each dated by its first
 // capture), the number of captures that could not be read, and the id of
 // the newest fetch seen.
-func (a *Archive) extractHistory(ctx context.Context, fetches []store.Fetch, rules extract.Options) ([]reextracted, int, int64, error) {
+func (a *Archive) extractHistory(ctx context.Context, fetches []store.Fetch, rulesAt func(time.Time) extract.Options) ([]reextracted, int, int64, error) {
 	var lastFetch int64
 	usable := make([]store.Fetch, 0, len(fetches))
 	for _, f := range fetches {
@@ -177,7 +184,9 @@ func (a *Archive) extractHistory(ctx context.Context, fetches []store.Fetch, rul
 	var chain []reextracted
 	unreadable := 0
 	for _, f := range usable {
-		e, seen := bySnapshot[f.SnapshotHash]
+		rules := rulesAt(f.At)
+		key := f.SnapshotHash + "\x00" + fmt.Sprint(rules) // the same bytes under other rules are another text
+		e, seen := bySnapshot[key]
 		if !seen {
 			snap, err := a.store.Snapshot(ctx, f.SnapshotHash)
 			if err != nil {
@@ -192,7 +201,7 @@ func (a *Archive) extractHistory(ctx context.Context, fetches []store.Fetch, rul
 				e.version, e.err = versionOf(e.doc, f.At)
 				e.version.SnapshotHash = f.SnapshotHash
 			}
-			bySnapshot[f.SnapshotHash] = e
+			bySnapshot[key] = e
 		}
 		if e.err != nil {
 			unreadable++

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
@@ -171,7 +172,7 @@ func TestReextractSkipsCrawledDocumentsWithoutRules(t *testing.T) {
 		t.Errorf("results %+v, want the crawled document skipped", results)
 	}
 	withRules, err := a.Reextract(context.Background(), ReextractOptions{
-		Rules: func(store.Document) (extract.Options, bool) { return extract.Options{}, true },
+		Rules: func(store.Document, time.Time) (extract.Options, bool) { return extract.Options{}, true },
 	})
 	if err != nil || withRules[0].Skipped != "" {
 		t.Errorf("with rules: %+v %v, want it re-extracted", withRules, err)

@@ -15,6 +15,7 @@ package crawler
 import (
 	"context"
 	"fmt"
+	"github.com/policywatch/policywatch/extract"
 	"net/http"
 	"net/url"
 	"sync"
@@ -38,12 +39,11 @@ type Target struct {
 	LastModified string
 }
 
-// Source is one page of a document and the rules that extract it.
+// Source is one page of a document and the rules that extract it. The
+// crawler only fetches; Rules travel with the fetched page to the archive.
 type Source struct {
-	URL               string
-	Select            []string // CSS
-	Remove            []string // CSS
-	RemoveQueryParams []string // query parameters to drop from the URL before fetching
+	URL   string
+	Rules extract.Options
 }
 
 // Part is one fetched page.
@@ -282,8 +282,7 @@ func (c *Crawler) fetchSource(ctx context.Context, src Source, conditional bool,
 	}
 }
 
-// sourceURL parses a source's URL, refusing other schemes, and drops the
-// declared query parameters.
+// sourceURL parses a source's URL, refusing other schemes.
 func sourceURL(src Source) (*url.URL, error) {
 	u, err := url.Parse(src.URL)
 	if err != nil {
@@ -291,13 +290,6 @@ func sourceURL(src Source) (*url.URL, error) {
 	}
 	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return nil, fmt.Errorf("invalid URL %q: only absolute http and https URLs are fetched", src.URL)
-	}
-	if len(src.RemoveQueryParams) > 0 {
-		q := u.Query()
-		for _, p := range src.RemoveQueryParams {
-			q.Del(p)
-		}
-		u.RawQuery = q.Encode()
 	}
 	return u, nil
 }

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"github.com/policywatch/policywatch/extract"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -339,16 +340,22 @@ func TestCombineIsAllOrNothing(t *testing.T) {
 	wantFailure(t, bad, ClassHTTPStatus)
 }
 
-func TestRemoveQueryParams(t *testing.T) {
+// The declared URL is requested as it is: removeQueryParams applies to the
+// links inside the page (extract.Options), not to the address fetched.
+func TestFetchesTheDeclaredURLAsItIs(t *testing.T) {
 	var got atomic.Value
 	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 		got.Store(r.URL.RawQuery)
 		fmt.Fprint(w, page)
 	})
+	rules := extract.Options{RemoveQueryParams: []string{"utm_source"}}
 	r := New(testConfig()).Fetch(context.Background(), Target{Service: "S", Type: "T",
-		Sources: []Source{{URL: srv.URL + "/p?lang=en&utm_source=x", RemoveQueryParams: []string{"utm_source"}}}})
-	if r.Failure != nil || got.Load() != "lang=en" {
+		Sources: []Source{{URL: srv.URL + "/p?lang=en&utm_source=x", Rules: rules}}})
+	if r.Failure != nil || got.Load() != "lang=en&utm_source=x" {
 		t.Errorf("query sent %q, failure %v", got.Load(), r.Failure)
+	}
+	if len(r.Parts) != 1 || len(r.Parts[0].Source.Rules.RemoveQueryParams) != 1 {
+		t.Errorf("the source's rules did not travel with the fetched part: %+v", r.Parts)
 	}
 }
 

@@ -33,6 +33,10 @@ type Options struct {
 	// HTML page hold; the field's string is then extracted as a page of its
 	// own (its format sniffed).
 	JSONPointer string
+	// RemoveQueryParams names query parameters to drop from link URLs, on
+	// top of the known tracking ones (utm_*, fbclid, …): Open Terms
+	// Archive's removeQueryParams filter, for parameters that rotate.
+	RemoveQueryParams []string
 }
 
 // hasHTMLRules reports rules that only HTML content can satisfy.
@@ -58,7 +62,7 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 	if err != nil {
 		return nil, err
 	}
-	resolve, err := newLinkResolver(opts.BaseURL)
+	resolve, err := newLinkResolver(opts.BaseURL, opts.RemoveQueryParams)
 	if err != nil {
 		return nil, err
 	}

@@ -17,12 +17,22 @@ import (
 // capture's URL when it is known.
 type linkResolver struct {
 	base *url.URL
+	// drop names query parameters to remove besides the known tracking
+	// ones: a declaration's removeQueryParams.
+	drop map[string]bool
 }
 
-func newLinkResolver(baseURL string) (linkResolver, error) {
+func newLinkResolver(baseURL string, removeQueryParams []string) (linkResolver, error) {
+	var r linkResolver
+	if len(removeQueryParams) > 0 {
+		r.drop = make(map[string]bool, len(removeQueryParams))
+		for _, name := range removeQueryParams {
+			r.drop[name] = true
+		}
+	}
 	trimmed := strings.TrimSpace(baseURL)
 	if trimmed == "" {
-		return linkResolver{}, nil
+		return r, nil
 	}
 	base, err := url.Parse(trimmed)
 	if err != nil {
@@ -31,7 +41,8 @@ func newLinkResolver(baseURL string) (linkResolver, error) {
 	if !base.IsAbs() {
 		return linkResolver{}, fmt.Errorf("extract: BaseURL %q is not an absolute URL", baseURL)
 	}
-	return linkResolver{base: base}, nil
+	r.base = base
+	return r, nil
 }
 
 // rebased returns a resolver whose base is href (a page's <base href>)
@@ -45,14 +56,14 @@ func (r linkResolver) rebased(href string) linkResolver {
 	if err != nil {
 		return r
 	}
-	return linkResolver{base: r.base.ResolveReference(ref)}
+	return linkResolver{base: r.base.ResolveReference(ref), drop: r.drop}
 }
 
 // target cleans a link's raw URL and resolves it. ok is false for targets
 // that lead nowhere a reader would follow: empty, fragment-only (a jump
 // within the page), and script or inline-data URLs.
 func (r linkResolver) target(raw string) (target string, ok bool) {
-	u := stripTracking(cleanURL(raw))
+	u := stripTracking(cleanURL(raw), r.drop)
 	if u == "" || u[0] == '#' || hasScheme(u, "javascript:") || hasScheme(u, "vbscript:") || hasScheme(u, "data:") {
 		return "", false
 	}

@@ -32,10 +32,11 @@ func isTrackingParam(key string) bool {
 	return false
 }
 
-// stripTracking removes tracking parameters from a URL's query and a
-// ";jsessionid=…" path parameter, keeping everything else byte for byte
-// (parameter order and encoding included) and the fragment.
-func stripTracking(u string) string {
+// stripTracking removes tracking parameters, and those named in drop,
+// from a URL's query and a ";jsessionid=…" path parameter, keeping
+// everything else byte for byte (parameter order and encoding included)
+// and the fragment.
+func stripTracking(u string, drop map[string]bool) string {
 	if !strings.ContainsAny(u, "?;") {
 		return u
 	}
@@ -48,7 +49,7 @@ func stripTracking(u string) string {
 		kept := make([]string, 0, 4)
 		for _, pair := range strings.Split(query, "&") {
 			key, _, _ := strings.Cut(pair, "=")
-			if pair == "" || isTrackingParam(key) {
+			if pair == "" || isTrackingParam(key) || drop[key] {
 				continue
 			}
 			kept = append(kept, pair)

@@ -17,10 +17,10 @@ func TestStripTracking(t *testing.T) {
 		"mailto:privacy@x.com?subject=Hi":                      "mailto:privacy@x.com?subject=Hi",
 		"https://x.com/p?":                                     "https://x.com/p",
 	} {
-		if got := stripTracking(in); got != want {
+		if got := stripTracking(in, nil); got != want {
 			t.Errorf("stripTracking(%q) = %q, want %q", in, got, want)
 		}
-		if again := stripTracking(want); again != want {
+		if again := stripTracking(want, nil); again != want {
 			t.Errorf("stripTracking not idempotent on %q: %q", want, again)
 		}
 	}
@@ -35,5 +35,22 @@ func TestTrackingParamsLeaveLinksAndOutputStable(t *testing.T) {
 	}
 	if l := findBlock(t, a, "See the rules.").Links; len(l) != 1 || l[0].URL != "https://x.com/rules" {
 		t.Errorf("links %+v", l)
+	}
+}
+
+func TestDeclaredQueryParamsAreRemovedFromLinks(t *testing.T) {
+	page := `<main><h1>P</h1><p>Read <a href="https://x.com/terms?lang=en&amp;ts=%s">the terms</a>.</p></main>`
+	opts := Options{RemoveQueryParams: []string{"ts"}}
+	a := extractHTML(t, fmt.Sprintf(page, "1700000000"), opts)
+	b := extractHTML(t, fmt.Sprintf(page, "1800000000"), opts)
+	if a.Markdown() != b.Markdown() {
+		t.Errorf("a declared rotating parameter changed the output:\n%s\n%s", a.Markdown(), b.Markdown())
+	}
+	if l := findBlock(t, a, "Read the terms.").Links; len(l) != 1 || l[0].URL != "https://x.com/terms?lang=en" {
+		t.Errorf("links %+v, want the ts parameter gone and lang kept", l)
+	}
+	// Without the declaration the parameter is the page's own business.
+	if l := findBlock(t, extractHTML(t, fmt.Sprintf(page, "1"), Options{}), "Read the terms.").Links; len(l) != 1 || l[0].URL != "https://x.com/terms?lang=en&ts=1" {
+		t.Errorf("links %+v, want ts kept without a declaration", l)
 	}
 }

@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/policywatch/policywatch/declaration"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -96,7 +93,9 @@ schedule in a running server, see 'policywatch serve --every'.`)
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q", rest[0])
 	}
-	targets, err := loadCrawlTargets(*flags.declarations, *service, *docType)
+	targets, err := loadCrawlTargets(*flags.declarations, *service, *docType, func(problem string) {
+		fmt.Fprintln(env.stderr, problem)
+	})
 	if err != nil {
 		return err
 	}
@@ -263,13 +262,13 @@ func recordResult(ctx context.Context, arch *archive.Archive, r crawler.Result) 
 		return fmt.Sprintf("%-40s not modified", name), recordOutcome{}, err
 	}
 	c := archive.Capture{At: r.At, Source: "crawl", URL: r.Parts[0].FinalURL, Status: r.Parts[0].Status,
-		ContentType: r.Parts[0].ContentType, Content: r.Parts[0].Content, Rules: rulesOf(r.Parts[0].Source)}
+		ContentType: r.Parts[0].ContentType, Content: r.Parts[0].Content, Rules: r.Parts[0].Source.Rules}
 	if len(r.Parts) > 1 {
 		parts := make([]archive.Part, len(r.Parts))
 		c.PartRules = make([]extract.Options, len(r.Parts))
 		for i, p := range r.Parts {
 			parts[i] = archive.Part{URL: p.FinalURL, ContentType: p.ContentType, Content: p.Content}
-			c.PartRules[i] = rulesOf(p.Source)
+			c.PartRules[i] = p.Source.Rules
 		}
 		var err error
 		if c.Content, c.ContentType, err = archive.CombineParts(parts); err != nil {
@@ -295,69 +294,37 @@ func recordResult(ctx context.Context, arch *archive.Archive, r crawler.Result) 
 	return fmt.Sprintf("%-40s unchanged", name), recordOutcome{}, nil
 }
 
-func rulesOf(s crawler.Source) extract.Options {
-	return extract.Options{Select: s.Select, Remove: s.Remove}
-}
-
-// loadCrawlTargets reads the declarations in dir and keeps the documents of
-// service and docType ("" for all). It maps each Open Terms Archive
-// declaration file ({"name", "terms": {TYPE: {"fetch", "select", "remove",
-// "combine"}}}) to one crawler.Target per terms type: "fetch", or each
-// "combine" entry, becomes a Source whose select/remove rules fall back to
-// the document's. It reads string and list selectors only and ignores
-// "filter"; the declaration package is the full reader (its
-// removeQueryParams filter maps to Source.RemoveQueryParams).
-func loadCrawlTargets(dir, service, docType string) ([]crawler.Target, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+// loadCrawlTargets reads the declarations in dir (Open Terms Archive's
+// format, see package declaration) and returns the current documents
+// matching service and docType ("" for all) as crawl targets. A directory
+// with errors is refused, pointing to 'policywatch check'; warnings (an
+// unsupported filter, say) are passed to warn, once each.
+func loadCrawlTargets(dir, service, docType string, warn func(problem string)) ([]crawler.Target, error) {
+	services, problems, err := declaration.LoadDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	var targets []crawler.Target
-	for _, file := range files {
-		if strings.HasSuffix(file, ".history.json") {
-			continue
-		}
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return nil, err
-		}
-		var decl struct {
-			Name  string `json:"name"`
-			Terms map[string]struct {
-				otaSource
-				Combine []otaSource `json:"combine"`
-			} `json:"terms"`
-		}
-		if err := json.Unmarshal(data, &decl); err != nil {
-			return nil, fmt.Errorf("%s: %w (check it with 'policywatch check')", file, err)
-		}
-		if service != "" && !strings.EqualFold(service, decl.Name) {
-			continue
-		}
-		for typ, terms := range decl.Terms {
-			if docType != "" && !strings.EqualFold(docType, typ) {
-				continue
+	if declaration.HasErrors(problems) {
+		for _, p := range problems {
+			if p.Severity == declaration.Error {
+				return nil, fmt.Errorf("%s (and maybe more: run 'policywatch check --declarations %s')", p, dir)
 			}
-			t := crawler.Target{Service: decl.Name, Type: typ}
-			sources := terms.Combine
-			if len(sources) == 0 {
-				sources = []otaSource{terms.otaSource}
-			}
-			for _, s := range sources {
-				src := crawler.Source{URL: s.Fetch, Select: s.Select.list(), Remove: s.Remove.list()}
-				if src.Select == nil {
-					src.Select = terms.Select.list()
-				}
-				if src.Remove == nil {
-					src.Remove = terms.Remove.list()
-				}
-				t.Sources = append(t.Sources, src)
-			}
-			targets = append(targets, t)
 		}
 	}
-	if len(targets) == 0 {
-		return nil, fmt.Errorf("%s: no declared documents match%s", dir, describeFilter(service, docType))
+	for _, p := range problems {
+		warn(p.String())
+	}
+	docs, err := declaration.Find(services, service, docType)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	targets := make([]crawler.Target, 0, len(docs))
+	for _, d := range docs {
+		t := crawler.Target{Service: d.Service, Type: d.Type}
+		for _, src := range d.Sources {
+			t.Sources = append(t.Sources, crawler.Source{URL: src.URL, Rules: rulesOf(src)})
+		}
+		targets = append(targets, t)
 	}
 	sort.Slice(targets, func(i, j int) bool {
 		if targets[i].Service != targets[j].Service {
@@ -368,27 +335,24 @@ func loadCrawlTargets(dir, service, docType string) ([]crawler.Target, error) {
 	return targets, nil
 }
 
-type otaSource struct {
-	Fetch  string       `json:"fetch"`
-	Select cssSelectors `json:"select"`
-	Remove cssSelectors `json:"remove"`
-}
-
-// cssSelectors is a selector or a list of them.
-type cssSelectors []string
-
-func (c *cssSelectors) UnmarshalJSON(b []byte) error {
-	var one string
-	if err := json.Unmarshal(b, &one); err == nil {
-		*c = cssSelectors{one}
-		return nil
+// rulesOf turns a declared source's select/remove rules and
+// removeQueryParams filter into extraction options.
+func rulesOf(src declaration.Source) extract.Options {
+	var o extract.Options
+	for _, sel := range src.Select {
+		if sel.Range != nil {
+			o.SelectRanges = append(o.SelectRanges, extract.Range(*sel.Range))
+		} else {
+			o.Select = append(o.Select, sel.CSS)
+		}
 	}
-	var many []string
-	if err := json.Unmarshal(b, &many); err != nil {
-		return fmt.Errorf("a selector must be a string or a list of strings: %s", b)
+	for _, sel := range src.Remove {
+		if sel.Range != nil {
+			o.RemoveRanges = append(o.RemoveRanges, extract.Range(*sel.Range))
+		} else {
+			o.Remove = append(o.Remove, sel.CSS)
+		}
 	}
-	*c = many
-	return nil
+	o.RemoveQueryParams = src.RemoveQueryParams
+	return o
 }
-
-func (c cssSelectors) list() []string { return []string(c) }

@@ -58,7 +58,7 @@ func newCrawlFixture(t *testing.T, declarations map[string]string) *crawlFixture
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	targets, err := loadCrawlTargets(decls, "", "")
+	targets, err := loadCrawlTargets(decls, "", "", func(p string) { t.Errorf("unexpected problem: %s", p) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
+	"os"
+	"time"
+
+	"github.com/policywatch/policywatch/declaration"
 
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/extract"
@@ -10,12 +16,13 @@ import (
 )
 
 func init() {
-	register(command{"reextract", "[--db FILE]", "regenerate every version from the stored captures with this extractor", runReextract})
+	register(command{"reextract", "[--db FILE] [--declarations DIR]", "regenerate every version from the stored captures with this extractor", runReextract})
 }
 
 func runReextract(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "reextract")
 	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to update")
+	declarations := fs.String("declarations", "declarations", "the `DIR`ectory of declarations whose rules crawled documents were captured with")
 	rest, err := parseFlags(env, fs, args, `
 Extracts the text of every stored capture again with this version of
 policywatch's extractor (`+extract.Release+`), and brings each document's
@@ -25,8 +32,10 @@ and changes recorded again from its captures. Each document is updated in
 one transaction, so an interrupted run leaves every document either as it
 was or fully updated; running it again is safe.
 
-Documents captured by crawling are left alone: their declarations' rules are
-needed to extract them again.`)
+Documents captured by crawling are extracted with the rules of their
+declaration in --declarations that were in force when each capture was made
+(SERVICE.history.json keeps past rules); a crawled document without a
+declaration there is left alone.`)
 	if err != nil {
 		return err
 	}
@@ -45,7 +54,12 @@ needed to extract them again.`)
 	}
 	bar := newProgress(env.stderr, "re-extracting")
 	done := 0
+	rules, err := declaredRules(*declarations, fs)
+	if err != nil {
+		return err
+	}
 	results, err := archive.New(st).Reextract(ctx, archive.ReextractOptions{
+		Rules:    rules,
 		Progress: func(archive.ReextractResult) { done++; bar.update(done, len(docs)) },
 	})
 	bar.done()
@@ -68,4 +82,33 @@ needed to extract them again.`)
 	}
 	fmt.Fprintf(env.stdout, "%d documents re-extracted with %s\n", len(results), extract.Release)
 	return nil
+}
+
+// declaredRules reads the declarations in dir and returns a lookup of a
+// document's rules at a capture time. A missing directory is fine unless
+// it was named explicitly.
+func declaredRules(dir string, fs *flag.FlagSet) (func(store.Document, time.Time) (extract.Options, bool), error) {
+	explicit := false
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "declarations" })
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) && !explicit {
+		return nil, nil
+	}
+	services, problems, err := declaration.LoadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	if declaration.HasErrors(problems) {
+		return nil, fmt.Errorf("%s has errors: run 'policywatch check --declarations %s'", dir, dir)
+	}
+	return func(d store.Document, at time.Time) (extract.Options, bool) {
+		docs, err := declaration.Find(services, d.Service, d.Type)
+		if err != nil || len(docs) != 1 {
+			return extract.Options{}, false
+		}
+		sources := docs[0].At(at).Sources
+		if len(sources) != 1 {
+			return extract.Options{}, false // combined documents are re-extracted by a later release
+		}
+		return rulesOf(sources[0]), true
+	}, nil
 }

@@ -89,7 +89,9 @@ func startScheduler(ctx context.Context, st *store.Store, flags crawlFlags, ever
 	if every <= 0 {
 		return func() {}, nil
 	}
-	targets, err := loadCrawlTargets(*flags.declarations, "", "")
+	targets, err := loadCrawlTargets(*flags.declarations, "", "", func(problem string) {
+		logger.Warn("declarations", "problem", problem)
+	})
 	if err != nil {
 		return nil, err
 	}
