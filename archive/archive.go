@@ -6,6 +6,9 @@
 package archive
 
 import (
+	"strings"
+
+	"github.com/policywatch/policywatch/declaration"
 	"time"
 
 	"github.com/policywatch/policywatch/diff"
@@ -32,6 +35,20 @@ type DocumentRef struct {
 	Service string
 	Type    string
 	URL     string
+}
+
+// Canonical returns the reference as documents are stored: names trimmed,
+// and a type known to Open Terms Archive under another name ("Cookies
+// Policy") written as its canonical name ("Trackers Policy"), so that an
+// import and a crawl of the same document never make two documents. Other
+// types are kept as given.
+func (r DocumentRef) Canonical() DocumentRef {
+	r.Service = strings.TrimSpace(r.Service)
+	r.Type = strings.TrimSpace(r.Type)
+	if canonical, ok := declaration.CanonicalType(r.Type); ok {
+		r.Type = canonical
+	}
+	return r
 }
 
 // Capture is what one fetch or import received.

@@ -120,6 +120,7 @@ type Attempt struct {
 // RecordAttempt stores a fetch that brought nothing to record, so that
 // failures show in the document's log. It creates the document if needed.
 func (a *Archive) RecordAttempt(ctx context.Context, ref DocumentRef, at Attempt) error {
+	ref = ref.Canonical()
 	if ref.Service == "" || ref.Type == "" {
 		return errors.New("archive: a fetch needs a service name and a document type")
 	}

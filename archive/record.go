@@ -36,6 +36,7 @@ var ErrDifferentDocuments = errors.New("the versions belong to different documen
 // bytes are kept so a better extractor can use them later) and the error is
 // returned.
 func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outcome, error) {
+	ref = ref.Canonical()
 	if err := validate(ref, c); err != nil {
 		return Outcome{}, err
 	}

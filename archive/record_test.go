@@ -268,7 +268,7 @@ func TestRecordKeepsUnextractableCaptureAsFailedFetch(t *testing.T) {
 	if err == nil {
 		t.Fatal("recording a page without text succeeded")
 	}
-	if !strings.Contains(err.Error(), "X / Cookies Policy") {
+	if !strings.Contains(err.Error(), "X / Trackers Policy") {
 		t.Errorf("error %q does not name the document", err)
 	}
 	if vs := versionsOf(t, st, good.DocumentID); len(vs) != 1 {

@@ -29,9 +29,9 @@ func TestLoadRecordsTheWholeBundle(t *testing.T) {
 		t.Errorf("%d documents, want %d", sum.Documents, len(Sources()))
 	}
 
-	docs, err := st.Documents(ctx, store.DocumentFilter{Service: "X", Type: "Cookies Policy"})
+	docs, err := st.Documents(ctx, store.DocumentFilter{Service: "X", Type: "Trackers Policy"})
 	if err != nil || len(docs) != 1 {
-		t.Fatalf("X / Cookies Policy: %v, %v", docs, err)
+		t.Fatalf("X / Trackers Policy (its cookie policy): %v, %v", docs, err)
 	}
 	versions, err := st.Versions(ctx, docs[0].ID)
 	if err != nil {
@@ -44,7 +44,7 @@ func TestLoadRecordsTheWholeBundle(t *testing.T) {
 	before, ok1 := byDay["2022-11-23"]
 	rebrand, ok2 := byDay["2023-09-20"]
 	if !ok1 || !ok2 {
-		t.Fatalf("X / Cookies Policy lacks the versions of 2022-11-23 and 2023-09-20: %d versions", len(versions))
+		t.Fatalf("X / Trackers Policy lacks the versions of 2022-11-23 and 2023-09-20: %d versions", len(versions))
 	}
 	if rebrand.Change == nil || rebrand.Change.FromVersionID != before.ID {
 		t.Fatalf("the 2023-09-20 version does not follow the 2022-11-23 one: %+v", rebrand.Change)

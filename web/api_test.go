@@ -47,7 +47,7 @@ func TestAPIServices(t *testing.T) {
 		t.Fatalf("second service %+v, want X with one document", x)
 	}
 	d := x.Documents[0]
-	if d.ID != site.cookiesDoc || d.Type != "Cookies Policy" || d.Versions != 4 ||
+	if d.ID != site.cookiesDoc || d.Type != "Trackers Policy" || d.Versions != 4 ||
 		d.URL != "https://help.x.com/en/rules-and-policies/x-cookies" {
 		t.Errorf("document %+v", d)
 	}

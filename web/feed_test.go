@@ -57,8 +57,8 @@ func TestAtomFeedsParseAndDescribeChanges(t *testing.T) {
 	if rebrand == nil {
 		t.Fatalf("document feed: no entry with id %s", wantID)
 	}
-	if !strings.HasPrefix(rebrand.Title, "X Cookies Policy: ") {
-		t.Errorf("entry title %q, want it to start with %q", rebrand.Title, "X Cookies Policy: ")
+	if !strings.HasPrefix(rebrand.Title, "X Trackers Policy: ") {
+		t.Errorf("entry title %q, want it to start with %q", rebrand.Title, "X Trackers Policy: ")
 	}
 	wantLink := site.srv.URL + diffPath(doc, from, to)
 	if rebrand.Link != wantLink {

@@ -16,7 +16,7 @@ func TestHomeListsServicesDocumentsAndLatestChanges(t *testing.T) {
 
 	assertContains(t, "home", body,
 		`<a href="/services/X">X</a>`,
-		fmt.Sprintf(`<a href="/documents/%d">Cookies Policy</a>`, site.cookiesDoc),
+		fmt.Sprintf(`<a href="/documents/%d">Trackers Policy</a>`, site.cookiesDoc),
 		`<td class="n">4</td>`, // four versions of the cookie policy
 		"2024-08-16",           // its last change
 		`href="/services/Evil%20%3Cb%3ECorp%3C%2Fb%3E"`,
@@ -30,7 +30,7 @@ func TestHomeListsServicesDocumentsAndLatestChanges(t *testing.T) {
 func TestServicePageListsItsDocumentsAndChanges(t *testing.T) {
 	site := newTestSite(t)
 	body := site.mustGet(t, "/services/X", http.StatusOK)
-	assertContains(t, "service X", body, "<h1>X</h1>", "Cookies Policy", "2023-09-20", `href="/services/X/feed.atom"`)
+	assertContains(t, "service X", body, "<h1>X</h1>", "Trackers Policy", "2023-09-20", `href="/services/X/feed.atom"`)
 	assertNotContains(t, "service X", body, "2025-01-02") // the other service's change
 
 	site.mustGet(t, "/services/Evil%20%3Cb%3ECorp%3C%2Fb%3E", http.StatusOK)
@@ -44,7 +44,7 @@ func TestDocumentPageShowsTimelineNewestFirst(t *testing.T) {
 	body := site.mustGet(t, documentPath(site.cookiesDoc), http.StatusOK)
 
 	assertContains(t, "document", body,
-		"<h1>Cookies Policy</h1>",
+		"<h1>Trackers Policy</h1>",
 		"https://help.x.com/en/rules-and-policies/x-cookies",
 		`<select name="from">`, `<select name="to">`,
 		fmt.Sprintf(`action="/documents/%d/diff"`, site.cookiesDoc),

@@ -91,13 +91,13 @@ func TestDemoServesTheRebrand(t *testing.T) {
 	var cookiesID int64
 	for _, s := range services.Services {
 		for _, d := range s.Documents {
-			if s.Name == "X" && d.Type == "Cookies Policy" {
+			if s.Name == "X" && d.Type == "Trackers Policy" {
 				cookiesID = d.ID
 			}
 		}
 	}
 	if cookiesID == 0 {
-		t.Fatalf("no X / Cookies Policy in /api/services: %+v", services)
+		t.Fatalf("no X / Trackers Policy (its cookie policy) in /api/services: %+v", services)
 	}
 
 	var versions struct {

@@ -70,7 +70,7 @@ func TestDiffVersionsOfADatabase(t *testing.T) {
 	versions := logJSON(t, db)[0].Versions // newest first
 	newID, oldID := strconv.FormatInt(versions[0].ID, 10), strconv.FormatInt(versions[1].ID, 10)
 	r := runCommand(t, nil, "diff", "--db", db, oldID, newID)
-	if r.code != 0 || !strings.Contains(r.stdout, "rebrand: Twitter → X") || !strings.Contains(r.stdout, "X · Cookies Policy, version "+oldID) {
+	if r.code != 0 || !strings.Contains(r.stdout, "rebrand: Twitter → X") || !strings.Contains(r.stdout, "X · Trackers Policy, version "+oldID) {
 		t.Fatalf("exit %d, stdout:\n%s\nstderr: %s", r.code, r.stdout, r.stderr)
 	}
 	if r := runCommand(t, nil, "diff", "--db", db, oldID, "999"); r.code != 1 || !strings.Contains(r.oneStderrLine(t), "999") {

@@ -32,7 +32,9 @@ file again changes nothing.
 
 Each file is dated by its name when --date is not given: names such as
 2023-09-20T18-34-47Z.html (Open Terms Archive's form) or 2023-09-20.md.
-Directories are walked; files are recorded in date order.`)
+Directories are walked; files are recorded in date order. A type that Open
+Terms Archive knows by another name is stored by its canonical name, so that
+imports and crawls meet: --type "Cookies Policy" records a "Trackers Policy".`)
 	if err != nil {
 		return err
 	}
@@ -67,7 +69,7 @@ Directories are walked; files are recorded in date order.`)
 		return err
 	}
 	defer st.Close()
-	ref := archive.DocumentRef{Service: strings.TrimSpace(*service), Type: strings.TrimSpace(*docType), URL: *url}
+	ref := archive.DocumentRef{Service: *service, Type: *docType, URL: *url}.Canonical()
 	sum, err := archive.New(st).RecordFiles(ctx, ref, files, "import", func(_ int, f archive.File, o archive.Outcome) {
 		what := fmt.Sprintf("same text as version %d", o.VersionID)
 		if o.NewVersion {

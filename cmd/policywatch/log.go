@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/policywatch/policywatch/archive"
 	"io"
 	"io/fs"
 	"time"
@@ -37,7 +38,10 @@ size and the change that led to them, followed by the fetches that failed.`)
 	}
 	defer st.Close()
 
-	docs, err := st.Documents(ctx, store.DocumentFilter{Service: *service, Type: *docType})
+	// Types are stored by their canonical names: --type "Cookies Policy"
+	// finds the "Trackers Policy".
+	filter := archive.DocumentRef{Service: *service, Type: *docType}.Canonical()
+	docs, err := st.Documents(ctx, store.DocumentFilter{Service: filter.Service, Type: filter.Type})
 	if err != nil {
 		return err
 	}

@@ -93,8 +93,8 @@ func TestImportCookieHistoryThenLog(t *testing.T) {
 		t.Errorf("import summary missing: %s", r.stdout)
 	}
 	logs := logJSON(t, db)
-	if len(logs) != 1 || logs[0].Service != "X" || logs[0].Type != "Cookies Policy" {
-		t.Fatalf("log: %+v, want one document X / Cookies Policy", logs)
+	if len(logs) != 1 || logs[0].Service != "X" || logs[0].Type != "Trackers Policy" {
+		t.Fatalf("log: %+v, want one document X / Trackers Policy (\"Cookies Policy\" by its canonical name)", logs)
 	}
 	versions := logs[0].Versions
 	if len(versions) < 30 || len(versions) > 39 {
@@ -113,8 +113,8 @@ func TestImportCookieHistoryThenLog(t *testing.T) {
 		t.Errorf("the 2023-09-20 version's change does not name Twitter → X: %+v", rebrand)
 	}
 
-	text := runCommand(t, nil, "log", "--db", db, "--service", "X")
-	if text.code != 0 || !strings.Contains(text.stdout, "X / Cookies Policy") || !strings.Contains(text.stdout, "2023-09-20") {
+	text := runCommand(t, nil, "log", "--db", db, "--service", "X", "--type", "Cookies Policy")
+	if text.code != 0 || !strings.Contains(text.stdout, "X / Trackers Policy") || !strings.Contains(text.stdout, "2023-09-20") {
 		t.Errorf("log text: exit %d\n%s", text.code, text.stdout)
 	}
 }

@@ -16,7 +16,7 @@ func TestReextractImportedHistory(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("reextract: exit %d: %s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "X / Cookies Policy: unchanged") || !strings.Contains(r.stdout, "1 documents re-extracted") {
+	if !strings.Contains(r.stdout, "X / Trackers Policy: unchanged") || !strings.Contains(r.stdout, "1 documents re-extracted") {
 		t.Errorf("stdout %q, want the imported document unchanged", r.stdout)
 	}
 	after := logJSON(t, db)
