@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
 )
@@ -114,11 +115,14 @@ func writePDFRows(out *strings.Builder, rows []pdfRow) {
 			}
 		}
 		var line strings.Builder
+		explicitSpaces := slices.ContainsFunc(row.texts, func(t pdf.Text) bool { return strings.TrimSpace(t.S) == "" })
+		afterSpace := false
 		for j, t := range row.texts {
-			if j > 0 && needsSpace(row.texts[j-1], t, line.String()) {
+			if j > 0 && !afterSpace && needsSpace(row.texts[j-1], t, explicitSpaces) {
 				line.WriteByte(' ')
 			}
 			line.WriteString(t.S)
+			afterSpace = strings.HasSuffix(t.S, " ")
 		}
 		out.WriteString(strings.TrimSpace(line.String()))
 		out.WriteString("\n")
@@ -134,11 +138,23 @@ func rowFontSize(r pdfRow) float64 {
 	return size
 }
 
-// needsSpace reports whether two pieces of a row are separate words:
-// neither brings its own space and there is a visible gap between them.
-func needsSpace(prev, next pdf.Text, lineSoFar string) bool {
-	if strings.HasSuffix(lineSoFar, " ") || strings.HasPrefix(next.S, " ") {
+// needsSpace reports whether two pieces of a row, the first not ending in
+// a space, are separate words: the second brings no space of its own and
+// there is a visible gap between them.
+func needsSpace(prev, next pdf.Text, rowDrawsSpaces bool) bool {
+	if strings.HasPrefix(next.S, " ") {
 		return false
 	}
-	return next.X-(prev.X+prev.W) > max(prev.FontSize, 1)*0.15
+	size := max(prev.FontSize, 1)
+	if prev.W > 0 {
+		return next.X-(prev.X+prev.W) > size*0.15
+	}
+	// The library knows no glyph widths for many embedded fonts (those of
+	// browser-printed PDFs among them), so the gap cannot be measured. A
+	// row that draws its spaces as glyphs needs none added; otherwise only
+	// an advance much wider than the glyphs' usual one is a word break.
+	if rowDrawsSpaces {
+		return false
+	}
+	return next.X-prev.X > float64(utf8.RuneCountInString(prev.S))*size*0.6+size*0.3
 }
