@@ -18,6 +18,7 @@ package declaration
 
 import (
 	"fmt"
+	"github.com/policywatch/policywatch/extract"
 	"net/url"
 	"time"
 )
@@ -134,21 +135,9 @@ func (s Selector) String() string {
 // Range selects the content between two elements. Exactly one of
 // StartBefore and StartAfter is set: the range starts just before or just
 // after the first element that CSS selector matches; likewise one of
-// EndBefore and EndAfter.
-type Range struct {
-	StartBefore, StartAfter, EndBefore, EndAfter string
-}
-
-func (r Range) String() string {
-	start, end := "startBefore "+r.StartBefore, "endBefore "+r.EndBefore
-	if r.StartAfter != "" {
-		start = "startAfter " + r.StartAfter
-	}
-	if r.EndAfter != "" {
-		end = "endAfter " + r.EndAfter
-	}
-	return "{" + start + ", " + end + "}"
-}
+// EndBefore and EndAfter. It is extract's own type, so rules pass to the
+// extractor as they are.
+type Range = extract.Range
 
 // RemoveQueryParams returns rawURL without the query parameters named in
 // names. URLs that do not parse, or have none of those parameters, come

@@ -341,14 +341,14 @@ func rulesOf(src declaration.Source) extract.Options {
 	var o extract.Options
 	for _, sel := range src.Select {
 		if sel.Range != nil {
-			o.SelectRanges = append(o.SelectRanges, extract.Range(*sel.Range))
+			o.SelectRanges = append(o.SelectRanges, *sel.Range)
 		} else {
 			o.Select = append(o.Select, sel.CSS)
 		}
 	}
 	for _, sel := range src.Remove {
 		if sel.Range != nil {
-			o.RemoveRanges = append(o.RemoveRanges, extract.Range(*sel.Range))
+			o.RemoveRanges = append(o.RemoveRanges, *sel.Range)
 		} else {
 			o.Remove = append(o.Remove, sel.CSS)
 		}
