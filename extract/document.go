@@ -10,7 +10,7 @@ package extract
 // so that versions made by an older release can be regenerated from their
 // snapshots when the extractor improves. Change it whenever the output for
 // some input changes.
-const Release = "extract-2026.11.3"
+const Release = "extract-2026.11.4"
 
 // Document is the canonical, structured content of one capture.
 type Document struct {

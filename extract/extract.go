@@ -77,11 +77,11 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 		if opts.hasHTMLRules() || opts.JSONPointer != "" {
 			return nil, fmt.Errorf("extract: CSS select/remove rules and JSON pointers do not apply to PDF content")
 		}
-		text, err := pdfText(content)
+		paragraphs, err := pdfParagraphs(content)
 		if err != nil {
 			return nil, err
 		}
-		doc = parsePlainText(repairMojibake(text))
+		doc = pdfDocument(paragraphs)
 	case formatJSON:
 		if opts.hasHTMLRules() {
 			return nil, fmt.Errorf("extract: CSS select/remove rules need HTML content, got JSON")

@@ -11,23 +11,30 @@ import (
 	"github.com/ledongthuc/pdf"
 )
 
-// PDF policies have a text layer: rows of text placed on pages. pdfText
-// reads it with github.com/ledongthuc/pdf (pure Go; Debian's pdftotext is
-// slightly more faithful but is not installed everywhere), rebuilding
-// lines from rows and paragraphs from the vertical gaps between them; the
-// text is then read like plain text.
+// PDF policies have a text layer: rows of text placed on pages. It is read
+// with github.com/ledongthuc/pdf (pure Go; as faithful as Debian's
+// pdftotext on the policies measured, see BENCHMARKS.md), rebuilding lines
+// from rows, paragraphs from the vertical gaps between them, and headings
+// from type larger than the body text's.
 
 // pdfTimeout bounds the reading of one PDF: the library has no
 // cancellation, and hostile files can make it loop.
 const pdfTimeout = 10 * time.Second
 
-// pdfText returns the text of a PDF's text layer, paragraphs separated by
-// blank lines. A panic in the library becomes an error; so does a file
-// that takes longer than pdfTimeout (its goroutine is then abandoned).
-func pdfText(content []byte) (string, error) {
+// pdfParagraph is a run of rows of one type size.
+type pdfParagraph struct {
+	text string
+	size float64
+	bold bool // every glyph set in a bold face
+}
+
+// pdfParagraphs returns the paragraphs of a PDF's text layer. A panic in
+// the library becomes an error; so does a file that takes longer than
+// pdfTimeout (its goroutine is then abandoned).
+func pdfParagraphs(content []byte) ([]pdfParagraph, error) {
 	type result struct {
-		text string
-		err  error
+		paragraphs []pdfParagraph
+		err        error
 	}
 	done := make(chan result, 1)
 	go func() {
@@ -36,33 +43,83 @@ func pdfText(content []byte) (string, error) {
 				done <- result{err: fmt.Errorf("extract: reading PDF: %v", r)}
 			}
 		}()
-		text, err := readPDF(content)
-		done <- result{text, err}
+		paragraphs, err := readPDF(content)
+		done <- result{paragraphs, err}
 	}()
 	select {
 	case r := <-done:
-		return r.text, r.err
+		return r.paragraphs, r.err
 	case <-time.After(pdfTimeout):
-		return "", fmt.Errorf("extract: reading PDF took longer than %v", pdfTimeout)
+		return nil, fmt.Errorf("extract: reading PDF took longer than %v", pdfTimeout)
 	}
 }
 
-func readPDF(content []byte) (string, error) {
+func readPDF(content []byte) ([]pdfParagraph, error) {
 	reader, err := pdf.NewReader(bytes.NewReader(content), int64(len(content)))
 	if err != nil {
-		return "", fmt.Errorf("extract: reading PDF: %v", err)
+		return nil, fmt.Errorf("extract: reading PDF: %v", err)
 	}
-	var out strings.Builder
+	var paragraphs []pdfParagraph
 	for i := 1; i <= reader.NumPage(); i++ {
 		page := reader.Page(i)
 		if page.V.IsNull() || page.V.Key("Contents").Kind() == pdf.Null {
 			continue
 		}
-		writePDFRows(&out, pdfRows(page.Content().Text))
-		out.WriteString("\n\n")
+		paragraphs = appendPDFParagraphs(paragraphs, pdfRows(page.Content().Text))
 	}
-	return out.String(), nil
+	return paragraphs, nil
 }
+
+// pdfDocument builds a Document from a PDF's paragraphs: a short paragraph
+// set in type clearly larger than the body text's (the size most of the
+// text has) is a heading, the largest size level 1, the next level 2, and
+// so on; a short paragraph all in bold is a heading one level below those
+// (writers set minor headings in bold at body size or smaller).
+func pdfDocument(paragraphs []pdfParagraph) *Document {
+	runesBySize := map[float64]int{}
+	for _, p := range paragraphs {
+		runesBySize[roundSize(p.size)] += utf8.RuneCountInString(p.text)
+	}
+	body, most := 0.0, -1
+	for size, n := range runesBySize {
+		if n > most || n == most && size < body {
+			body, most = size, n
+		}
+	}
+	var headingSizes []float64
+	for size := range runesBySize {
+		if size >= body*1.15 {
+			headingSizes = append(headingSizes, size)
+		}
+	}
+	slices.SortFunc(headingSizes, func(a, b float64) int { return compareFloats(b, a) })
+	var doc docBuilder
+	title := ""
+	for _, p := range paragraphs {
+		text := normalizeText(repairMojibake(p.text))
+		if text == "" {
+			continue
+		}
+		level := slices.Index(headingSizes, roundSize(p.size)) + 1
+		if level == 0 && p.bold && roundSize(p.size) <= body {
+			level = len(headingSizes) + 1
+		}
+		if level > 0 && utf8.RuneCountInString(text) <= maxPlainHeading {
+			level = min(level, 6)
+			if level == 1 && title == "" {
+				title = text
+			}
+			doc.heading(level, text)
+			continue
+		}
+		doc.add(Block{Kind: Paragraph, Text: text})
+	}
+	return doc.document(title)
+}
+
+// roundSize rounds a type size to half points, so that sizes a PDF writer
+// scales slightly differently still count as one.
+func roundSize(size float64) float64 { return float64(int(size*2+0.5)) / 2 }
 
 // pdfRow is the text drawn on one baseline of a page.
 type pdfRow struct {
@@ -102,31 +159,59 @@ func compareFloats(a, b float64) int {
 	return 0
 }
 
-// writePDFRows writes a page's rows as lines, with a blank line (a new
-// paragraph) where the gap above a row is wider than 1.5 lines of its
-// text, or where the font size changes (a heading and its text).
-func writePDFRows(out *strings.Builder, rows []pdfRow) {
+// appendPDFParagraphs appends a page's rows as paragraphs: a new one
+// starts where the gap above a row is wider than 1.5 lines of its text, or
+// where the type size changes (a heading and its text).
+func appendPDFParagraphs(paragraphs []pdfParagraph, rows []pdfRow) []pdfParagraph {
+	var current strings.Builder
+	currentSize, currentBold := 0.0, true
+	flush := func() {
+		if text := strings.TrimSpace(current.String()); text != "" {
+			paragraphs = append(paragraphs, pdfParagraph{text: text, size: currentSize, bold: currentBold})
+		}
+		current.Reset()
+		currentBold = true
+	}
 	for i, row := range rows {
 		size := rowFontSize(row)
-		if i > 0 {
-			prevSize := rowFontSize(rows[i-1])
-			if rows[i-1].y-row.y > 1.5*max(size, 1) || abs(prevSize-size) > 0.5 {
-				out.WriteString("\n")
-			}
+		if i > 0 && (rows[i-1].y-row.y > 1.5*max(size, 1) || abs(currentSize-size) > 0.5) {
+			flush()
 		}
-		var line strings.Builder
-		explicitSpaces := slices.ContainsFunc(row.texts, func(t pdf.Text) bool { return strings.TrimSpace(t.S) == "" })
-		afterSpace := false
-		for j, t := range row.texts {
-			if j > 0 && !afterSpace && needsSpace(row.texts[j-1], t, explicitSpaces) {
-				line.WriteByte(' ')
-			}
-			line.WriteString(t.S)
-			afterSpace = strings.HasSuffix(t.S, " ")
+		currentSize = size
+		currentBold = currentBold && rowIsBold(row)
+		if current.Len() > 0 {
+			current.WriteByte(' ')
 		}
-		out.WriteString(strings.TrimSpace(line.String()))
-		out.WriteString("\n")
+		current.WriteString(rowText(row))
 	}
+	flush()
+	return paragraphs
+}
+
+// rowIsBold reports a row whose every visible glyph is set in a bold face
+// (by the font's name, the only weight a text layer tells).
+func rowIsBold(row pdfRow) bool {
+	for _, t := range row.texts {
+		if strings.TrimSpace(t.S) != "" && !strings.Contains(strings.ToLower(t.Font), "bold") {
+			return false
+		}
+	}
+	return true
+}
+
+// rowText is a row's glyphs as a line of text.
+func rowText(row pdfRow) string {
+	var line strings.Builder
+	explicitSpaces := slices.ContainsFunc(row.texts, func(t pdf.Text) bool { return strings.TrimSpace(t.S) == "" })
+	afterSpace := false
+	for j, t := range row.texts {
+		if j > 0 && !afterSpace && needsSpace(row.texts[j-1], t, explicitSpaces) {
+			line.WriteByte(' ')
+		}
+		line.WriteString(t.S)
+		afterSpace = strings.HasSuffix(t.S, " ")
+	}
+	return strings.TrimSpace(line.String())
 }
 
 // rowFontSize is the largest font size of a row.

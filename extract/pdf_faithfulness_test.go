@@ -61,6 +61,25 @@ func TestPDFFaithfulness(t *testing.T) {
 	if ours < 0.97 {
 		t.Errorf("Extract gave back %.4f of the words of a browser-printed PDF, want at least 0.97", ours)
 	}
+	gotHeadings := map[string]bool{}
+	for _, sec := range got.Sections {
+		gotHeadings[sec.Heading()] = true
+	}
+	sourceHeadings, found := 0, 0
+	for _, sec := range doc.Sections {
+		if h := sec.Heading(); h != "" {
+			sourceHeadings++
+			if gotHeadings[h] {
+				found++
+			} else {
+				t.Logf("heading not recovered: %q (level %d)", h, sec.Level)
+			}
+		}
+	}
+	t.Logf("headings: %d of the source's %d come back as headings", found, sourceHeadings)
+	if found*10 < sourceHeadings*9 {
+		t.Errorf("%d of %d headings came back as headings, want at least 90 %%", found, sourceHeadings)
+	}
 
 	if pdftotext, err := exec.LookPath("pdftotext"); err == nil {
 		out, err := exec.CommandContext(ctx, pdftotext, "-enc", "UTF-8", pdfPath, "-").Output()
