@@ -51,24 +51,13 @@ func script(dmp *diffmatchpatch.DiffMatchPatch, a, b []rune) []step {
 // subsequence found by go-diff); unmatched items come out as gap steps,
 // removed before added.
 func alignKeys(dmp *diffmatchpatch.DiffMatchPatch, oldKeys, newKeys []string) []step {
-	coder := newRuneCoder()
+	coder := &runeCoder{ids: make(map[string]rune, len(oldKeys)+len(newKeys)), limit: maxDistinct}
 	if slices.Compare(oldKeys, newKeys) > 0 {
 		newRunes := coder.encode(newKeys, 1)
 		return mirror(script(dmp, newRunes, coder.encode(oldKeys, 0)))
 	}
 	oldRunes := coder.encode(oldKeys, 0)
 	return script(dmp, oldRunes, coder.encode(newKeys, 1))
-}
-
-// orientedScript diffs a and b, running go-diff on the pair in the order
-// swap says. Callers pick swap from the compared content, so that
-// Compare(x, y) and Compare(y, x) make the same choices mirrored: an LCS
-// is not unique, and which one go-diff finds depends on the order.
-func orientedScript(dmp *diffmatchpatch.DiffMatchPatch, a, b []rune, swap bool) []step {
-	if swap {
-		return mirror(script(dmp, b, a))
-	}
-	return script(dmp, a, b)
 }
 
 // mirror swaps the sides of steps, then puts removed items before added
@@ -145,15 +134,23 @@ func resolveGaps(steps []step, match func(olds, news []int) []step) []step {
 // pairInOrder pairs old and new items of one gap in order where similar
 // says so, keeping both orders; an old item that matches no later new item
 // is removed, a new item before the old item's match is added. The greedy
-// walk is run from the side swap says (see orientedScript).
+// walk is run from the side swap says: callers pick swap from the compared
+// content, so that Compare(x, y) and Compare(y, x) make the same choices
+// mirrored.
 func pairInOrder(olds, news []int, similar func(o, n int) bool, swap bool) []step {
-	if swap {
-		return mirror(pairGreedy(news, olds, func(n, o int) bool { return similar(o, n) }))
-	}
-	return removedFirst(pairGreedy(olds, news, similar))
+	return pairInOrderNear(olds, news, -1, similar, swap)
 }
 
-func pairGreedy(olds, news []int, similar func(o, n int) bool) []step {
+// pairInOrderNear is pairInOrder looking at most lookahead items past the
+// next one for an item's match (all of them when lookahead < 0).
+func pairInOrderNear(olds, news []int, lookahead int, similar func(o, n int) bool, swap bool) []step {
+	if swap {
+		return mirror(pairGreedy(news, olds, lookahead, func(n, o int) bool { return similar(o, n) }))
+	}
+	return removedFirst(pairGreedy(olds, news, lookahead, similar))
+}
+
+func pairGreedy(olds, news []int, lookahead int, similar func(o, n int) bool) []step {
 	out := make([]step, 0, len(olds)+len(news))
 	i, j := 0, 0
 	for i < len(olds) && j < len(news) {
@@ -163,7 +160,7 @@ func pairGreedy(olds, news []int, similar func(o, n int) bool) []step {
 			out = append(out, step{o, news[j]})
 			i++
 			j++
-		case slices.ContainsFunc(news[j+1:], func(n int) bool { return similar(o, n) }):
+		case slices.ContainsFunc(ahead(news, j+1, lookahead), func(n int) bool { return similar(o, n) }):
 			out = append(out, step{-1, news[j]})
 			j++
 		default:
@@ -180,12 +177,61 @@ func pairGreedy(olds, news []int, similar func(o, n int) bool) []step {
 	return out
 }
 
+// ahead returns items[from:], cut to lookahead items when lookahead ≥ 0.
+func ahead(items []int, from, lookahead int) []int {
+	if lookahead >= 0 && len(items)-from > lookahead {
+		return items[from : from+lookahead]
+	}
+	return items[from:]
+}
+
 // dice is the Sørensen–Dice similarity of two sorted multisets of word ids:
 // 1 when equal, 0 when disjoint.
 func dice(a, b []rune) float64 {
 	if len(a)+len(b) == 0 {
 		return 1
 	}
+	return 2 * commonCount(a, b) / float64(len(a)+len(b))
+}
+
+// similarEnough is the Dice threshold above which two paragraphs or
+// sections are treated as one rewritten item rather than a removal and an
+// addition: at least half their words in common.
+const similarEnough = 0.5
+
+// couldBeSimilar is a cheap upper bound on dice from the sizes alone.
+func couldBeSimilar(a, b int) bool {
+	return a+b == 0 || 2*float64(min(a, b))/float64(a+b) >= similarEnough
+}
+
+// containedEnough is the share of the shorter text's words that must be
+// found in the longer one for mostlyContained, and minContained the fewest
+// words the shorter one may have. Callers weigh only words of at least
+// longWordBytes bytes: with "the", "you" and "to", or with fewer words,
+// unrelated sentences of one policy pair (measured on the privacy policy's
+// paragraphs against the cookie policy's).
+const (
+	containedEnough = 0.6
+	minContained    = 6
+)
+
+// containedLookahead is how many blocks past the next one the pairing by
+// containment looks for a block's match.
+const containedLookahead = 8
+
+// mostlyContained says whether most words of the shorter of two sorted
+// multisets of word ids are also in the longer: a sentence taken from a
+// longer paragraph, or one that gained a label in front.
+func mostlyContained(a, b []rune) bool {
+	shorter := min(len(a), len(b))
+	if shorter < minContained {
+		return false
+	}
+	return commonCount(a, b) >= containedEnough*float64(shorter)
+}
+
+// commonCount counts the ids two sorted multisets share.
+func commonCount(a, b []rune) float64 {
 	common := 0
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		switch {
@@ -199,15 +245,5 @@ func dice(a, b []rune) float64 {
 			j++
 		}
 	}
-	return 2 * float64(common) / float64(len(a)+len(b))
-}
-
-// similarEnough is the Dice threshold above which two paragraphs or
-// sections are treated as one rewritten item rather than a removal and an
-// addition: at least half their words in common.
-const similarEnough = 0.5
-
-// couldBeSimilar is a cheap upper bound on dice from the sizes alone.
-func couldBeSimilar(a, b int) bool {
-	return a+b == 0 || 2*float64(min(a, b))/float64(a+b) >= similarEnough
+	return float64(common)
 }

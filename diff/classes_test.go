@@ -169,11 +169,15 @@ func TestTwoInputFormsOfTheCookiePolicy(t *testing.T) {
 	if r.Class != Substantive {
 		t.Errorf("class %s, want substantive", r.Class)
 	}
-	// The plain text has no headings, so only the Markdown's first section
-	// pairs with it; what X kept of the later sections shows as added.
+	// The plain text has no headings: it pairs with the Markdown's first
+	// section, whose list items and multi-sentence paragraphs are cut
+	// elsewhere than X's one-sentence blocks. The X page text holds 573
+	// words against Twitter's 1,981 (the later sections are not in it), and
+	// X rewrote much of it: 209 words are kept as they were (151 when
+	// only paragraphs half the same were paired).
 	newWords := r.Stats.WordsUnchanged + r.Stats.WordsAdded
-	if r.Stats.WordsUnchanged*5 < newWords {
-		t.Errorf("stats %+v: less than a fifth of the new text is kept from the old", r.Stats)
+	if r.Stats.WordsUnchanged*3 < newWords {
+		t.Errorf("stats %+v: less than a third of the new text is kept from the old", r.Stats)
 	}
 	reworded := 0
 	var sentence string
@@ -187,8 +191,11 @@ func TestTwoInputFormsOfTheCookiePolicy(t *testing.T) {
 			}
 		}
 	}
-	if reworded < 10 {
-		t.Errorf("%d reworded paragraphs, want at least 10", reworded)
+	if reworded < 15 {
+		t.Errorf("%d reworded paragraphs, want at least 15", reworded)
+	}
+	if !slices.ContainsFunc(r.Substitutions, func(s Substitution) bool { return s.From == "Twitter" && s.To == "X" && s.Count >= 3 }) {
+		t.Errorf("substitutions %+v, want Twitter → X at least ×3", r.Substitutions)
 	}
 	if !strings.Contains(sentence, "To help us detect and fight spam") {
 		t.Errorf("the X sentence on spam is not paired with Twitter's: %q", sentence)

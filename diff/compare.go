@@ -25,6 +25,10 @@ import (
 // text; removed and added blocks that are similar (most of their text a
 // common start and end, or half their words shared) are paired and diffed
 // word by word, so a reworded paragraph shows the words that changed.
+// Blocks still unpaired then pair, near their places, when most of the
+// longer words of the shorter are in the other: the same sentence where the
+// two versions cut their paragraphs differently (a Markdown list against
+// flattened page text). Blocks' words are weighed in lower case.
 // Edits that only change style (quotes, dashes, spaces, letter case) count
 // no words added or removed; they and the substitutions are marked
 // Op.Folded for the default view.
@@ -75,6 +79,14 @@ type comparer struct {
 	words *runeCoder // one rune per distinct token, shared by all word diffs
 	stats Stats
 	edits []edit // every run of deleted and/or inserted text, for the class
+
+	// Buffers diffWords reuses from one paragraph to the next.
+	aIDs, bIDs   []rune
+	aEnds, bEnds []int
+	lower        []byte  // a word being lowered by lowerWordID
+	pieces       []piece // diffWords's pieces; none outlives the call
+	runs         []run   // tokenScript's result, read before the next call
+	trace        []int   // shortScript's rounds
 }
 
 // edit is one place where text was deleted and/or inserted, with a few

@@ -86,8 +86,21 @@ func lastTokens(s string, n int) string {
 			start = 0
 		}
 	}
-	tokens := tokenize(s[start:])
-	return strings.Join(tokens[max(0, len(tokens)-n):], "")
+	// The starts of the last n tokens, in a ring: no token list is built.
+	var starts [contextTokens]int
+	if n > len(starts) || n <= 0 {
+		tokens := tokenize(s[start:])
+		return strings.Join(tokens[max(0, len(tokens)-n):], "")
+	}
+	count := 0
+	for i := start; i < len(s); i = tokenEnd(s, i) {
+		starts[count%n] = i
+		count++
+	}
+	if count < n {
+		return s[start:]
+	}
+	return s[starts[count%n]:]
 }
 
 // foldKind says why an edit folds away, or "" when it does not: it is a
@@ -100,6 +113,9 @@ func foldKind(e edit, covered func(edit) bool) string {
 		return FoldedStyle
 	case covered(e):
 		return FoldedSubstitution
+	}
+	if e.fromWords < 2 || e.fromWords != e.toWords {
+		return "" // the word-by-word test below needs as many words on each side
 	}
 	from, to := tokenize(e.from), tokenize(e.to)
 	fromWords, fromGaps := splitWords(from)

@@ -6,20 +6,103 @@ import (
 	"unicode/utf8"
 )
 
-// sortedWordIDs returns the ids of the words of text, sorted, for dice;
-// side is 0 for the old document, 1 for the new.
+// sortedWordIDs returns the ids of the words of text in lower case,
+// sorted, for dice; side is 0 for the old document, 1 for the new. Case is
+// folded because a sentence that gained or lost a lead-in ("To log you in"
+// → "Log you in") is still the same sentence.
 func (c *comparer) sortedWordIDs(text string, side int) []rune {
-	var words []string
+	return c.sortedWordIDsOf(text, side, 1)
+}
+
+// longWordBytes is the length from which a word counts in the pairing by
+// containment: shorter ones ("the", "you", "to") are in every text.
+const longWordBytes = 4
+
+// sortedWordIDsOf is sortedWordIDs for the words of at least minBytes
+// bytes.
+func (c *comparer) sortedWordIDsOf(text string, side, minBytes int) []rune {
+	ids := make([]rune, 0, len(text)/6)
 	for i := 0; i < len(text); {
 		end := tokenEnd(text, i)
-		if isWord(text[i:end]) {
-			words = append(words, text[i:end])
+		if word := text[i:end]; len(word) >= minBytes && isWord(word) {
+			ids = append(ids, c.lowerWordID(word, side))
 		}
 		i = end
 	}
-	ids := c.words.encode(words, side)
 	slices.Sort(ids)
 	return ids
+}
+
+// lowerWordID is the id of word in lower case. ASCII words are lowered in
+// a reused buffer, and looking a []byte up as a string key does not copy
+// it, so only a new word allocates.
+func (c *comparer) lowerWordID(word string, side int) rune {
+	upper := false
+	for i := 0; i < len(word); i++ {
+		if b := word[i]; b >= utf8.RuneSelf {
+			return c.words.encodeOne(strings.ToLower(word), side)
+		} else if 'A' <= b && b <= 'Z' {
+			upper = true
+		}
+	}
+	if !upper {
+		return c.words.encodeOne(word, side)
+	}
+	c.lower = append(c.lower[:0], word...)
+	for i, b := range c.lower {
+		if 'A' <= b && b <= 'Z' {
+			c.lower[i] = b + 'a' - 'A'
+		}
+	}
+	if r, ok := c.words.ids[string(c.lower)]; ok {
+		return r
+	}
+	return c.words.encodeOne(string(c.lower), side)
+}
+
+// blockWords holds, for one side's blocks, their word counts and sorted
+// word ids, each computed when first needed.
+type blockWords struct {
+	c      *comparer
+	texts  []string
+	side   int
+	counts []int // -1 until counted
+	sorted [][]rune
+	long   [][]rune
+}
+
+func (c *comparer) newBlockWords(texts []string, side int) *blockWords {
+	counts := make([]int, len(texts))
+	for i := range counts {
+		counts[i] = -1
+	}
+	return &blockWords{c: c, texts: texts, side: side, counts: counts, sorted: make([][]rune, len(texts)), long: make([][]rune, len(texts))}
+}
+
+func (b *blockWords) count(i int) int {
+	if b.counts[i] < 0 {
+		b.counts[i] = countWords(b.texts[i])
+	}
+	return b.counts[i]
+}
+
+// longIDs returns the sorted ids of block i's words of at least
+// longWordBytes bytes, in lower case.
+func (b *blockWords) longIDs(i int) []rune {
+	if b.long[i] == nil {
+		b.long[i] = b.c.sortedWordIDsOf(b.texts[i], b.side, longWordBytes)
+	}
+	return b.long[i]
+}
+
+// known says whether the word ids of block i are computed.
+func (b *blockWords) known(i int) bool { return b.sorted[i] != nil }
+
+func (b *blockWords) ids(i int) []rune {
+	if b.sorted[i] == nil {
+		b.sorted[i] = b.c.sortedWordIDs(b.texts[i], b.side)
+	}
+	return b.sorted[i]
 }
 
 // shortParagraph is the most words a lone removed and a lone added
@@ -30,30 +113,40 @@ const shortParagraph = 3
 // compareBlocks aligns two sections' blocks: equal texts first, then
 // similar removed and added blocks in order, which are diffed word by word.
 func (c *comparer) compareBlocks(olds, news []string) []Paragraph {
-	oldIDs, newIDs := make([][]rune, len(olds)), make([][]rune, len(news))
-	oldWords := func(i int) []rune {
-		if oldIDs[i] == nil {
-			oldIDs[i] = c.sortedWordIDs(olds[i], 0)
-		}
-		return oldIDs[i]
-	}
-	newWords := func(i int) []rune {
-		if newIDs[i] == nil {
-			newIDs[i] = c.sortedWordIDs(news[i], 1)
-		}
-		return newIDs[i]
-	}
+	oldBlocks, newBlocks := c.newBlockWords(olds, 0), c.newBlockWords(news, 1)
 	steps := resolveGaps(alignKeys(c.dmp, olds, news), func(o, n []int) []step {
-		if len(o) == 1 && len(n) == 1 && countWords(olds[o[0]]) <= shortParagraph && countWords(news[n[0]]) <= shortParagraph {
+		if len(o) == 1 && len(n) == 1 && oldBlocks.count(o[0]) <= shortParagraph && newBlocks.count(n[0]) <= shortParagraph {
 			return []step{{o[0], n[0]}}
 		}
 		swap := slices.Compare(textsAt(olds, o), textsAt(news, n)) > 0
 		return pairInOrder(o, n, func(oi, ni int) bool {
-			if mostlyShared(olds[oi], news[ni]) {
+			// The cheap tests first: dice can only reach similarEnough
+			// between texts of comparable sizes, and endsSimilar's count
+			// is a lower bound of the words in common, so it only spares
+			// work and never changes the answer. Once both texts' word ids
+			// are known, dice is the cheaper test.
+			switch {
+			case mostlyShared(olds[oi], news[ni]):
+				return true
+			case !couldBeSimilar(oldBlocks.count(oi), newBlocks.count(ni)):
+				return false
+			case !(oldBlocks.known(oi) && newBlocks.known(ni)) &&
+				endsSimilar(olds[oi], news[ni], oldBlocks.count(oi), newBlocks.count(ni)):
 				return true
 			}
-			a, b := oldWords(oi), newWords(ni)
-			return couldBeSimilar(len(a), len(b)) && dice(a, b) >= similarEnough
+			return dice(oldBlocks.ids(oi), newBlocks.ids(ni)) >= similarEnough
+		}, swap)
+	})
+	// Blocks still unpaired may be cut at other places on each side: one
+	// sentence of a rewritten paragraph, or a list item glued to its label.
+	// They pair in order when most of the shorter one's words are in the
+	// longer one, so the sentence shows reworded instead of removed and
+	// added again. Such a sentence stays near its old place, so only a few
+	// blocks ahead are weighed: unrelated texts cost no quadratic search.
+	steps = resolveGaps(steps, func(o, n []int) []step {
+		swap := slices.Compare(textsAt(olds, o), textsAt(news, n)) > 0
+		return pairInOrderNear(o, n, containedLookahead, func(oi, ni int) bool {
+			return mostlyContained(oldBlocks.longIDs(oi), newBlocks.longIDs(ni))
 		}, swap)
 	})
 
@@ -61,14 +154,14 @@ func (c *comparer) compareBlocks(olds, news []string) []Paragraph {
 	for _, s := range steps {
 		switch {
 		case s.paired() && olds[s.old] == news[s.new]:
-			c.stats.WordsUnchanged += countWords(news[s.new])
+			c.stats.WordsUnchanged += newBlocks.count(s.new)
 			p := Paragraph{Status: Unchanged, Ops: []Op{}}
 			if news[s.new] != "" {
 				p.Ops = append(p.Ops, Op{Kind: Equal, Text: news[s.new]})
 			}
 			out = append(out, p)
 		case s.paired():
-			out = append(out, c.diffWords(olds[s.old], news[s.new]))
+			out = append(out, c.diffWordsCounted(olds[s.old], news[s.new], oldBlocks.count(s.old)))
 		case s.old >= 0:
 			out = append(out, c.wholeText(olds[s.old], Removed))
 		default:
@@ -84,143 +177,6 @@ func textsAt(texts []string, at []int) []string {
 		out[i] = texts[k]
 	}
 	return out
-}
-
-// contextTokens is how many unchanged tokens an edit keeps on each side.
-const contextTokens = 3
-
-// piece is a run of equal tokens, or a run of deleted and/or inserted ones.
-type piece struct {
-	equal              bool
-	same, del, ins     []string
-	words              int // words in same
-	delWords, insWords int
-}
-
-// diffWords diffs two texts token by token, counts the edits and returns
-// them as a paragraph. Their common start and end are cut off first, at
-// token boundaries, and kept as one equal piece each: a paragraph with one
-// word changed costs a diff of a few tokens, not of all of them.
-func (c *comparer) diffWords(aText, bText string) Paragraph {
-	prefix, aEnd, bEnd := commonEnds(aText, bText)
-	aMid, bMid := aText[prefix:aEnd], bText[prefix:bEnd]
-	var pieces []piece
-	if prefix > 0 {
-		pieces = append(pieces, piece{equal: true, same: []string{aText[:prefix]}, words: countWords(aText[:prefix])})
-	}
-	aTokens, bTokens := tokenize(aMid), tokenize(bMid)
-	aIDs, bIDs := c.words.encode(aTokens, 0), c.words.encode(bTokens, 1)
-	for _, s := range orientedScript(c.dmp, aIDs, bIDs, aMid > bMid) {
-		equal := s.paired()
-		if len(pieces) == 0 || pieces[len(pieces)-1].equal != equal {
-			pieces = append(pieces, piece{equal: equal})
-		}
-		p := &pieces[len(pieces)-1]
-		switch {
-		case equal:
-			p.same = append(p.same, aTokens[s.old])
-			if isWord(aTokens[s.old]) {
-				p.words++
-			}
-		case s.old >= 0:
-			p.del = append(p.del, aTokens[s.old])
-			if isWord(aTokens[s.old]) {
-				p.delWords++
-			}
-		default:
-			p.ins = append(p.ins, bTokens[s.new])
-			if isWord(bTokens[s.new]) {
-				p.insWords++
-			}
-		}
-	}
-	if suffix := aText[aEnd:]; suffix != "" {
-		if n := len(pieces); n > 0 && pieces[n-1].equal {
-			pieces[n-1].same = append(pieces[n-1].same, suffix)
-			pieces[n-1].words += countWords(suffix)
-		} else {
-			pieces = append(pieces, piece{equal: true, same: []string{suffix}, words: countWords(suffix)})
-		}
-	}
-
-	status := Unchanged
-	var url urlTracker
-	url.skip = !mayHaveURL(aText)
-	for i, p := range pieces {
-		if p.equal {
-			c.stats.WordsUnchanged += p.words
-			for _, t := range p.same {
-				url.walkText(t)
-			}
-			continue
-		}
-		inLink := url.inside
-		for _, t := range p.del {
-			url.walkText(t)
-		}
-		status = Changed
-		e := edit{
-			from: strings.Join(p.del, ""), to: strings.Join(p.ins, ""),
-			fromWords: p.delWords, toWords: p.insWords, inLink: inLink,
-		}
-		if i > 0 {
-			same := pieces[i-1].same
-			e.before = lastTokens(strings.Join(same[max(0, len(same)-contextTokens):], ""), contextTokens)
-		}
-		if i+1 < len(pieces) {
-			same := pieces[i+1].same
-			e.after = firstTokens(strings.Join(same[:min(len(same), contextTokens)], ""), contextTokens)
-		}
-		if p.delWords == p.insWords && cosmeticEdit(e) {
-			c.stats.WordsUnchanged += p.insWords // the same words, restyled
-		} else {
-			c.stats.WordsRemoved += p.delWords
-			c.stats.WordsAdded += p.insWords
-		}
-		c.edits = append(c.edits, e)
-	}
-
-	ops := []Op{}
-	for _, p := range mergeTrivialEqualities(pieces) {
-		if p.equal {
-			ops = append(ops, Op{Kind: Equal, Text: strings.Join(p.same, "")})
-			continue
-		}
-		if len(p.del) > 0 {
-			ops = append(ops, Op{Kind: Delete, Text: strings.Join(p.del, "")})
-		}
-		if len(p.ins) > 0 {
-			ops = append(ops, Op{Kind: Insert, Text: strings.Join(p.ins, "")})
-		}
-	}
-	return Paragraph{Status: status, Ops: ops}
-}
-
-// mergeTrivialEqualities makes heavy rewrites read as phrases instead of
-// confetti: an unchanged run between two edits is folded into them when it
-// holds no word, or fewer words than the edits on each side of it. This is
-// go-diff's DiffCleanupSemantic rule counted in words; DiffCleanupSemantic
-// itself cannot run on our token runes, as its lossless pass slices strings
-// by rune counts and corrupts multi-byte runes. Counting (stats,
-// substitutions, class) uses the diff before this merge.
-func mergeTrivialEqualities(pieces []piece) []piece {
-	for i := 1; i < len(pieces)-1; {
-		left, same, right := &pieces[i-1], pieces[i], pieces[i+1]
-		trivial := same.equal && !left.equal && !right.equal &&
-			(same.words == 0 ||
-				same.words < max(left.delWords, left.insWords) && same.words < max(right.delWords, right.insWords))
-		if !trivial {
-			i++
-			continue
-		}
-		left.del = append(append(left.del, same.same...), right.del...)
-		left.ins = append(append(left.ins, same.same...), right.ins...)
-		left.delWords += same.words + right.delWords
-		left.insWords += same.words + right.insWords
-		pieces = slices.Delete(pieces, i, i+2)
-		i = max(1, i-2)
-	}
-	return pieces
 }
 
 // urlTracker follows a text token by token and knows whether it is inside
@@ -283,6 +239,45 @@ func mostlyShared(a, b string) bool {
 	suffix := commonSuffixLength(a[prefix:], b[prefix:])
 	return 4*(prefix+suffix) >= 3*longest
 }
+
+// endsSimilar says whether a cheap count of the words two texts share
+// already makes them similar enough (dice ≥ similarEnough): the words of
+// their common start and end, plus those at the same token positions in
+// between (where words were only replaced, not added or removed). Each
+// counted word is a distinct word of both, so the full weighing could only
+// find more. It spares tokenizing and sorting both texts' words for most
+// pairs of a paragraph and its edited version.
+func endsSimilar(a, b string, aWords, bWords int) bool {
+	prefix, aEnd, bEnd := commonEnds(a, b)
+	common := countWords(a[:prefix]) + countWords(a[aEnd:]) + sameTokenWords(a[prefix:aEnd], b[prefix:bEnd])
+	return 2*float64(common) >= similarEnough*float64(aWords+bWords)
+}
+
+// sameTokenWords counts the words that are equal and at the same token
+// position in a and b.
+//
+// It stops after maxLockstepMisses different words in a row: the texts are
+// then not one edited in place, and stopping early only counts less.
+func sameTokenWords(a, b string) int {
+	n, misses := 0, 0
+	for i, j := 0, 0; i < len(a) && j < len(b) && misses < maxLockstepMisses; {
+		iEnd, jEnd := tokenEnd(a, i), tokenEnd(b, j)
+		if token := a[i:iEnd]; isWord(token) {
+			if token == b[j:jEnd] {
+				n++
+				misses = 0
+			} else {
+				misses++
+			}
+		}
+		i, j = iEnd, jEnd
+	}
+	return n
+}
+
+// maxLockstepMisses is how many different words in a row sameTokenWords
+// reads before it stops.
+const maxLockstepMisses = 8
 
 func commonPrefixLength(a, b string) int {
 	n := min(len(a), len(b))

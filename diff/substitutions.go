@@ -132,6 +132,9 @@ func sameLettersIgnoringCase(a, b string) bool {
 // caseOnlyEdit says whether an edit changes letter case and nothing else
 // but style.
 func caseOnlyEdit(e edit) bool {
+	if !sameLettersIgnoringCase(e.from, e.to) {
+		return false // as in cosmeticEdit: folding style never changes letters
+	}
 	from, to := foldStyle(e.from), foldStyle(e.to)
 	return from != to && strings.EqualFold(from, to)
 }
@@ -149,6 +152,25 @@ func countCaseChanges(edits []edit) int {
 
 // phrase is s from its first word to its last, whitespace collapsed.
 func phrase(s string) string {
+	// Most edits are a word or a few words apart by single spaces: their
+	// phrase is a substring, found without building tokens.
+	start, end := -1, 0
+	for i := 0; i < len(s); {
+		next := tokenEnd(s, i)
+		if isWord(s[i:next]) {
+			if start < 0 {
+				start = i
+			}
+			end = next
+		}
+		i = next
+	}
+	if start < 0 {
+		return ""
+	}
+	if trimmed := s[start:end]; !hasSpaceOtherThanSingle(trimmed) {
+		return trimmed
+	}
 	tokens := tokenize(s)
 	for len(tokens) > 0 && !isWord(tokens[0]) {
 		tokens = tokens[1:]
@@ -157,6 +179,22 @@ func phrase(s string) string {
 		tokens = tokens[:len(tokens)-1]
 	}
 	return strings.Join(strings.Fields(strings.Join(tokens, "")), " ")
+}
+
+// hasSpaceOtherThanSingle says whether s holds whitespace that
+// strings.Fields would change: anything but single ASCII spaces.
+func hasSpaceOtherThanSingle(s string) bool {
+	for i, r := range s {
+		switch {
+		case r == ' ':
+			if i+1 < len(s) && s[i+1] == ' ' {
+				return true
+			}
+		case unicode.IsSpace(r):
+			return true
+		}
+	}
+	return false
 }
 
 func cutPossessive(s string) (string, bool) {

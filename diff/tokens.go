@@ -13,7 +13,11 @@ import (
 // target, a list item becoming a paragraph — shows as an edit. Invalid UTF-8
 // is replaced so that the edits reconstruct exactly what was compared.
 func blockText(b extract.Block) string {
-	return strings.ToValidUTF8(b.Markdown(), "\uFFFD")
+	text := b.Markdown()
+	if utf8.ValidString(text) {
+		return text
+	}
+	return strings.ToValidUTF8(text, "\uFFFD")
 }
 
 // isWordRune says whether r can be part of a word token.
@@ -25,7 +29,7 @@ func isWordRune(r rune) bool {
 }
 
 func isASCIIAlnum(r rune) bool {
-	return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	return 0 <= r && r < utf8.RuneSelf && asciiAlnum[r]
 }
 
 // isApostrophe reports the apostrophes that may join a word ("Twitter's",
@@ -45,38 +49,76 @@ func tokenize(s string) []string {
 	return tokens
 }
 
-// tokenEnd returns where the token starting at s[i] ends.
+// tokenEnd returns where the token starting at s[i] ends. ASCII text,
+// most of any policy, is read byte by byte without decoding runes.
 func tokenEnd(s string, i int) int {
+	if c := s[i]; c < utf8.RuneSelf {
+		switch {
+		case asciiAlnum[c]:
+			return wordEnd(s, i+1)
+		case asciiSpace(c):
+			return spaceEnd(s, i+1)
+		}
+		return i + 1
+	}
 	r, size := utf8.DecodeRuneInString(s[i:])
-	end := i + size
 	switch {
 	case startsWord(r):
-		for end < len(s) {
-			next, n := utf8.DecodeRuneInString(s[end:])
-			if isWordRune(next) {
-				end += n
+		return wordEnd(s, i+size)
+	case unicode.IsSpace(r):
+		return spaceEnd(s, i+size)
+	}
+	return i + size
+}
+
+// wordEnd returns where a word going on at s[end] ends: after its letters,
+// digits and marks, and apostrophes followed by a letter.
+func wordEnd(s string, end int) int {
+	for end < len(s) {
+		if c := s[end]; c < utf8.RuneSelf {
+			if asciiAlnum[c] || c == '\'' && letterAt(s, end+1) {
+				end++
 				continue
 			}
-			if isApostrophe(next) && end+n < len(s) {
-				after, _ := utf8.DecodeRuneInString(s[end+n:])
-				if unicode.IsLetter(after) {
-					end += n
-					continue
-				}
-			}
-			break
+			return end
 		}
-	case unicode.IsSpace(r):
-		for end < len(s) {
-			next, n := utf8.DecodeRuneInString(s[end:])
-			if !unicode.IsSpace(next) {
-				break
-			}
+		next, n := utf8.DecodeRuneInString(s[end:])
+		if isWordRune(next) || next == '’' && letterAt(s, end+n) {
 			end += n
+			continue
 		}
+		return end
 	}
 	return end
 }
+
+// spaceEnd returns where a run of whitespace going on at s[end] ends.
+func spaceEnd(s string, end int) int {
+	for end < len(s) {
+		if c := s[end]; c < utf8.RuneSelf {
+			if !asciiSpace(c) {
+				return end
+			}
+			end++
+			continue
+		}
+		next, n := utf8.DecodeRuneInString(s[end:])
+		if !unicode.IsSpace(next) {
+			return end
+		}
+		end += n
+	}
+	return end
+}
+
+// asciiAlnum says which bytes are ASCII letters or digits; bytes of
+// multi-byte runes are all false.
+var asciiAlnum = func() (table [256]bool) {
+	for c := range table {
+		table[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return table
+}()
 
 // startsWord says whether r starts a word: a letter or a digit.
 func startsWord(r rune) bool {
@@ -102,10 +144,13 @@ func countWords(s string) int {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
-			case isASCIIAlnum(rune(c)):
+			case asciiAlnum[c]:
 				if !inWord {
 					words++
 					inWord = true
+				}
+				for i+1 < len(s) && asciiAlnum[s[i+1]] {
+					i++ // the rest of an ASCII word, in a tight loop
 				}
 			case c == '\'' && inWord && letterAt(s, i+1):
 			default:
@@ -194,16 +239,20 @@ func overflowRune(side int) rune { return 0x10FFFE + rune(side) }
 func (c *runeCoder) encode(strs []string, side int) []rune {
 	runes := make([]rune, len(strs))
 	for i, s := range strs {
-		r, ok := c.ids[s]
-		if !ok {
-			if len(c.ids) >= c.limit {
-				runes[i] = overflowRune(side)
-				continue
-			}
-			r = indexToRune(len(c.ids))
-			c.ids[s] = r
-		}
-		runes[i] = r
+		runes[i] = c.encodeOne(s, side)
 	}
 	return runes
+}
+
+// encodeOne returns the rune of one string.
+func (c *runeCoder) encodeOne(s string, side int) rune {
+	r, ok := c.ids[s]
+	if !ok {
+		if len(c.ids) >= c.limit {
+			return overflowRune(side)
+		}
+		r = indexToRune(len(c.ids))
+		c.ids[s] = r
+	}
+	return r
 }
