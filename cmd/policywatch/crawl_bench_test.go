@@ -31,11 +31,7 @@ func BenchmarkCrawl1000Documents(b *testing.B) {
 		b.Fatal(err)
 	}
 	const documents = 1000
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			http.NotFound(w, r)
-			return
-		}
+	srv := httptest.NewServer(withoutRobots(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		marker := fmt.Sprintf("<p>This copy is document %s.</p></body>", strings.TrimPrefix(r.URL.Path, "/doc/"))
 		w.Write(bytes.Replace(page, []byte("</body>"), []byte(marker), 1))

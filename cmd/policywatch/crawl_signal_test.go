@@ -38,11 +38,7 @@ func TestSIGTERMStopsACrawlCleanlyAndTheNextOneResumes(t *testing.T) {
 	slow.Store(true)
 	var mu sync.Mutex
 	var requested []string
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			http.NotFound(w, r)
-			return
-		}
+	ts := httptest.NewServer(withoutRobots(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		requested = append(requested, r.URL.Path)
 		mu.Unlock()

@@ -118,6 +118,18 @@ func declarationOf(service, typ, url, selector string) string {
 	return fmt.Sprintf(`{"name": %q, "terms": {%q: {"fetch": %q%s}}}`, service, typ, url, sel)
 }
 
+// withoutRobots serves a test site that has no robots.txt (404: no rules),
+// and handle for every other path.
+func withoutRobots(handle http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		handle(w, r)
+	}
+}
+
 // policyBody is a policy long enough to be a real document.
 func policyBody(edited bool) string {
 	var b strings.Builder
@@ -158,11 +170,7 @@ func noisyPage(edited bool) string {
 
 func TestRotatingNoiseMakesOneVersionAndAnEditTheSecond(t *testing.T) {
 	var edited atomic.Bool
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			http.NotFound(w, r)
-			return
-		}
+	srv := httptest.NewServer(withoutRobots(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, noisyPage(edited.Load()))
 	}))
@@ -358,11 +366,7 @@ func TestShrunkCaptureBecomesAVersionWhenConfirmed(t *testing.T) {
 
 func TestNotModifiedStoresNoSnapshot(t *testing.T) {
 	var conditional atomic.Int32
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			http.NotFound(w, r)
-			return
-		}
+	ts := httptest.NewServer(withoutRobots(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("If-None-Match") == `"policy-1"` {
 			conditional.Add(1)
 			w.WriteHeader(http.StatusNotModified)

@@ -14,11 +14,7 @@ import (
 // read by package declaration, decide what a crawl records.
 func TestCrawlAppliesDeclaredRules(t *testing.T) {
 	var visits atomic.Int32
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			http.NotFound(w, r)
-			return
-		}
+	ts := httptest.NewServer(withoutRobots(func(w http.ResponseWriter, r *http.Request) {
 		n := visits.Add(1)
 		fmt.Fprintf(w, `<html><body>
 <div id="intro">Welcome to our site, visitor %d.</div>
@@ -72,11 +68,7 @@ func TestCrawlAppliesDeclaredRules(t *testing.T) {
 // reextract finds a crawled document's rules in its declaration; without
 // them it leaves the document alone rather than take the whole page.
 func TestReextractUsesDeclaredRulesOfCrawledDocuments(t *testing.T) {
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			http.NotFound(w, r)
-			return
-		}
+	ts := httptest.NewServer(withoutRobots(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `<html><body><div class="ad">Buy now</div><main>`+policyBody(false)+`</main></body></html>`)
 	}))
 	defer ts.Close()

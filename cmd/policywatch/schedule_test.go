@@ -44,11 +44,7 @@ func serveInBackground(t *testing.T, args ...string) (stop func() int) {
 
 func TestServeEveryCrawlsAtStartAndKeepsDueTimesAcrossRestarts(t *testing.T) {
 	var hits atomic.Int32
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			http.NotFound(w, r)
-			return
-		}
+	ts := httptest.NewServer(withoutRobots(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		fmt.Fprint(w, "<html><body>"+policyBody(false)+"</body></html>")
 	}))
@@ -101,11 +97,7 @@ func TestServeEveryCrawlsAtStartAndKeepsDueTimesAcrossRestarts(t *testing.T) {
 }
 
 func TestServeEveryStopsACrawlInProgress(t *testing.T) {
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/robots.txt" {
-			http.NotFound(w, r)
-			return
-		}
+	ts := httptest.NewServer(withoutRobots(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-time.After(10 * time.Second):
 		case <-r.Context().Done():
