@@ -1,7 +1,22 @@
-// Package extract turns captured bytes (HTML, Markdown, plain text) into a
-// Document: a title and a list of sections, each holding the blocks of text
-// under one heading. A Document renders to canonical Markdown, which is what
-// versions are compared on and stored as.
+// Package extract turns captured bytes (HTML, Markdown, plain text, JSON,
+// PDF) into a Document: a title and a list of sections, each holding the
+// blocks of text under one heading. A Document renders to canonical
+// Markdown, which is what versions are compared on and stored as.
+//
+// Where things live, by file name:
+//
+//   - extract.go: the entry point, Extract: format detection, then one
+//     reader per format, then the repairs every format shares.
+//   - document*.go: the model every reader builds (Document, Section,
+//     Block, Link), the builder that nests headings into sections, and the
+//     canonical Markdown rendering and comparison key.
+//   - html*.go: the HTML reader: declaration rules (select, remove,
+//     ranges), main-content guess, noise, headings, the DOM walk.
+//   - markdown*.go, plain*.go, json.go, pdf.go: the other readers.
+//   - decode.go, mojibake*.go, normalize.go: bytes to text (charsets,
+//     mis-decoded text repaired) and whitespace normalisation.
+//   - links*.go: link targets (resolution, tracking parameters) and their
+//     place in a block's text, shared by every reader.
 //
 // extract does no network and no database access.
 package extract
