@@ -1,14 +1,12 @@
 package archive
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"mime"
+	"strings"
 	"time"
 
-	"github.com/PuerkitoBio/goquery"
 	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
 )
@@ -20,6 +18,7 @@ const (
 	ClassSelectorMissing = "selector-missing" // no declared selector matches
 	ClassSuspect         = "suspect"          // text shrank too much: held until confirmed
 	ClassExtract         = "extract"          // the extractor refused the content
+	ClassFilter          = "filter"           // a declaration's filter failed on the page
 )
 
 // FailureError is returned by Record when a capture was stored as a failed
@@ -44,66 +43,23 @@ func FailureClass(err error) string {
 	return ""
 }
 
-// classifyExtractError names why a capture yielded no document: a declared
-// selector that matches nothing is "selector-missing" (the page was
-// redesigned, or is not the page expected), no text at all is "empty".
-func classifyExtractError(err error, c Capture) *FailureError {
-	for _, p := range selectedPages(c) {
-		if missing, ok := missingSelector(p.content, p.selectors); ok {
-			return &FailureError{Class: ClassSelectorMissing, Message: fmt.Sprintf("%sno element matches the declared selector %q", p.name, missing), Err: err}
-		}
-	}
-	if errors.Is(err, extract.ErrNoText) {
+// classifyExtractError names why a capture yielded no document, from what
+// the extractor says: a declared rule that matches nothing is
+// "selector-missing" (the page was redesigned, or is not the page
+// expected), a declaration filter that fails is "filter", no text at all is
+// "empty".
+func classifyExtractError(err error) *FailureError {
+	message := strings.ReplaceAll(err.Error(), "extract: ", "")
+	var filterErr *extract.FilterError
+	switch _, missing := extract.IsSelectorMissing(err); {
+	case missing:
+		return &FailureError{Class: ClassSelectorMissing, Message: message, Err: err}
+	case errors.As(err, &filterErr):
+		return &FailureError{Class: ClassFilter, Message: message, Err: err}
+	case errors.Is(err, extract.ErrNoText):
 		return &FailureError{Class: ClassEmpty, Message: "the capture has no text", Err: err}
 	}
-	return &FailureError{Class: ClassExtract, Message: err.Error(), Err: err}
-}
-
-// selectedPage is a page of a capture and its select rules.
-type selectedPage struct {
-	name      string // "" for a single page, "part N (URL): " in a combined capture
-	content   []byte
-	selectors []string
-}
-
-func selectedPages(c Capture) []selectedPage {
-	mediaType, params, err := mime.ParseMediaType(c.ContentType)
-	if err != nil || mediaType != combinedType {
-		if len(c.Rules.Select) == 0 {
-			return nil
-		}
-		return []selectedPage{{content: c.Content, selectors: c.Rules.Select}}
-	}
-	parts, err := splitParts(c.Content, params["boundary"])
-	if err != nil {
-		return nil
-	}
-	var pages []selectedPage
-	for i, p := range parts {
-		rules := c.Rules
-		if i < len(c.PartRules) {
-			rules = c.PartRules[i]
-		}
-		if len(rules.Select) > 0 {
-			pages = append(pages, selectedPage{name: fmt.Sprintf("part %d (%s): ", i+1, p.URL), content: p.Content, selectors: rules.Select})
-		}
-	}
-	return pages
-}
-
-// missingSelector returns the first selector that matches nothing in an
-// HTML capture.
-func missingSelector(content []byte, selectors []string) (string, bool) {
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(content))
-	if err != nil {
-		return "", false
-	}
-	for _, sel := range selectors {
-		if doc.Find(sel).Length() == 0 {
-			return sel, true
-		}
-	}
-	return "", false
+	return &FailureError{Class: ClassExtract, Message: message, Err: err}
 }
 
 // Attempt is a fetch that brought no capture: a failure, or a 304 Not

@@ -66,7 +66,7 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 	var out Outcome
 	var failure *FailureError
 	if extractErr != nil {
-		failure = classifyExtractError(extractErr, c)
+		failure = classifyExtractError(extractErr)
 	}
 	err := a.store.Write(ctx, func(tx *store.Tx) error {
 		out = Outcome{}

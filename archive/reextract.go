@@ -223,7 +223,7 @@ func (a *Archive) extractHistory(ctx context.Context, fetches []store.Fetch, rul
 // (the current one may). Suspect captures stay held.
 func reextractable(errorClass string) bool {
 	switch errorClass {
-	case "", ClassEmpty, ClassExtract, ClassSelectorMissing:
+	case "", ClassEmpty, ClassExtract, ClassSelectorMissing, ClassFilter:
 		return true
 	}
 	return false

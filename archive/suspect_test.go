@@ -100,7 +100,7 @@ func TestSelectorMissingAndEmptyAreTold(t *testing.T) {
 	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	page := Capture{At: at, Source: "crawl", ContentType: "text/html",
 		Content: []byte("<html><body><div class='new-layout'><p>Policy text here.</p></div></body></html>"),
-		Rules:   extract.Options{Select: []string{"main"}}}
+		Rules:   extract.Options{Select: extract.CSS("main")}}
 	_, err := a.Record(context.Background(), ref, page)
 	if FailureClass(err) != ClassSelectorMissing || !strings.Contains(err.Error(), `"main"`) {
 		t.Errorf("missing selector: %v", err)
@@ -131,7 +131,7 @@ func TestCombinedCaptureIsOneSnapshotOfAllParts(t *testing.T) {
 	a, st := newArchive(t)
 	ref := DocumentRef{Service: "X", Type: "Privacy Policy"}
 	c := Capture{At: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Source: "crawl", ContentType: contentType, Content: content,
-		PartRules: []extract.Options{{Select: []string{"article"}}, {Select: []string{"section"}}}}
+		PartRules: []extract.Options{{Select: extract.CSS("article")}, {Select: extract.CSS("section")}}}
 	out := record(t, a, ref, c)
 	v, err := st.Version(context.Background(), out.VersionID)
 	if err != nil {
@@ -141,7 +141,7 @@ func TestCombinedCaptureIsOneSnapshotOfAllParts(t *testing.T) {
 		t.Errorf("combined version:\n%s", v.Markdown)
 	}
 	c.At = c.At.Add(time.Hour)
-	c.PartRules[1] = extract.Options{Select: []string{"#gone"}}
+	c.PartRules[1] = extract.Options{Select: extract.CSS("#gone")}
 	if _, err := a.Record(context.Background(), ref, c); FailureClass(err) != ClassSelectorMissing || !strings.Contains(err.Error(), "part 2") {
 		t.Errorf("a combined capture whose part 2 lost its selector: %v", err)
 	}

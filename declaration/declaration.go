@@ -119,18 +119,9 @@ type Source struct {
 }
 
 // Selector is a CSS selector or a range between elements: exactly one of
-// CSS and Range is set.
-type Selector struct {
-	CSS   string
-	Range *Range
-}
-
-func (s Selector) String() string {
-	if s.Range != nil {
-		return s.Range.String()
-	}
-	return s.CSS
-}
+// CSS and Range is set. It is extract's own type, so rules pass to the
+// extractor as they were declared.
+type Selector = extract.Selector
 
 // Range selects the content between two elements. Exactly one of
 // StartBefore and StartAfter is set: the range starts just before or just

@@ -23,8 +23,14 @@ type corpusCase struct {
 }
 
 func (c corpusCase) options() Options {
-	return Options{Select: c.Options.Select, Remove: c.Options.Remove,
-		SelectRanges: c.Options.SelectRanges, RemoveRanges: c.Options.RemoveRanges}
+	o := Options{Select: CSS(c.Options.Select...), Remove: CSS(c.Options.Remove...)}
+	for i := range c.Options.SelectRanges {
+		o.Select = append(o.Select, Selector{Range: &c.Options.SelectRanges[i]})
+	}
+	for i := range c.Options.RemoveRanges {
+		o.Remove = append(o.Remove, Selector{Range: &c.Options.RemoveRanges[i]})
+	}
+	return o
 }
 
 // TestCorpus extracts every page of testdata/corpus — pages made to

@@ -14,20 +14,18 @@ import (
 // document is never a valid version.
 var ErrNoText = errors.New("extract: no text found")
 
-// Options are a declaration's CSS rules (goquery/cascadia syntax) and the
-// capture's URL. Remove is applied first; then, if Select is set, the
-// content is the selected elements in document order; the rules apply to
-// HTML only. BaseURL, when set, is the absolute URL the content was
-// fetched from: relative link targets (in HTML and Markdown) are resolved
-// against it, else kept as they are.
+// Options are a declaration's rules and the capture's URL. The rules apply
+// to HTML only, in Open Terms Archive's order: Filters on the whole page,
+// then Remove, then Select. Select, when set, is the content: the selected
+// elements and ranges in declared order (each element once); otherwise the
+// page's main content is guessed. BaseURL, when set, is the absolute URL
+// the content was fetched from: relative link targets (in HTML and
+// Markdown) are resolved against it, else kept as they are.
 type Options struct {
-	Select  []string
-	Remove  []string
+	Select  []Selector
+	Remove  []Selector
+	Filters []Filter
 	BaseURL string
-	// SelectRanges and RemoveRanges are Open Terms Archive's range
-	// selectors; they apply with Select and Remove (removal first).
-	SelectRanges []Range
-	RemoveRanges []Range
 	// JSONPointer (RFC 6901, e.g. "/privacy") names the field holding the
 	// text in JSON content, or in the JSON that the selected elements of an
 	// HTML page hold; the field's string is then extracted as a page of its
@@ -41,7 +39,7 @@ type Options struct {
 
 // hasHTMLRules reports rules that only HTML content can satisfy.
 func (o Options) hasHTMLRules() bool {
-	return len(o.Select) > 0 || len(o.Remove) > 0 || len(o.SelectRanges) > 0 || len(o.RemoveRanges) > 0
+	return len(o.Select) > 0 || len(o.Remove) > 0 || len(o.Filters) > 0
 }
 
 type format int
@@ -75,7 +73,7 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 		}
 	case formatPDF:
 		if opts.hasHTMLRules() || opts.JSONPointer != "" {
-			return nil, fmt.Errorf("extract: CSS select/remove rules and JSON pointers do not apply to PDF content")
+			return nil, fmt.Errorf("extract: declaration rules (select, remove, filters) and JSON pointers do not apply to PDF content")
 		}
 		paragraphs, err := pdfParagraphs(content)
 		if err != nil {
@@ -84,7 +82,7 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 		doc = pdfDocument(paragraphs)
 	case formatJSON:
 		if opts.hasHTMLRules() {
-			return nil, fmt.Errorf("extract: CSS select/remove rules need HTML content, got JSON")
+			return nil, fmt.Errorf("extract: declaration rules (select, remove, filters) need HTML content, got JSON")
 		}
 		doc, err = extractJSON(decodeText(content, charset), opts)
 		if err != nil {
@@ -92,7 +90,7 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 		}
 	default:
 		if opts.hasHTMLRules() {
-			return nil, fmt.Errorf("extract: CSS select/remove rules need HTML content, got %s", formatName(kind))
+			return nil, fmt.Errorf("extract: declaration rules (select, remove, filters) need HTML content, got %s", formatName(kind))
 		}
 		if opts.JSONPointer != "" {
 			return nil, fmt.Errorf("extract: a JSON pointer needs JSON content or an HTML selection holding JSON, got %s", formatName(kind))

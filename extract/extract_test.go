@@ -95,7 +95,7 @@ func TestDevHelpPrivacyHTML(t *testing.T) {
 
 	// Even walking the whole body, the sidebar (<aside>), page header and
 	// footers stay out.
-	whole := extractFile(t, fixtures+"twitter-dev-help-privacy.html", Options{Select: []string{"body"}})
+	whole := extractFile(t, fixtures+"twitter-dev-help-privacy.html", Options{Select: CSS("body")})
 	findBlock(t, whole, "Returns Twitter’s Privacy Policy.")
 	assertAbsent(t, whole, "mentions_timeline", "Subscribe to Our Newsletter", "Ads info", "Skip to main content")
 }

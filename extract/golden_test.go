@@ -21,7 +21,7 @@ func TestGolden(t *testing.T) {
 		{"twitter-business-partners.md", "twitter-business-partners.txt", Options{}},
 		{"twitter-cookies-policy.md", "twitter-cookies-policy.md", Options{}},
 		{"twitter-dev-help-privacy.md", "twitter-dev-help-privacy.html", Options{}},
-		{"twitter-dev-help-privacy-json.md", "twitter-dev-help-privacy.html", Options{Select: []string{"pre"}, JSONPointer: "/privacy"}},
+		{"twitter-dev-help-privacy-json.md", "twitter-dev-help-privacy.html", Options{Select: CSS("pre"), JSONPointer: "/privacy"}},
 		{"x-cookies-policy.md", "x-cookies-policy.txt", Options{}},
 		{"x-data-processing.md", "x-data-processing.txt", Options{}},
 	}

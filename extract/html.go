@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -25,54 +24,12 @@ func parseHTML(text string, opts Options, resolve linkResolver) (*Document, erro
 	if href, ok := page.Find("base[href]").First().Attr("href"); ok {
 		resolve = resolve.rebased(href)
 	}
-	for _, selector := range opts.Remove {
-		matcher, err := compileSelector("remove", selector)
-		if err != nil {
-			return nil, err
-		}
-		page.FindMatcher(matcher).Remove()
+	roots, err := applyRules(page, root, opts, resolve.baseURL())
+	if err != nil {
+		return nil, err
 	}
-	for _, r := range opts.RemoveRanges {
-		nodes, err := rangeNodes(page, root, r)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range nodes {
-			n.Parent.RemoveChild(n)
-		}
-	}
-
-	var roots []*html.Node
-	selecting := len(opts.Select) > 0 || len(opts.SelectRanges) > 0
-	if selecting {
-		selected := make(map[*html.Node]bool)
-		for _, r := range opts.SelectRanges {
-			nodes, err := rangeNodes(page, root, r)
-			if err != nil {
-				return nil, err
-			}
-			if len(nodes) == 0 {
-				return nil, fmt.Errorf("extract: select range %v holds nothing", r)
-			}
-			for _, n := range nodes {
-				selected[n] = true
-			}
-		}
-		for _, selector := range opts.Select {
-			matcher, err := compileSelector("select", selector)
-			if err != nil {
-				return nil, err
-			}
-			found := page.FindMatcher(matcher)
-			if found.Length() == 0 {
-				return nil, fmt.Errorf("extract: select %q matched nothing", selector)
-			}
-			for _, n := range found.Nodes {
-				selected[n] = true
-			}
-		}
-		roots = outermostInOrder(root, selected)
-	} else {
+	selecting := roots != nil
+	if !selecting {
 		roots = mainContent(page)
 	}
 	if opts.JSONPointer != "" {
@@ -80,6 +37,12 @@ func parseHTML(text string, opts Options, resolve linkResolver) (*Document, erro
 	}
 
 	w := &htmlWalker{kind: Paragraph, resolve: resolve, realLevel: 1}
+	if selecting {
+		w.roots = make(map[*html.Node]bool, len(roots))
+		for _, r := range roots {
+			w.roots[r] = true
+		}
+	}
 	w.walkRoots(roots)
 	if !w.doc.hasText() && !selecting {
 		// The main-content guess held nothing: fall back to the whole page.
@@ -87,31 +50,12 @@ func parseHTML(text string, opts Options, resolve linkResolver) (*Document, erro
 		w.walkRoots([]*html.Node{root})
 	}
 	title := w.doc.firstLevelOneHeading()
-	if title == "" {
+	if title == "" && !selecting {
+		// A declared selection is the document: the page's <title> is
+		// outside it.
 		title = normalizeText(page.Find("title").First().Text())
 	}
 	return w.doc.document(title), nil
-}
-
-func compileSelector(rule, selector string) (cascadia.Selector, error) {
-	matcher, err := cascadia.Compile(selector)
-	if err != nil {
-		return nil, fmt.Errorf("extract: invalid %s selector %q: %v", rule, selector, err)
-	}
-	return matcher, nil
-}
-
-// outermostInOrder lists the selected nodes in document order, leaving out
-// those inside another selected node so no text is taken twice.
-func outermostInOrder(n *html.Node, selected map[*html.Node]bool) []*html.Node {
-	if selected[n] {
-		return []*html.Node{n}
-	}
-	var out []*html.Node
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		out = append(out, outermostInOrder(c, selected)...)
-	}
-	return out
 }
 
 // mainContent prefers <main>, then [role=main], then a lone <article>,
@@ -146,6 +90,9 @@ type htmlWalker struct {
 	// realLevel is the level of the last heading marked up as one (h1–h6,
 	// role=heading); 1 before any.
 	realLevel int
+	// roots are the selected nodes, walked in declared order; one met
+	// inside another was walked already, and is not walked twice.
+	roots map[*html.Node]bool
 }
 
 func (w *htmlWalker) walkRoots(roots []*html.Node) {
@@ -173,7 +120,7 @@ func (w *htmlWalker) node(n *html.Node) {
 	case html.DocumentNode:
 		w.children(n)
 	case html.ElementNode:
-		if !isNoise(n) {
+		if !isNoise(n) && !w.roots[n] {
 			w.element(n)
 		}
 	}

@@ -68,33 +68,38 @@ func numberNodes(root *html.Node) nodeOrder {
 // rangeNodes returns the outermost nodes lying wholly inside the range, in
 // document order (the start and end elements' ancestors are only partly
 // inside, so their inside children are taken instead).
-func rangeNodes(page *goquery.Document, root *html.Node, r Range) ([]*html.Node, error) {
+// rule ("select" or "remove") names the rule in errors; a bound that
+// matches nothing is a *SelectorError.
+func rangeNodes(page *goquery.Document, root *html.Node, r Range, rule string) ([]*html.Node, error) {
 	if err := r.validate(); err != nil {
 		return nil, err
 	}
 	order := numberNodes(root)
-	startSelector, rule := r.StartBefore, "startBefore"
-	if r.StartAfter != "" {
-		startSelector, rule = r.StartAfter, "startAfter"
+	missing := func(detail string) error {
+		return &SelectorError{Rule: rule, Selectors: []Selector{{Range: &r}}, Detail: detail}
 	}
-	startMatcher, err := compileSelector("range "+rule, startSelector)
+	startSelector, bound := r.StartBefore, "startBefore"
+	if r.StartAfter != "" {
+		startSelector, bound = r.StartAfter, "startAfter"
+	}
+	startMatcher, err := compileSelector(rule+" range "+bound, startSelector)
 	if err != nil {
 		return nil, err
 	}
 	starts := page.FindMatcher(startMatcher)
 	if starts.Length() == 0 {
-		return nil, fmt.Errorf("extract: range %v: %s %q matched nothing", r, rule, startSelector)
+		return nil, missing(fmt.Sprintf("%s %q matched nothing", bound, startSelector))
 	}
 	startNode := starts.Nodes[0]
 	from := order.pre[startNode]
 	if r.StartAfter != "" {
 		from = order.last[startNode] + 1
 	}
-	endSelector, rule := r.EndBefore, "endBefore"
+	endSelector, bound := r.EndBefore, "endBefore"
 	if r.EndAfter != "" {
-		endSelector, rule = r.EndAfter, "endAfter"
+		endSelector, bound = r.EndAfter, "endAfter"
 	}
-	endMatcher, err := compileSelector("range "+rule, endSelector)
+	endMatcher, err := compileSelector(rule+" range "+bound, endSelector)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +111,7 @@ func rangeNodes(page *goquery.Document, root *html.Node, r Range) ([]*html.Node,
 		}
 	}
 	if endNode == nil {
-		return nil, fmt.Errorf("extract: range %v: %s %q matched nothing after the start", r, rule, endSelector)
+		return nil, missing(fmt.Sprintf("%s %q matched nothing after the start", bound, endSelector))
 	}
 	to := order.pre[endNode] - 1
 	if r.EndAfter != "" {

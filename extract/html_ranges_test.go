@@ -32,7 +32,7 @@ func TestSelectRanges(t *testing.T) {
 			[]string{"Privacy text one.", "Privacy text two."}, []string{"Advert inside.", "Cookie text."}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			doc := extractHTML(t, rangePage, Options{SelectRanges: []Range{c.r}})
+			doc := extractHTML(t, rangePage, Options{Select: []Selector{{Range: &c.r}}})
 			assertContains(t, doc, c.want...)
 			assertAbsent(t, doc, c.unwanted...)
 		})
@@ -41,8 +41,8 @@ func TestSelectRanges(t *testing.T) {
 
 func TestRemoveRangesBeforeSelect(t *testing.T) {
 	doc := extractHTML(t, rangePage, Options{
-		RemoveRanges: []Range{{StartBefore: ".box", EndBefore: "#cookies"}},
-		Select:       []string{"main"},
+		Remove: []Selector{{Range: &Range{StartBefore: ".box", EndBefore: "#cookies"}}},
+		Select: CSS("main"),
 	})
 	assertContains(t, doc, "Privacy text one.", "Cookie text.", "Intro text.")
 	assertAbsent(t, doc, "Privacy text two.", "Advert inside.")
@@ -58,14 +58,14 @@ func TestRangeErrors(t *testing.T) {
 		{Range{StartBefore: "#nothing", EndBefore: "#cookies"}, `startBefore "#nothing" matched nothing`},
 		{Range{StartBefore: "#cookies", EndBefore: "#intro"}, `endBefore "#intro" matched nothing after the start`},
 		{Range{StartAfter: "#privacy", EndBefore: "#privacy + p"}, "no text found"}, // only the line break between them
-		{Range{StartBefore: "[", EndBefore: "p"}, "invalid range startBefore selector"},
+		{Range{StartBefore: "[", EndBefore: "p"}, "invalid select range startBefore selector"},
 	} {
-		_, err := Extract([]byte(rangePage), "text/html", Options{SelectRanges: []Range{c.r}})
+		_, err := Extract([]byte(rangePage), "text/html", Options{Select: []Selector{{Range: &c.r}}})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: error %v, want %q", c.r, err, c.want)
 		}
 	}
-	if _, err := Extract([]byte("plain"), "text/plain", Options{SelectRanges: []Range{{StartBefore: "p", EndAfter: "p"}}}); err == nil {
+	if _, err := Extract([]byte("plain"), "text/plain", Options{Select: []Selector{{Range: &Range{StartBefore: "p", EndAfter: "p"}}}}); err == nil {
 		t.Error("ranges on plain text: no error")
 	}
 }

@@ -79,43 +79,55 @@ const selectPage = `<html><body>
 </body></html>`
 
 func TestSelectAndRemove(t *testing.T) {
-	// Content comes in document order, whatever the order of the selectors;
-	// a selection inside another is not taken twice; Remove applies first.
-	doc := extractHTML(t, selectPage, Options{Select: []string{"#first", "#second", "#inner"}, Remove: []string{".ad"}})
-	var headings []string
-	for _, s := range doc.Sections {
-		headings = append(headings, s.Heading())
+	// Content comes in declared order, as Open Terms Archive joins it; a
+	// selection inside another is not taken twice, whichever comes first;
+	// Remove applies first.
+	for _, selectors := range [][]string{{"#first", "#second", "#inner"}, {"#inner", "#first", "#second"}} {
+		doc := extractHTML(t, selectPage, Options{Select: CSS(selectors...), Remove: CSS(".ad")})
+		var headings []string
+		for _, s := range doc.Sections {
+			headings = append(headings, s.Heading())
+		}
+		if !slices.Equal(headings, []string{"First", "Second"}) && !slices.Equal(headings, []string{"", "First", "Second"}) {
+			t.Errorf("select %q: headings %q, want declared order [First Second]", selectors, headings)
+		}
+		findBlock(t, doc, "Second text continues.")
+		if strings.Count(doc.Markdown(), "Inner text.") != 1 {
+			t.Errorf("select %q: nested selection taken twice:\n%s", selectors, doc.Markdown())
+		}
 	}
-	if !slices.Equal(headings, []string{"Second", "First"}) {
-		t.Errorf("headings %q, want document order [Second First]", headings)
-	}
-	findBlock(t, doc, "Second text continues.")
-	if strings.Count(doc.Markdown(), "Inner text.") != 1 {
-		t.Error("nested selection taken twice")
-	}
+	doc := extractHTML(t, selectPage, Options{Select: CSS("#second", "#first"), Remove: CSS(".ad")})
 	assertAbsent(t, doc, "Welcome banner", "BUY NOW")
 
 	// Remove can take away what Select would have matched.
-	_, err := Extract([]byte(selectPage), "text/html", Options{Select: []string{"#first"}, Remove: []string{"#first"}})
+	_, err := Extract([]byte(selectPage), "text/html", Options{Select: CSS("#first"), Remove: CSS("#first")})
 	if err == nil || !strings.Contains(err.Error(), `"#first"`) {
 		t.Errorf("selecting a removed element: %v", err)
 	}
 }
 
 func TestSelectErrors(t *testing.T) {
-	_, err := Extract([]byte(selectPage), "text/html", Options{Select: []string{"#first", ".missing-policy"}})
-	if err == nil || !strings.Contains(err.Error(), `".missing-policy"`) || !strings.Contains(err.Error(), "matched nothing") {
-		t.Errorf("empty selection: error %v should name the selector", err)
+	// As in Open Terms Archive, a selection fails only when none of its
+	// selectors matches; the error names them all, and is typed.
+	if _, err := Extract([]byte(selectPage), "text/html", Options{Select: CSS("#first", ".missing-policy")}); err != nil {
+		t.Errorf("one of two selectors matching: %v", err)
 	}
-	_, err = Extract([]byte(selectPage), "text/html", Options{Select: []string{"div[["}})
+	_, err := Extract([]byte(selectPage), "text/html", Options{Select: CSS(".missing-policy", "#gone")})
+	if err == nil || !strings.Contains(err.Error(), `".missing-policy", "#gone"`) || !strings.Contains(err.Error(), "matched nothing") {
+		t.Errorf("empty selection: error %v should name the selectors", err)
+	}
+	if se, ok := IsSelectorMissing(err); !ok || se.Rule != "select" || len(se.Selectors) != 2 {
+		t.Errorf("empty selection: error %#v is not a SelectorError for both selectors", err)
+	}
+	_, err = Extract([]byte(selectPage), "text/html", Options{Select: CSS("div[[")})
 	if err == nil || !strings.Contains(err.Error(), `"div[["`) {
 		t.Errorf("invalid select: %v", err)
 	}
-	_, err = Extract([]byte(selectPage), "text/html", Options{Remove: []string{"::bad"}})
+	_, err = Extract([]byte(selectPage), "text/html", Options{Remove: CSS("::bad")})
 	if err == nil || !strings.Contains(err.Error(), `"::bad"`) {
 		t.Errorf("invalid remove: %v", err)
 	}
-	_, err = Extract([]byte("# Title\n\ntext"), "text/markdown", Options{Select: []string{"p"}})
+	_, err = Extract([]byte("# Title\n\ntext"), "text/markdown", Options{Select: CSS("p")})
 	if err == nil || !strings.Contains(err.Error(), "HTML") {
 		t.Errorf("CSS rules on Markdown: %v", err)
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 func TestDevHelpPrivacyJSONInPre(t *testing.T) {
-	doc := extractFile(t, fixtures+"twitter-dev-help-privacy.html", Options{Select: []string{"pre"}, JSONPointer: "/privacy"})
+	doc := extractFile(t, fixtures+"twitter-dev-help-privacy.html", Options{Select: CSS("pre"), JSONPointer: "/privacy"})
 	if doc.Title != "Twitter Privacy Policy" {
 		t.Errorf("title %q, want the policy's own first line", doc.Title)
 	}
@@ -72,7 +72,7 @@ func TestJSONPointerErrors(t *testing.T) {
 	if _, err := Extract([]byte("just text"), "text/plain", Options{JSONPointer: "/a"}); err == nil {
 		t.Error("pointer on plain text: no error")
 	}
-	if _, err := Extract([]byte("<p>not json</p>"), "text/html", Options{Select: []string{"p"}, JSONPointer: "/a"}); err == nil || !strings.Contains(err.Error(), "reading JSON") {
+	if _, err := Extract([]byte("<p>not json</p>"), "text/html", Options{Select: CSS("p"), JSONPointer: "/a"}); err == nil || !strings.Contains(err.Error(), "reading JSON") {
 		t.Errorf("selection that is not JSON: %v", err)
 	}
 }

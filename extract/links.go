@@ -45,6 +45,14 @@ func newLinkResolver(baseURL string, removeQueryParams []string) (linkResolver, 
 	return r, nil
 }
 
+// baseURL is the URL relative links resolve against, or "".
+func (r linkResolver) baseURL() string {
+	if r.base == nil {
+		return ""
+	}
+	return r.base.String()
+}
+
 // rebased returns a resolver whose base is href (a page's <base href>)
 // resolved against the current base; without a current base it is
 // unchanged, since relative links are then kept as they are.

@@ -88,11 +88,11 @@ func FuzzExtract(f *testing.F) {
 	f.Add([]byte(`{"privacy": "Policy\n\nText."}`), "application/json", uint8(3))
 	rules := []Options{
 		{},
-		{Select: []string{"main"}},
-		{Remove: []string{"p"}, Select: []string{"body"}},
-		{SelectRanges: []Range{{StartBefore: "h1", EndAfter: "p"}}},
-		{RemoveRanges: []Range{{StartAfter: "h2", EndBefore: "h2"}}},
-		{Select: []string{"pre"}, JSONPointer: "/privacy"},
+		{Select: CSS("main")},
+		{Remove: CSS("p"), Select: CSS("body")},
+		{Select: []Selector{{Range: &Range{StartBefore: "h1", EndAfter: "p"}}}},
+		{Remove: []Selector{{Range: &Range{StartAfter: "h2", EndBefore: "h2"}}}},
+		{Select: CSS("pre"), JSONPointer: "/privacy"},
 		{JSONPointer: "/privacy"},
 	}
 	f.Fuzz(func(t *testing.T, content []byte, contentType string, rule uint8) {

@@ -73,7 +73,7 @@ func TestPDFErrors(t *testing.T) {
 	if _, err := Extract([]byte("%PDF-1.4\nnot really a pdf"), "application/pdf", Options{}); err == nil || !strings.Contains(err.Error(), "PDF") {
 		t.Errorf("broken PDF: %v", err)
 	}
-	if _, err := Extract(minimalPDF([]pdfLine{{700, 11, "Text"}}), "application/pdf", Options{Select: []string{"p"}}); err == nil {
+	if _, err := Extract(minimalPDF([]pdfLine{{700, 11, "Text"}}), "application/pdf", Options{Select: CSS("p")}); err == nil {
 		t.Error("CSS rules on a PDF: no error")
 	}
 }

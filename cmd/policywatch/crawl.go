@@ -338,21 +338,5 @@ func loadCrawlTargets(dir, service, docType string, warn func(problem string)) (
 // rulesOf turns a declared source's select/remove rules and
 // removeQueryParams filter into extraction options.
 func rulesOf(src declaration.Source) extract.Options {
-	var o extract.Options
-	for _, sel := range src.Select {
-		if sel.Range != nil {
-			o.SelectRanges = append(o.SelectRanges, *sel.Range)
-		} else {
-			o.Select = append(o.Select, sel.CSS)
-		}
-	}
-	for _, sel := range src.Remove {
-		if sel.Range != nil {
-			o.RemoveRanges = append(o.RemoveRanges, *sel.Range)
-		} else {
-			o.Remove = append(o.Remove, sel.CSS)
-		}
-	}
-	o.RemoveQueryParams = src.RemoveQueryParams
-	return o
+	return extract.Options{Select: src.Select, Remove: src.Remove, RemoveQueryParams: src.RemoveQueryParams}
 }

@@ -20,12 +20,15 @@ func init() {
 // ruleList collects a repeated --select or --remove: each value is a CSS
 // selector, or an Open Terms Archive range selector written as JSON
 // ({"startBefore": "#a", "endBefore": "#b"}).
-type ruleList struct {
-	selectors []string
-	ranges    []extract.Range
-}
+type ruleList []extract.Selector
 
-func (l *ruleList) String() string { return strings.Join(l.selectors, ", ") }
+func (l *ruleList) String() string {
+	names := make([]string, len(*l))
+	for i, s := range *l {
+		names[i] = s.String()
+	}
+	return strings.Join(names, ", ")
+}
 
 func (l *ruleList) Set(value string) error {
 	if strings.HasPrefix(strings.TrimSpace(value), "{") {
@@ -35,13 +38,13 @@ func (l *ruleList) Set(value string) error {
 		if err := decoder.Decode(&r); err != nil {
 			return fmt.Errorf("range selector %s: %v (want {\"startBefore\"|\"startAfter\": CSS, \"endBefore\"|\"endAfter\": CSS})", value, err)
 		}
-		l.ranges = append(l.ranges, r)
+		*l = append(*l, extract.Selector{Range: &r})
 		return nil
 	}
 	if strings.TrimSpace(value) == "" {
 		return errors.New("empty selector")
 	}
-	l.selectors = append(l.selectors, value)
+	*l = append(*l, extract.Selector{CSS: value})
 	return nil
 }
 
@@ -61,7 +64,8 @@ declaration's select and remove rules before adding it. FILE - reads
 standard input.
 
 CSS selectors follow Open Terms Archive's declarations: --remove is applied
-first, then --select keeps the matching elements in page order. A range
+first, then --select keeps the matching elements in the order of the
+--select options, each element once. A range
 selector, such as --select '{"startBefore": "#terms", "endBefore": "footer"}',
 takes everything between two elements. Without --select the main content is
 found automatically (navigation, headers, footers, cookie banners and the
@@ -90,13 +94,12 @@ Examples:
 		kind = extract.ContentTypeForName(name)
 	}
 	opts := extract.Options{
-		Select: selects.selectors, SelectRanges: selects.ranges,
-		Remove: removes.selectors, RemoveRanges: removes.ranges,
+		Select: selects, Remove: removes,
 		JSONPointer: *pointer, BaseURL: *baseURL,
 	}
 	doc, err := extract.Extract(content, kind, opts)
 	if err != nil {
-		return fmt.Errorf("%s: %s", displayName(name), strings.TrimPrefix(err.Error(), "extract: "))
+		return fmt.Errorf("%s: %s", displayName(name), strings.ReplaceAll(err.Error(), "extract: ", ""))
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(env.stdout)
