@@ -9,7 +9,7 @@ import (
 // classify decides the class of a comparison from its edits:
 // Identical without any; Cosmetic when every edit, or the documents' whole
 // texts, compare equal once quote, dash, space styles and letter case are
-// folded; Rebrand when every other edit is a reported substitution;
+// folded, or when an edit only re-keys identifiers in link targets; Rebrand when every other edit is a reported substitution;
 // Editorial when the edits left are few and small (see editorialNotes);
 // Substantive otherwise. notes explain an Editorial or Substantive class
 // beyond the counts Reasons gives.
@@ -18,8 +18,12 @@ func classify(edits []edit, covered func(edit) bool, hasSubstitutions bool, olds
 		return Identical, nil
 	}
 	var rest []edit // edits neither cosmetic nor covered by a substitution
-	cosmetic := true
+	cosmetic, rekeyed := true, false
 	for _, e := range edits {
+		if e.rotating {
+			rekeyed = true
+			continue
+		}
 		if cosmeticEdit(e) {
 			continue
 		}
@@ -29,6 +33,8 @@ func classify(edits []edit, covered func(edit) bool, hasSubstitutions bool, olds
 		}
 	}
 	switch {
+	case cosmetic && rekeyed:
+		return Cosmetic, []string{"only identifiers that change on every fetch changed, in link targets"}
 	case cosmetic:
 		return Cosmetic, nil
 	case len(rest) == 0 && hasSubstitutions:

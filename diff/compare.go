@@ -96,6 +96,9 @@ type edit struct {
 	fromWords, toWords int
 	before, after      string
 	inLink             bool // inside a link target or a bare URL, on the old side
+	// rotating marks an edit of a paragraph whose only changes are
+	// identifiers rotating inside its link targets (identifiers.go).
+	rotating bool
 }
 
 // section is a Section of a Document, ready to compare.

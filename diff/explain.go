@@ -82,6 +82,9 @@ func (r *Result) Reasons() []string {
 	case Identical:
 		return []string{"no difference in text"}
 	case Cosmetic:
+		if len(r.notes) > 0 {
+			return r.notes
+		}
 		var where []string
 		if t.changedHeadings > 0 {
 			where = append(where, plural(t.changedHeadings, "heading"))

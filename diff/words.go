@@ -140,6 +140,7 @@ func (c *comparer) diffWordsCounted(aText, bText string, aWords int) Paragraph {
 	status := Unchanged
 	var url urlTracker
 	url.skip = !mayHaveURL(aText)
+	rotating := !url.skip && rotatingLinksOnly(aText, bText)
 	for i, p := range pieces {
 		if p.equal {
 			c.stats.WordsUnchanged += p.words
@@ -151,7 +152,7 @@ func (c *comparer) diffWordsCounted(aText, bText string, aWords int) Paragraph {
 		status = Changed
 		e := edit{
 			from: aText[p.aStart:p.aEnd], to: bText[p.bStart:p.bEnd],
-			fromWords: p.delWords, toWords: p.insWords, inLink: inLink,
+			fromWords: p.delWords, toWords: p.insWords, inLink: inLink, rotating: rotating,
 		}
 		if i > 0 {
 			before := pieces[i-1]
@@ -161,8 +162,8 @@ func (c *comparer) diffWordsCounted(aText, bText string, aWords int) Paragraph {
 			after := pieces[i+1]
 			e.after = firstTokens(aText[after.aStart:after.aEnd], contextTokens)
 		}
-		if p.delWords == p.insWords && cosmeticEdit(e) {
-			c.stats.WordsUnchanged += p.insWords // the same words, restyled
+		if p.delWords == p.insWords && (rotating || cosmeticEdit(e)) {
+			c.stats.WordsUnchanged += p.insWords // the same words, restyled or re-keyed
 		} else {
 			c.stats.WordsRemoved += p.delWords
 			c.stats.WordsAdded += p.insWords
