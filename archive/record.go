@@ -221,20 +221,36 @@ func changeBetween(from, to store.Version, fromDoc, toDoc *extract.Document) (st
 			return store.Change{}, err
 		}
 	}
-	result := diff.Compare(fromDoc, toDoc)
+	return changeOf(from, to, diff.Compare(fromDoc, toDoc))
+}
+
+// changeOf is the stored form of a comparison: everything a timeline, a
+// feed or an alert shows of it, computed here once.
+func changeOf(from, to store.Version, result *diff.Result) (store.Change, error) {
 	subs, err := json.Marshal(result.Substitutions)
 	if err != nil {
 		return store.Change{}, fmt.Errorf("archive: encoding substitutions: %w", err)
 	}
+	story := result.Story()
+	storyJSON, err := json.Marshal(story)
+	if err != nil {
+		return store.Change{}, fmt.Errorf("archive: encoding the story of a change: %w", err)
+	}
+	excerpt, truncated := result.Excerpt(diff.ExcerptLimit)
 	return store.Change{
-		DocumentID:    to.DocumentID,
-		FromVersionID: from.ID,
-		ToVersionID:   to.ID,
-		Class:         string(result.Class),
-		Summary:       result.Summary(),
-		WordsAdded:    result.Stats.WordsAdded,
-		WordsRemoved:  result.Stats.WordsRemoved,
-		Substitutions: subs,
+		DocumentID:       to.DocumentID,
+		FromVersionID:    from.ID,
+		ToVersionID:      to.ID,
+		Class:            string(result.Class),
+		Magnitude:        string(story.Magnitude),
+		Summary:          story.Line,
+		WordsAdded:       result.Stats.WordsAdded,
+		WordsRemoved:     result.Stats.WordsRemoved,
+		Substitutions:    subs,
+		Story:            storyJSON,
+		Excerpt:          string(excerpt),
+		ExcerptTruncated: truncated,
+		Differ:           diff.Release,
 	}, nil
 }
 

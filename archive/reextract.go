@@ -126,7 +126,9 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 						}
 					}
 				}
-				return nil
+				// The texts stand; their changes may be of an older diff.
+				_, err := refreshChanges(tx, d.ID)
+				return err
 			}
 			if err := tx.DeleteHistory(d.ID); err != nil {
 				return err

@@ -79,17 +79,27 @@ type VersionSummary struct {
 	Change       *Change
 }
 
-// Change is two consecutive versions of one document compared.
+// Change is two consecutive versions of one document compared. Everything
+// but the ids is derived, computed once when the version is placed, by the
+// diff release named in Differ.
 type Change struct {
 	ID            int64
 	DocumentID    int64
 	FromVersionID int64
 	ToVersionID   int64
 	Class         string
-	Summary       string // one line, e.g. "Twitter → X ×37; +120 −96 words"
+	Magnitude     string // "minor" or "major"; "" for cosmetic changes
+	Summary       string // one line, e.g. "‘Sharing’ rewritten (+120 −96 words); Twitter → X ×37"
 	WordsAdded    int
 	WordsRemoved  int
 	Substitutions []byte // JSON array of {from, to, count}
+	Story         []byte // JSON of the diff's Story; empty for changes of older releases
+	// Excerpt is a bounded HTML fragment of the changed sections, for feeds
+	// and e-mail; ExcerptTruncated says it left some out. Read by
+	// Store.Changes only (timelines do not need it).
+	Excerpt          string
+	ExcerptTruncated bool
+	Differ           string // the diff release that computed this change
 }
 
 // ChangeEntry is a Change with what a list or a feed needs to show it.
@@ -137,5 +147,6 @@ var _ interface {
 	AddVersion(v Version) (int64, error)
 	SetVersionCapturedAt(versionID int64, at time.Time) error
 	AddChange(c Change) (int64, error)
+	UpdateChange(c Change) error
 	DeleteChangeInto(toVersionID int64) error
 } = (*Tx)(nil)

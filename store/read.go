@@ -96,7 +96,8 @@ func (s *Store) Versions(ctx context.Context, documentID int64) ([]VersionSummar
 		}
 		rows, err := tx.QueryContext(ctx, `
 			SELECT v.id, v.document_id, v.captured_at, v.snapshot_hash, v.extractor, v.words, v.markdown_bytes, v.text_hash,
-				c.id, c.from_version_id, c.class, c.summary, c.words_added, c.words_removed, c.substitutions
+				c.id, c.from_version_id, c.class, c.summary, c.words_added, c.words_removed, c.substitutions,
+				c.magnitude, c.story, c.differ
 			FROM versions v LEFT JOIN changes c ON c.to_version_id = v.id
 			WHERE v.document_id = ?
 			ORDER BY v.captured_at DESC, v.id DESC`, documentID)
@@ -108,9 +109,9 @@ func (s *Store) Versions(ctx context.Context, documentID int64) ([]VersionSummar
 			var v VersionSummary
 			var at string
 			var changeID, fromID, added, removed sql.NullInt64
-			var class, summary, subs sql.NullString
+			var class, summary, subs, magnitude, story, differ sql.NullString
 			if err := rows.Scan(&v.ID, &v.DocumentID, &at, &v.SnapshotHash, &v.Extractor, &v.Words, &v.Bytes, &v.TextHash,
-				&changeID, &fromID, &class, &summary, &added, &removed, &subs); err != nil {
+				&changeID, &fromID, &class, &summary, &added, &removed, &subs, &magnitude, &story, &differ); err != nil {
 				return err
 			}
 			if v.CapturedAt, err = parseTime(at); err != nil {
@@ -123,6 +124,7 @@ func (s *Store) Versions(ctx context.Context, documentID int64) ([]VersionSummar
 					Class: class.String, Summary: summary.String,
 					WordsAdded: int(added.Int64), WordsRemoved: int(removed.Int64),
 					Substitutions: []byte(subs.String),
+					Magnitude:     magnitude.String, Story: []byte(story.String), Differ: differ.String,
 				}
 			}
 			list = append(list, v)

@@ -64,3 +64,23 @@ func (t *Tx) DeleteHistory(documentID int64) error {
 	}
 	return nil
 }
+
+// ChangeStamps returns, for each change of the document, the diff release
+// that computed it, keyed by the id of the version it leads to.
+func (t *Tx) ChangeStamps(documentID int64) (map[int64]string, error) {
+	rows, err := t.tx.QueryContext(t.ctx, "SELECT to_version_id, differ FROM changes WHERE document_id = ?", documentID)
+	if err != nil {
+		return nil, fmt.Errorf("changes of document %d: %w", documentID, err)
+	}
+	defer rows.Close()
+	stamps := map[int64]string{}
+	for rows.Next() {
+		var to int64
+		var differ string
+		if err := rows.Scan(&to, &differ); err != nil {
+			return nil, fmt.Errorf("changes of document %d: %w", documentID, err)
+		}
+		stamps[to] = differ
+	}
+	return stamps, rows.Err()
+}

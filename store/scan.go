@@ -94,6 +94,7 @@ func scanVersion(row scanner) (Version, error) {
 const changeEntryQuery = `
 	SELECT c.id, c.document_id, c.from_version_id, c.to_version_id, c.class, c.summary,
 		c.words_added, c.words_removed, c.substitutions,
+		c.magnitude, c.story, c.excerpt, c.excerpt_truncated, c.differ,
 		s.name, d.type, fv.captured_at, tv.captured_at
 	FROM changes c
 	JOIN versions fv ON fv.id = c.from_version_id
@@ -103,12 +104,16 @@ const changeEntryQuery = `
 
 func scanChangeEntry(row scanner) (ChangeEntry, error) {
 	var e ChangeEntry
-	var subs, fromAt, toAt string
+	var subs, story, fromAt, toAt string
 	if err := row.Scan(&e.ID, &e.DocumentID, &e.FromVersionID, &e.ToVersionID, &e.Class, &e.Summary,
-		&e.WordsAdded, &e.WordsRemoved, &subs, &e.Service, &e.DocumentType, &fromAt, &toAt); err != nil {
+		&e.WordsAdded, &e.WordsRemoved, &subs, &e.Magnitude, &story, &e.Excerpt, &e.ExcerptTruncated, &e.Differ,
+		&e.Service, &e.DocumentType, &fromAt, &toAt); err != nil {
 		return ChangeEntry{}, err
 	}
 	e.Substitutions = []byte(subs)
+	if story != "" {
+		e.Story = []byte(story)
+	}
 	var err error
 	if e.FromAt, err = parseTime(fromAt); err != nil {
 		return ChangeEntry{}, fmt.Errorf("change %d: %w", e.ID, err)

@@ -190,10 +190,12 @@ func (t *Tx) AddChange(c Change) (int64, error) {
 	// The SELECT yields no row unless both versions are the document's, so a
 	// mismatched change is never stored.
 	res, err := t.tx.ExecContext(t.ctx, `
-		INSERT INTO changes (document_id, from_version_id, to_version_id, class, summary, words_added, words_removed, substitutions)
-		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+		INSERT INTO changes (document_id, from_version_id, to_version_id, class, summary, words_added, words_removed, substitutions,
+			magnitude, story, excerpt, excerpt_truncated, differ)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
 		WHERE (SELECT count(*) FROM versions WHERE id IN (?2, ?3) AND document_id = ?1) = 2`,
-		c.DocumentID, c.FromVersionID, c.ToVersionID, c.Class, c.Summary, c.WordsAdded, c.WordsRemoved, subs)
+		c.DocumentID, c.FromVersionID, c.ToVersionID, c.Class, c.Summary, c.WordsAdded, c.WordsRemoved, subs,
+		c.Magnitude, string(c.Story), c.Excerpt, c.ExcerptTruncated, c.Differ)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}
@@ -203,6 +205,31 @@ func (t *Tx) AddChange(c Change) (int64, error) {
 		return 0, fmt.Errorf("%s: versions are not both of this document: %w", what, ErrNotFound)
 	}
 	return res.LastInsertId()
+}
+
+// UpdateChange replaces what is derived in the change between the same two
+// versions (class, summary, story, excerpt, …): a newer diff release
+// computed it again.
+func (t *Tx) UpdateChange(c Change) error {
+	subs := string(c.Substitutions)
+	if subs == "" {
+		subs = "[]"
+	}
+	res, err := t.tx.ExecContext(t.ctx, `
+		UPDATE changes SET class = ?, summary = ?, words_added = ?, words_removed = ?, substitutions = ?,
+			magnitude = ?, story = ?, excerpt = ?, excerpt_truncated = ?, differ = ?
+		WHERE from_version_id = ? AND to_version_id = ?`,
+		c.Class, c.Summary, c.WordsAdded, c.WordsRemoved, subs, c.Magnitude, string(c.Story), c.Excerpt, c.ExcerptTruncated, c.Differ,
+		c.FromVersionID, c.ToVersionID)
+	if err != nil {
+		return fmt.Errorf("updating the change from version %d to %d: %w", c.FromVersionID, c.ToVersionID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return fmt.Errorf("updating the change from version %d to %d: %w", c.FromVersionID, c.ToVersionID, ErrNotFound)
+	}
+	return nil
 }
 
 // DeleteChangeInto deletes the change that leads to the version, if any, so

@@ -68,9 +68,8 @@ func TestDocumentPageShowsTimelineNewestFirst(t *testing.T) {
 			if v.Change == nil {
 				t.Fatal("the 2023-09-20 version has no change")
 			}
-			// html/template writes "+" as "&#43;".
-			counts := fmt.Sprintf("&#43;%d −%d words", v.Change.WordsAdded, v.Change.WordsRemoved)
-			assertOrder(t, "timeline rebrand row", body, "2023-09-20 18:34 UTC", "class-rebrand", counts, "2022-11-23 00:34 UTC")
+			counts := fmt.Sprintf(`title="words added">+%d</span> <span class="words-removed" title="words removed">−%d</span>`, v.Change.WordsAdded, v.Change.WordsRemoved)
+			assertOrder(t, "timeline rebrand row", body, "2023-09-20 18:34 UTC", "class-rebrand", "Twitter → X ×40", counts, "2022-11-23 00:34 UTC")
 		}
 	}
 	// The picker proposes the newest change.

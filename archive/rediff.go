@@ -1,0 +1,84 @@
+package archive
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/policywatch/policywatch/diff"
+	"github.com/policywatch/policywatch/store"
+)
+
+// Changes are derived data: computed once when a version is placed, and
+// stamped with the diff release that computed them. When the diff
+// improves, Rediff computes again the changes of an older release, from
+// the stored versions, without extracting anything.
+
+// RediffResult says what Rediff did to one document.
+type RediffResult struct {
+	Document store.Document
+	Updated  int // changes computed again
+}
+
+// Rediff brings every change computed by another diff release up to date.
+func (a *Archive) Rediff(ctx context.Context, progress func(RediffResult)) ([]RediffResult, error) {
+	docs, err := a.store.Documents(ctx, store.DocumentFilter{})
+	if err != nil {
+		return nil, err
+	}
+	var results []RediffResult
+	for _, d := range docs {
+		if err := ctx.Err(); err != nil {
+			return results, err
+		}
+		r := RediffResult{Document: d}
+		err := a.store.Write(ctx, func(tx *store.Tx) error {
+			var err error
+			r.Updated, err = refreshChanges(tx, d.ID)
+			return err
+		})
+		if err != nil {
+			return results, fmt.Errorf("recomputing the changes of %s / %s: %w", d.Service, d.Type, err)
+		}
+		results = append(results, r)
+		if progress != nil {
+			progress(r)
+		}
+	}
+	return results, nil
+}
+
+// refreshChanges recomputes, inside tx, the document's changes that another
+// diff release computed, and returns how many it updated.
+func refreshChanges(tx *store.Tx, documentID int64) (int, error) {
+	stamps, err := tx.ChangeStamps(documentID)
+	if err != nil {
+		return 0, err
+	}
+	stale := false
+	for _, differ := range stamps {
+		stale = stale || differ != diff.Release
+	}
+	if !stale {
+		return 0, nil
+	}
+	versions, err := tx.VersionsOf(documentID)
+	if err != nil {
+		return 0, err
+	}
+	updated := 0
+	for i := 1; i < len(versions); i++ {
+		differ, ok := stamps[versions[i].ID]
+		if !ok || differ == diff.Release {
+			continue
+		}
+		change, err := changeBetween(versions[i-1], versions[i], nil, nil)
+		if err != nil {
+			return updated, err
+		}
+		if err := tx.UpdateChange(change); err != nil {
+			return updated, err
+		}
+		updated++
+	}
+	return updated, nil
+}

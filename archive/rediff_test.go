@@ -1,0 +1,58 @@
+package archive
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/policywatch/policywatch/diff"
+	"github.com/policywatch/policywatch/store"
+)
+
+func TestChangesAreStoredWithTheirStory(t *testing.T) {
+	a, st := newArchive(t)
+	record(t, a, cookiesRef, markdownCapture(day(t, "2022-11-23"), string(readBundle(t, cookiesDir+"/2022-11-23T00-34-28Z.md"))))
+	out := record(t, a, cookiesRef, markdownCapture(day(t, "2023-09-20"), string(readBundle(t, cookiesDir+"/2023-09-20T18-34-47Z.md"))))
+	changes, err := st.Changes(context.Background(), store.ChangeFilter{DocumentID: out.DocumentID})
+	if err != nil || len(changes) != 1 {
+		t.Fatalf("changes %v, %v", changes, err)
+	}
+	c := changes[0]
+	var story diff.Story
+	if err := json.Unmarshal(c.Story, &story); err != nil {
+		t.Fatalf("stored story %q: %v", c.Story, err)
+	}
+	if c.Summary != "Twitter → X ×40; Tweet → post ×2" || story.Line != c.Summary || c.Magnitude != "minor" || c.Differ != diff.Release {
+		t.Errorf("stored change: summary %q, story line %q, magnitude %q, differ %q", c.Summary, story.Line, c.Magnitude, c.Differ)
+	}
+	if !strings.Contains(c.Excerpt, "<h3>") || c.ExcerptTruncated {
+		t.Errorf("excerpt (truncated %v): %.200s", c.ExcerptTruncated, c.Excerpt)
+	}
+}
+
+func TestRediffRecomputesChangesOfAnOlderDiff(t *testing.T) {
+	a, st := newArchive(t)
+	record(t, a, cookiesRef, markdownCapture(day(t, "2022-11-23"), string(readBundle(t, cookiesDir+"/2022-11-23T00-34-28Z.md"))))
+	out := record(t, a, cookiesRef, markdownCapture(day(t, "2023-09-20"), string(readBundle(t, cookiesDir+"/2023-09-20T18-34-47Z.md"))))
+	ctx := context.Background()
+	fresh := out.Change
+	// As an older release left it.
+	stale := *fresh
+	stale.Class, stale.Summary, stale.Story, stale.Magnitude, stale.Differ = "substantive", "+42 −42 words", nil, "", ""
+	if err := st.Write(ctx, func(tx *store.Tx) error { return tx.UpdateChange(stale) }); err != nil {
+		t.Fatal(err)
+	}
+	results, err := a.Rediff(ctx, nil)
+	if err != nil || len(results) != 1 || results[0].Updated != 1 {
+		t.Fatalf("rediff: %+v, %v", results, err)
+	}
+	changes, _ := st.Changes(ctx, store.ChangeFilter{DocumentID: out.DocumentID})
+	if c := changes[0]; c.Class != fresh.Class || c.Summary != fresh.Summary || c.Differ != diff.Release || len(c.Story) == 0 {
+		t.Errorf("after rediff: class %q summary %q differ %q, want %q %q %q", c.Class, c.Summary, c.Differ, fresh.Class, fresh.Summary, diff.Release)
+	}
+	// Up to date: nothing more to do.
+	if results, _ := a.Rediff(ctx, nil); results[0].Updated != 0 {
+		t.Errorf("second rediff updated %d changes", results[0].Updated)
+	}
+}
