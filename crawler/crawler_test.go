@@ -263,6 +263,40 @@ func TestPrivateAddressesAreRefusedUnlessAllowed(t *testing.T) {
 	wantFailure(t, fetchOne(t, testConfig(), "file:///etc/passwd"), ClassNetwork)
 }
 
+// TestPrivateTargetsAreRefusedThroughAProxy: with HTTP_PROXY set the dial
+// goes to the proxy, so the dialer alone would let any target through.
+func TestPrivateTargetsAreRefusedThroughAProxy(t *testing.T) {
+	var proxied atomic.Int32
+	proxy := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		proxied.Add(1) // a forward proxy sees the absolute target URL
+		if r.URL.Host == "93.184.216.34" {
+			fmt.Fprint(w, page)
+			return
+		}
+		http.Error(w, "this test proxy only knows 93.184.216.34", http.StatusBadGateway)
+	})
+	t.Setenv("HTTP_PROXY", proxy.URL)
+	t.Setenv("NO_PROXY", "")
+	cfg := testConfig()
+	cfg.AllowPrivateNetworks = false
+	cfg.IgnoreRobots = true
+	cfg.Retries = -1
+	for _, target := range []string{"http://10.1.2.3/privacy", "http://100.100.100.200/latest/meta-data", "http://[fd00::1]/"} {
+		r := fetchOne(t, cfg, target)
+		wantFailure(t, r, ClassNetwork)
+		if !strings.Contains(r.Failure.Message, "non-public address") {
+			t.Errorf("%s: message %q", target, r.Failure.Message)
+		}
+	}
+	if n := proxied.Load(); n != 0 {
+		t.Fatalf("%d private targets were handed to the proxy", n)
+	}
+	// A public target goes through the proxy, on the LAN as proxies are.
+	if r := fetchOne(t, cfg, "http://93.184.216.34/privacy"); r.Failure != nil || proxied.Load() != 1 {
+		t.Errorf("public target through the proxy: %+v, %d proxied", r.Failure, proxied.Load())
+	}
+}
+
 func TestRobotsTxt(t *testing.T) {
 	var robotsStatus atomic.Int32
 	robotsStatus.Store(200)

@@ -10,13 +10,14 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/andybalholm/brotli"
+	"github.com/policywatch/policywatch/netguard"
+	"golang.org/x/net/http/httpproxy"
 )
 
 // rawCapture is what the transport saw of the last hop of one fetch: Colly
@@ -50,12 +51,9 @@ func (e *TooLargeError) Error() string {
 }
 
 // PrivateAddressError is returned when a URL resolves to an address the
-// crawler is not allowed to reach (loopback, private, link-local).
-type PrivateAddressError struct{ Address string }
-
-func (e *PrivateAddressError) Error() string {
-	return fmt.Sprintf("refusing to connect to non-public address %s (allow it with the private-networks setting)", e.Address)
-}
+// crawler is not allowed to reach: one of netguard's special-purpose
+// blocks (loopback, private, link-local, carrier-grade NAT, …).
+type PrivateAddressError = netguard.BlockedAddressError
 
 // rawTransport reads whole bodies itself, decompressing gzip, deflate and
 // brotli with a limit on the decompressed size, so a truncated body is an
@@ -67,24 +65,40 @@ type rawTransport struct {
 
 func newRawTransport(cfg Config) *rawTransport {
 	dialer := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}
+	proxies := httpproxy.FromEnvironment()
+	proxyFor := proxies.ProxyFunc()
+	proxy := func(req *http.Request) (*url.URL, error) { return proxyFor(req.URL) }
+	dial := dialer.DialContext
 	if !cfg.AllowPrivateNetworks {
 		// Checked at dial time, on the resolved address, so neither a
 		// redirect nor a DNS answer can lead the crawler into the LAN.
-		dialer.Control = func(network, address string, _ syscall.RawConn) error {
-			ap, err := netip.ParseAddrPort(address)
-			if err != nil {
-				return &PrivateAddressError{Address: address}
+		guarded := *dialer
+		guarded.Control = netguard.Control
+		// The proxies the operator configured may be on the LAN; through
+		// them the target is checked before it is handed over, since the
+		// dial then goes to the proxy and the dialer cannot see it.
+		trusted := proxyAddresses(proxies)
+		dial = func(ctx context.Context, network, address string) (net.Conn, error) {
+			if trusted[address] {
+				return dialer.DialContext(ctx, network, address)
 			}
-			if ip := ap.Addr().Unmap(); !isPublic(ip) {
-				return &PrivateAddressError{Address: address}
+			return guarded.DialContext(ctx, network, address)
+		}
+		proxy = func(req *http.Request) (*url.URL, error) {
+			via, err := proxyFor(req.URL)
+			if err != nil || via == nil {
+				return via, err
 			}
-			return nil
+			if err := netguard.CheckHost(req.Context(), nil, req.URL.Hostname()); err != nil {
+				return nil, err
+			}
+			return via, nil
 		}
 	}
 	return &rawTransport{
 		base: &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           dialer.DialContext,
+			Proxy:                 proxy,
+			DialContext:           dial,
 			ForceAttemptHTTP2:     true,
 			MaxIdleConns:          100,
 			MaxIdleConnsPerHost:   4,
@@ -97,8 +111,30 @@ func newRawTransport(cfg Config) *rawTransport {
 	}
 }
 
-func isPublic(ip netip.Addr) bool {
-	return ip.IsGlobalUnicast() && !ip.IsPrivate() && !ip.IsLoopback() && !ip.IsLinkLocalUnicast()
+// proxyAddresses are the host:port addresses of the configured proxies.
+func proxyAddresses(cfg *httpproxy.Config) map[string]bool {
+	out := map[string]bool{}
+	for _, raw := range []string{cfg.HTTPProxy, cfg.HTTPSProxy} {
+		if raw == "" {
+			continue
+		}
+		if !strings.Contains(raw, "://") {
+			raw = "http://" + raw
+		}
+		u, err := url.Parse(raw)
+		if err != nil || u.Hostname() == "" {
+			continue
+		}
+		port := u.Port()
+		if port == "" {
+			port = map[string]string{"https": "443", "socks5": "1080"}[u.Scheme]
+			if port == "" {
+				port = "80"
+			}
+		}
+		out[net.JoinHostPort(u.Hostname(), port)] = true
+	}
+	return out
 }
 
 func (t *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
