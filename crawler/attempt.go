@@ -48,6 +48,11 @@ func (c *Crawler) attempt(ctx context.Context, rawURL, etag, lastModified string
 	if raw.tooLarge != nil {
 		return attemptOutcome{failure: &Failure{Class: ClassTooLarge, Message: raw.tooLarge.Error(), URL: rawURL}}
 	}
+	if raw.bodyErr != nil {
+		// The client's own error would say "awaiting headers": the body is
+		// read inside the transport, before the client sees a response.
+		return attemptOutcome{failure: &Failure{Class: ClassNetwork, Message: raw.bodyErr.Error(), URL: rawURL, Status: raw.status}, retryable: true}
+	}
 	if err != nil {
 		return classifyError(rawURL, err)
 	}
@@ -61,7 +66,10 @@ func (c *Crawler) attempt(ctx context.Context, rawURL, etag, lastModified string
 func classifyError(rawURL string, err error) attemptOutcome {
 	var tooLarge *TooLargeError
 	var private *PrivateAddressError
+	var disallowed *robotsDisallowed
 	switch {
+	case errors.As(err, &disallowed):
+		return attemptOutcome{failure: disallowed.failure}
 	case errors.As(err, &tooLarge):
 		return attemptOutcome{failure: &Failure{Class: ClassTooLarge, Message: tooLarge.Error(), URL: rawURL}}
 	case errors.As(err, &private):
@@ -115,13 +123,24 @@ func backoff(base time.Duration, n int) time.Duration {
 
 var errRedirectScheme = errors.New("redirect to a URL that is not http or https")
 
-// checkRedirect follows at most 10 redirects, to http and https only.
-func checkRedirect(req *http.Request, via []*http.Request) error {
+// robotsDisallowed is a robots.txt refusal met on a redirect hop.
+type robotsDisallowed struct{ failure *Failure }
+
+func (e *robotsDisallowed) Error() string { return e.failure.Message }
+
+// checkRedirect follows at most 10 redirects, to http and https only, and
+// only where robots.txt allows: every hop is checked against its host's
+// rules, fetched when the redirect leads to a new host.
+func (c *Crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return fmt.Errorf("%s: %w (redirect loop?)", via[0].URL, errTooManyRedirects)
 	}
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return fmt.Errorf("%s: %w: %s", via[0].URL, errRedirectScheme, req.URL)
+	}
+	if fail := c.robotsAllow(req.Context(), req.URL); fail != nil {
+		fail.Message = fmt.Sprintf("%s redirected to %s, and %s", via[0].URL, req.URL, fail.Message)
+		return &robotsDisallowed{failure: fail}
 	}
 	return nil
 }

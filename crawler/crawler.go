@@ -168,14 +168,15 @@ func New(cfg Config) *Crawler {
 	col.WithTransport(transport)
 	col.SetRequestTimeout(cfg.Timeout)
 	col.DisableCookies()
-	col.SetRedirectHandler(checkRedirect)
-	return &Crawler{
+	c := &Crawler{
 		cfg:       cfg,
 		collector: col,
-		client:    &http.Client{Transport: transport, Timeout: cfg.Timeout, CheckRedirect: checkRedirect},
 		gates:     newHostGates(cfg.Delay),
 		robots:    robotsCache{hosts: map[string]robotsEntry{}},
 	}
+	col.SetRedirectHandler(c.checkRedirect)
+	c.client = &http.Client{Transport: transport, Timeout: cfg.Timeout, CheckRedirect: c.checkRedirect}
+	return c
 }
 
 // Run fetches every target, at most cfg.Parallelism at once, and calls
@@ -242,18 +243,8 @@ func (c *Crawler) fetchSource(ctx context.Context, src Source, conditional bool,
 	if err != nil {
 		return Part{}, false, 0, &Failure{Class: ClassNetwork, Message: err.Error(), URL: src.URL}
 	}
-	if !c.cfg.IgnoreRobots {
-		robots, err := c.robotsRules(ctx, u)
-		if err != nil {
-			return Part{}, false, 0, &Failure{Class: ClassNetwork, Message: "robots.txt: " + err.Error(), URL: u.String()}
-		}
-		if !robots.data.TestAgent(u.RequestURI(), c.cfg.robotsAgent()) {
-			msg := "robots.txt of " + u.Host + " disallows " + u.RequestURI()
-			if robots.status >= 500 {
-				msg = fmt.Sprintf("robots.txt of %s answered %d: a server error is not permission to crawl", u.Host, robots.status)
-			}
-			return Part{}, false, 0, &Failure{Class: ClassBlocked, Message: msg, URL: u.String()}
-		}
+	if fail := c.robotsAllow(ctx, u); fail != nil {
+		return Part{}, false, 0, fail
 	}
 	var etag, lastModified string
 	if conditional {
@@ -280,6 +271,26 @@ func (c *Crawler) fetchSource(ctx context.Context, src Source, conditional bool,
 			return Part{}, false, attempt, &Failure{Class: ClassNetwork, Message: "cancelled", URL: u.String()}
 		}
 	}
+}
+
+// robotsAllow checks u against its host's robots.txt: nil when allowed
+// (or robots.txt is ignored), else the failure to report.
+func (c *Crawler) robotsAllow(ctx context.Context, u *url.URL) *Failure {
+	if c.cfg.IgnoreRobots {
+		return nil
+	}
+	robots, err := c.robotsRules(ctx, u)
+	if err != nil {
+		return &Failure{Class: ClassNetwork, Message: "robots.txt: " + err.Error(), URL: u.String()}
+	}
+	if robots.data.TestAgent(u.RequestURI(), c.cfg.robotsAgent()) {
+		return nil
+	}
+	msg := "robots.txt of " + u.Host + " disallows " + u.RequestURI()
+	if robots.status >= 500 {
+		msg = fmt.Sprintf("robots.txt of %s answered %d: a server error is not permission to crawl", u.Host, robots.status)
+	}
+	return &Failure{Class: ClassBlocked, Message: msg, URL: u.String()}
 }
 
 // sourceURL parses a source's URL, refusing other schemes.

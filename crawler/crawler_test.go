@@ -224,6 +224,14 @@ func TestTimeoutAndTooLarge(t *testing.T) {
 			case <-release:
 			case <-r.Context().Done():
 			}
+		case "/stall":
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, "<html><body><main><h1>Privacy</h1><p>We collect")
+			w.(http.Flusher).Flush()
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
 		case "/big":
 			chunk := bytes.Repeat([]byte("x"), 1<<20)
 			for range 30 {
@@ -241,6 +249,11 @@ func TestTimeoutAndTooLarge(t *testing.T) {
 	wantFailure(t, r, ClassNetwork)
 	if r.Attempts != 2 || !strings.Contains(r.Failure.Message, "timed out") {
 		t.Errorf("hang: %d attempts, message %q", r.Attempts, r.Failure.Message)
+	}
+	r = fetchOne(t, cfg, srv.URL+"/stall")
+	wantFailure(t, r, ClassNetwork)
+	if msg := r.Failure.Message; strings.Contains(msg, "awaiting headers") || !strings.Contains(msg, "stalled") || !strings.Contains(msg, "timed out reading the body after 47 bytes") {
+		t.Errorf("stalled body: message %q", msg)
 	}
 	cfg = testConfig()
 	r = fetchOne(t, cfg, srv.URL+"/big") // 30 MB against the default 20 MB
@@ -294,6 +307,56 @@ func TestPrivateTargetsAreRefusedThroughAProxy(t *testing.T) {
 	// A public target goes through the proxy, on the LAN as proxies are.
 	if r := fetchOne(t, cfg, "http://93.184.216.34/privacy"); r.Failure != nil || proxied.Load() != 1 {
 		t.Errorf("public target through the proxy: %+v, %d proxied", r.Failure, proxied.Load())
+	}
+}
+
+// TestRobotsTxtOnEveryHop: a redirect may lead into a disallowed path or
+// to another host; each hop is checked against its own host's rules.
+func TestRobotsTxtOnEveryHop(t *testing.T) {
+	var secretHits, otherRobots atomic.Int32
+	other := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/robots.txt":
+			otherRobots.Add(1)
+			fmt.Fprint(w, "User-agent: *\nDisallow: /secret\n")
+		case "/secret":
+			secretHits.Add(1)
+			fmt.Fprint(w, page)
+		default:
+			fmt.Fprint(w, page)
+		}
+	})
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/robots.txt":
+			fmt.Fprint(w, "User-agent: *\nDisallow: /private\n")
+		case "/start":
+			http.Redirect(w, r, "/private/policy", http.StatusFound)
+		case "/away":
+			http.Redirect(w, r, other.URL+"/secret", http.StatusMovedPermanently)
+		case "/fine":
+			http.Redirect(w, r, other.URL+"/policy", http.StatusFound)
+		case "/private/policy":
+			secretHits.Add(1)
+			fmt.Fprint(w, page)
+		}
+	})
+	cfg := testConfig()
+	for _, path := range []string{"/start", "/away"} {
+		r := fetchOne(t, cfg, srv.URL+path)
+		wantFailure(t, r, ClassBlocked)
+		if !strings.Contains(r.Failure.Message, "redirected to") || !strings.Contains(r.Failure.Message, "disallows") {
+			t.Errorf("%s: message %q", path, r.Failure.Message)
+		}
+	}
+	if n := secretHits.Load(); n != 0 {
+		t.Errorf("disallowed pages were fetched %d times", n)
+	}
+	if otherRobots.Load() != 1 {
+		t.Errorf("the second host's robots.txt was read %d times, want once", otherRobots.Load())
+	}
+	if r := fetchOne(t, cfg, srv.URL+"/fine"); r.Failure != nil {
+		t.Errorf("an allowed redirect to another host failed: %+v", r.Failure)
 	}
 }
 

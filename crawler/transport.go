@@ -28,9 +28,11 @@ type rawCapture struct {
 	status int
 	header http.Header
 	body   []byte
-	// tooLarge is set when the body passed the limit: http.Client flattens
-	// the error to a string when its timeout fires meanwhile.
+	// tooLarge is set when the body passed the limit, bodyErr when reading
+	// it failed otherwise: http.Client flattens these errors to a string,
+	// saying "awaiting headers", when its timeout fires meanwhile.
 	tooLarge *TooLargeError
+	bodyErr  error
 }
 
 type captureKey struct{}
@@ -152,8 +154,12 @@ func (t *rawTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	c, _ := req.Context().Value(captureKey{}).(*rawCapture)
 	if err != nil {
 		var tooLarge *TooLargeError
-		if c != nil && errors.As(err, &tooLarge) {
+		switch {
+		case c == nil:
+		case errors.As(err, &tooLarge):
 			c.tooLarge = tooLarge
+		default:
+			c.status, c.bodyErr = res.StatusCode, err
 		}
 		return nil, err
 	}
@@ -197,9 +203,19 @@ func (t *rawTransport) readBody(url string, res *http.Response) ([]byte, error) 
 		return nil, &TooLargeError{URL: url, Limit: t.maxBody}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: reading body after %d bytes: %w", url, len(body), err)
+		reason := err.Error()
+		// net/http reports its client timeout, mid-body, as "request canceled".
+		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || isTimeout(err) || strings.Contains(reason, "request canceled") {
+			reason = "timed out"
+		}
+		return nil, fmt.Errorf("%s: the response stalled: headers received, then %s reading the body after %d bytes", url, reason, len(body))
 	}
 	return body, nil
+}
+
+func isTimeout(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr) && netErr.Timeout()
 }
 
 // retryAfter reads a Retry-After header: seconds or an HTTP date.
