@@ -83,6 +83,9 @@ func run(ctx context.Context, env *environment, args []string) int {
 		return exitUsage
 	}
 	switch args[0] {
+	case "-version", "--version", "version":
+		fmt.Fprintln(env.stdout, versionLine())
+		return exitOK
 	case "-h", "-help", "--help", "help":
 		if len(args) > 1 {
 			return run(ctx, env, []string{args[1], "--help"})
@@ -120,6 +123,7 @@ text really changed, and shows what changed (web UI, Atom feeds, JSON API).
 
 Usage:
   policywatch COMMAND [OPTIONS]
+  policywatch --version
 
 Commands:
 `)

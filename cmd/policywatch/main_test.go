@@ -63,6 +63,13 @@ func fileBytes(t *testing.T, path string) []byte {
 	return b
 }
 
+func TestVersion(t *testing.T) {
+	r := runCommand(t, nil, "--version")
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, "policywatch ") || !strings.Contains(r.stdout, "extractor extract-") || !strings.Contains(r.stdout, "diff diff-") {
+		t.Errorf("--version: exit %d, output %q", r.code, r.stdout)
+	}
+}
+
 func TestHelpAndUnknownCommands(t *testing.T) {
 	r := runCommand(t, nil, "--help")
 	if r.code != exitOK || !strings.Contains(r.stdout, "import") || !strings.Contains(r.stdout, "demo") {
