@@ -7,10 +7,9 @@ package archive
 
 import (
 	"strings"
-
-	"github.com/policywatch/policywatch/declaration"
 	"time"
 
+	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"

@@ -15,13 +15,14 @@ package crawler
 import (
 	"context"
 	"fmt"
-	"github.com/policywatch/policywatch/extract"
 	"net/http"
 	"net/url"
 	"sync"
 	"time"
 
 	"github.com/gocolly/colly/v2"
+
+	"github.com/policywatch/policywatch/extract"
 )
 
 // Version is the crawler's release, named in the default User-Agent.

@@ -6,7 +6,6 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
-	"github.com/policywatch/policywatch/extract"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +17,8 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+
+	"github.com/policywatch/policywatch/extract"
 )
 
 const page = `<!doctype html><html><head><title>Privacy</title></head><body><main><h1>Privacy Policy</h1><p>We collect your name.</p></main></body></html>`

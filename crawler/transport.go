@@ -16,8 +16,9 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
-	"github.com/policywatch/policywatch/netguard"
 	"golang.org/x/net/http/httpproxy"
+
+	"github.com/policywatch/policywatch/netguard"
 )
 
 // rawCapture is what the transport saw of the last hop of one fetch: Colly

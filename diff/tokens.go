@@ -32,10 +32,6 @@ func isASCIIAlnum(r rune) bool {
 	return 0 <= r && r < utf8.RuneSelf && asciiAlnum[r]
 }
 
-// isApostrophe reports the apostrophes that may join a word ("Twitter's",
-// "don’t"), so that a possessive stays one word.
-func isApostrophe(r rune) bool { return r == '\'' || r == '’' }
-
 // tokenize splits s into words (a letter or digit, then letters, digits,
 // marks and inner apostrophes), runs of whitespace, and single other
 // characters. Concatenating the tokens gives s back.

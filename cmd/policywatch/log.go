@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/policywatch/policywatch/archive"
 	"io"
 	"io/fs"
 	"time"
 
+	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/store"
 )
 
