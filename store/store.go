@@ -50,6 +50,89 @@ func OpenExisting(ctx context.Context, path string) (*Store, error) {
 	return open(ctx, path, false)
 }
 
+// ErrReadOnly is returned by Write on a store opened with OpenReadOnly.
+var ErrReadOnly = errors.New("the database was opened read-only")
+
+// OpenReadOnly opens an existing database for reading only: nothing is
+// created, migrated or written, so it serves commands that only read (log,
+// diff, a web server without crawling) and works on a file in a read-only
+// directory or mount. The database must be at this binary's schema
+// version: a read-only command never upgrades it.
+func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("open database: empty path")
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	info, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("open database %s: %w", path, fs.ErrNotExist)
+	case err != nil:
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	case info.IsDir():
+		return nil, fmt.Errorf("open database %s: is a directory", path)
+	case info.Size() == 0:
+		return nil, fmt.Errorf("%s is an empty file, not a policywatch database (import, crawl or demo --db make one)", path)
+	}
+	if err := checkHeader(abs); err != nil {
+		return nil, fmt.Errorf("%s: not a policywatch database: %w", path, err)
+	}
+	s := &Store{path: path}
+	if err := s.initReadOnly(ctx, abs); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// initReadOnly opens the reader pool without a writer. A WAL database
+// needs its shared-memory file; where it cannot be made (a read-only
+// directory), the file is opened as immutable, which is safe there since
+// nothing can write to it either.
+func (s *Store) initReadOnly(ctx context.Context, abs string) error {
+	var version int64
+	var lastErr error
+	for _, dsn := range []string{readerDSN(abs) + "&mode=ro", readerDSN(abs) + "&mode=ro&immutable=1"} {
+		db, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			return fmt.Errorf("open database %s: %w", s.path, err)
+		}
+		db.SetMaxOpenConns(readerConns)
+		db.SetMaxIdleConns(readerConns)
+		var appID int64
+		err = db.QueryRowContext(ctx, "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)").Scan(&appID, &version)
+		if err != nil {
+			db.Close()
+			lastErr = err
+			continue
+		}
+		if appID != applicationID {
+			db.Close()
+			return fmt.Errorf("%s: not a policywatch database: application_id %#x", s.path, appID)
+		}
+		s.readers = db
+		break
+	}
+	if s.readers == nil {
+		return fmt.Errorf("open database %s for reading: %w", s.path, lastErr)
+	}
+	if err := checkVersion(version); err != nil {
+		return fmt.Errorf("%s: %w", s.path, err)
+	}
+	if want := SchemaVersion(); version < want {
+		return fmt.Errorf("%s: schema version %d is older than this binary's %d, and a read-only command does not upgrade it: run any command that writes (import, crawl, reextract) first", s.path, version, want)
+	}
+	var err error
+	s.decoder, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxSnapshotBytes))
+	if err != nil {
+		return fmt.Errorf("zstd decoder: %w", err)
+	}
+	return nil
+}
+
 func open(ctx context.Context, path string, create bool) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")

@@ -21,6 +21,9 @@ type Tx struct {
 // returns an error or panics; the panic is re-raised. fn must not call Write
 // itself: the one writer connection is already taken, so it would wait forever.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) (err error) {
+	if s.writer == nil {
+		return fmt.Errorf("write to %s: %w", s.path, ErrReadOnly)
+	}
 	sqlTx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin write to %s: %w", s.path, err)

@@ -105,7 +105,7 @@ func diffVersions(ctx context.Context, dbPath, oldArg, newArg string) (*diff.Res
 	for i, arg := range []string{oldArg, newArg} {
 		ids[i], _ = strconv.ParseInt(arg, 10, 64)
 	}
-	st, err := openExisting(ctx, dbPath)
+	st, err := openReadOnly(ctx, dbPath)
 	if err != nil {
 		return nil, "", "", err
 	}

@@ -32,7 +32,7 @@ size and the change that led to them, followed by the fetches that failed.`)
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q", rest[0])
 	}
-	st, err := openExisting(ctx, *dbPath)
+	st, err := openReadOnly(ctx, *dbPath)
 	if err != nil {
 		return err
 	}
@@ -170,10 +170,20 @@ func humanBytes(n int) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// openExisting opens a database that commands only read, saying how to make
-// one when it is missing.
+// openExisting opens a database that must exist already, saying how to
+// make one when it is missing.
 func openExisting(ctx context.Context, path string) (*store.Store, error) {
-	st, err := store.OpenExisting(ctx, path)
+	return explainMissing(store.OpenExisting(ctx, path))
+}
+
+// openReadOnly opens an existing database for a command that only reads:
+// it never creates, migrates or writes the file, so it also works in a
+// read-only directory.
+func openReadOnly(ctx context.Context, path string) (*store.Store, error) {
+	return explainMissing(store.OpenReadOnly(ctx, path))
+}
+
+func explainMissing(st *store.Store, err error) (*store.Store, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w (fill one with 'policywatch import', or try 'policywatch demo')", err)
 	}

@@ -235,3 +235,21 @@ func TestCorruptDatabaseIsReportedAndUntouched(t *testing.T) {
 		t.Error("the corrupt database file was modified")
 	}
 }
+
+// TestReadOnlyCommandsNeverWriteTheDatabase: log and diff on a 0-byte file
+// used to write a schema into it.
+func TestReadOnlyCommandsNeverWriteTheDatabase(t *testing.T) {
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"log", "--db", empty}, {"diff", "--db", empty, "1", "2"}} {
+		r := runCommand(t, nil, args...)
+		if r.code != exitFailure || !strings.Contains(r.stderr, "empty file") {
+			t.Errorf("%s on a 0-byte file: exit %d, %q", args[0], r.code, r.stderr)
+		}
+		if info, _ := os.Stat(empty); info.Size() != 0 {
+			t.Fatalf("%s wrote %d bytes into the empty file", args[0], info.Size())
+		}
+	}
+}
