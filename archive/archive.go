@@ -21,11 +21,13 @@ type Archive struct {
 	// shrinkThreshold is the fraction of text a crawled capture may lose
 	// against the latest version before it is held as suspect.
 	shrinkThreshold float64
+	// maxCaptureBytes bounds a capture read from a file.
+	maxCaptureBytes int64
 }
 
 // New returns an Archive writing to st.
 func New(st *store.Store) *Archive {
-	return &Archive{store: st, shrinkThreshold: DefaultShrinkThreshold}
+	return &Archive{store: st, shrinkThreshold: DefaultShrinkThreshold, maxCaptureBytes: DefaultMaxCaptureBytes}
 }
 
 // DocumentRef names a document: a service and a document type, and the URL it

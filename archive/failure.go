@@ -19,6 +19,7 @@ const (
 	ClassSuspect         = "suspect"          // text shrank too much: held until confirmed
 	ClassExtract         = "extract"          // the extractor refused the content
 	ClassFilter          = "filter"           // a declaration's filter failed on the page
+	ClassBinary          = "binary"           // not text: an image, an archive, compressed or random bytes
 )
 
 // FailureError is returned by Record when a capture was stored as a failed
@@ -51,9 +52,12 @@ func FailureClass(err error) string {
 func classifyExtractError(err error) *FailureError {
 	message := strings.ReplaceAll(err.Error(), "extract: ", "")
 	var filterErr *extract.FilterError
+	var binaryErr *extract.BinaryError
 	switch _, missing := extract.IsSelectorMissing(err); {
 	case missing:
 		return &FailureError{Class: ClassSelectorMissing, Message: message, Err: err}
+	case errors.As(err, &binaryErr):
+		return &FailureError{Class: ClassBinary, Message: message, Err: err}
 	case errors.As(err, &filterErr):
 		return &FailureError{Class: ClassFilter, Message: message, Err: err}
 	case errors.Is(err, extract.ErrNoText):

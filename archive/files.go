@@ -1,9 +1,12 @@
 package archive
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"regexp"
@@ -143,6 +146,61 @@ func unwrapPathError(err error) error {
 	return err
 }
 
+// DefaultMaxCaptureBytes is the largest capture recorded from a file: the
+// crawler's limit for a page, so that an import cannot make a capture a
+// crawl would have refused.
+const DefaultMaxCaptureBytes = 20 << 20
+
+// SetMaxCaptureBytes sets the largest capture RecordFiles reads from a
+// file (after decompressing a .gz file); n <= 0 restores the default.
+func (a *Archive) SetMaxCaptureBytes(n int64) {
+	if n <= 0 {
+		n = DefaultMaxCaptureBytes
+	}
+	a.maxCaptureBytes = n
+}
+
+// readCaptureFile reads one capture file, refusing one larger than limit
+// before reading it whole. A file named *.gz that holds gzip data is
+// decompressed (with the same limit), and typed by the name without ".gz".
+func readCaptureFile(f File, limit int64) (content []byte, name string, err error) {
+	name = f.Path
+	fail := func(format string, args ...any) ([]byte, string, error) {
+		return nil, "", fmt.Errorf("%s: "+format, append([]any{f.Path}, args...)...)
+	}
+	file, err := f.FS.Open(f.Path)
+	if err != nil {
+		return fail("%w", unwrapPathError(err))
+	}
+	defer file.Close()
+	if info, err := file.Stat(); err == nil && info.Size() > limit {
+		return fail("%d bytes, larger than the %d-byte limit for one capture (raise it with --max-size)", info.Size(), limit)
+	}
+	content, err = io.ReadAll(io.LimitReader(file, limit+1))
+	if err != nil {
+		return fail("%w", unwrapPathError(err))
+	}
+	if int64(len(content)) > limit {
+		return fail("larger than the %d-byte limit for one capture (raise it with --max-size)", limit)
+	}
+	if strings.EqualFold(path.Ext(name), ".gz") && bytes.HasPrefix(content, []byte{0x1f, 0x8b}) {
+		zr, err := gzip.NewReader(bytes.NewReader(content))
+		if err != nil {
+			return fail("not a valid gzip file: %v", err)
+		}
+		defer zr.Close()
+		content, err = io.ReadAll(io.LimitReader(zr, limit+1))
+		if err != nil {
+			return fail("decompressing: %v", err)
+		}
+		if int64(len(content)) > limit {
+			return fail("decompresses to more than the %d-byte limit for one capture (raise it with --max-size)", limit)
+		}
+		name = strings.TrimSuffix(name, path.Ext(name))
+	}
+	return content, name, nil
+}
+
 // ImportSummary counts what RecordFiles did.
 type ImportSummary struct {
 	Files       int // captures recorded
@@ -160,15 +218,15 @@ func (a *Archive) RecordFiles(ctx context.Context, ref DocumentRef, files []File
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
-		content, err := fs.ReadFile(f.FS, f.Path)
+		content, name, err := readCaptureFile(f, a.maxCaptureBytes)
 		if err != nil {
-			return sum, fmt.Errorf("%s: %w", f.Path, unwrapPathError(err))
+			return sum, err
 		}
 		out, err := a.Record(ctx, ref, Capture{
 			At:          f.At,
 			Source:      source,
 			URL:         ref.URL,
-			ContentType: extract.ContentTypeForName(f.Path),
+			ContentType: extract.ContentTypeForName(name),
 			Content:     content,
 		})
 		if err != nil {

@@ -60,6 +60,9 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 	if err != nil {
 		return nil, err
 	}
+	if binary := binaryKind(content); binary != "" && kind != formatPDF {
+		return nil, &BinaryError{Kind: binary}
+	}
 	resolve, err := newLinkResolver(opts.BaseURL, opts.RemoveQueryParams)
 	if err != nil {
 		return nil, err

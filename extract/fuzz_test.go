@@ -38,7 +38,8 @@ func FuzzMarkdownRoundTrip(f *testing.F) {
 			return
 		}
 		doc, err := Extract([]byte(input), contentType, Options{})
-		if errors.Is(err, ErrNoText) {
+		var binary *BinaryError
+		if errors.Is(err, ErrNoText) || errors.As(err, &binary) {
 			return
 		}
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	neturl "net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	docType := fs.String("type", "", "the document type, e.g. \"Privacy Policy\" (required)")
 	url := fs.String("url", "", "the `URL` the document is published at")
 	date := fs.String("date", "", "when the one FILE was captured: 2023-09-20, 2023-09-20T18:34:47Z or RFC 3339 (default: from each file's name)")
+	maxSize := fs.String("max-size", "20MB", "the largest capture `SIZE` read from one file, after decompressing a .gz file (as the crawler's limit for a page); e.g. 50MB")
 	paths, err := parseFlags(env, fs, args, `
 Records captures stored as files — HTML, Markdown or plain text — as the
 history of one document. A new version is kept only when a file's text
@@ -32,7 +34,11 @@ file again changes nothing.
 
 Each file is dated by its name when --date is not given: names such as
 2023-09-20T18-34-47Z.html (Open Terms Archive's form) or 2023-09-20.md.
-Directories are walked; files are recorded in date order. A type that Open
+Directories are walked; files are recorded in date order. A file named
+*.gz that holds gzip data is decompressed first. A file larger than
+--max-size is refused before it is read, and content that is not text (an
+image, an archive, random bytes) is recorded as a failed capture, never as a
+version. A type that Open
 Terms Archive knows by another name is stored by its canonical name, so that
 imports and crawls meet: --type "Cookies Policy" records a "Trackers Policy".`)
 	if err != nil {
@@ -52,6 +58,10 @@ imports and crawls meet: --type "Cookies Policy" records a "Trackers Policy".`)
 	if len(paths) == 0 {
 		return usagef("no FILE given: name the capture files or directories to import")
 	}
+	limit, err := parseSize(*maxSize)
+	if err != nil {
+		return usagef("--max-size: %v", err)
+	}
 	var at time.Time
 	if *date != "" {
 		if at, err = archive.ParseDate(*date); err != nil {
@@ -70,7 +80,9 @@ imports and crawls meet: --type "Cookies Policy" records a "Trackers Policy".`)
 	}
 	defer st.Close()
 	ref := archive.DocumentRef{Service: *service, Type: *docType, URL: *url}.Canonical()
-	sum, err := archive.New(st).RecordFiles(ctx, ref, files, "import", func(_ int, f archive.File, o archive.Outcome) {
+	ar := archive.New(st)
+	ar.SetMaxCaptureBytes(limit)
+	sum, err := ar.RecordFiles(ctx, ref, files, "import", func(_ int, f archive.File, o archive.Outcome) {
 		what := fmt.Sprintf("same text as version %d", o.VersionID)
 		if o.NewVersion {
 			what = fmt.Sprintf("new version %d", o.VersionID)
@@ -89,3 +101,24 @@ imports and crawls meet: --type "Cookies Policy" records a "Trackers Policy".`)
 type osFiles struct{}
 
 func (osFiles) Open(name string) (fs.File, error) { return os.Open(name) }
+
+// parseSize reads a size such as 20MB, 512KiB or 1048576 (bytes).
+func parseSize(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		factor int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"B", 1}}
+	upper := strings.ToUpper(strings.TrimSpace(s))
+	factor := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(upper, u.suffix) {
+			upper, factor = strings.TrimSpace(strings.TrimSuffix(upper, u.suffix)), u.factor
+			break
+		}
+	}
+	n, err := strconv.ParseInt(upper, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/factor {
+		return 0, fmt.Errorf("%q is not a size such as 20MB, 512KiB or 1048576", s)
+	}
+	return n * factor, nil
+}

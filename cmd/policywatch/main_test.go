@@ -253,3 +253,20 @@ func TestReadOnlyCommandsNeverWriteTheDatabase(t *testing.T) {
 		}
 	}
 }
+
+func TestParseSize(t *testing.T) {
+	for in, want := range map[string]int64{"20MB": 20_000_000, "512KiB": 512 << 10, "1048576": 1 << 20, "2 GiB": 2 << 30, "100b": 100} {
+		if got, err := parseSize(in); err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "0", "-5MB", "lots", "20XB", "99999999999GB"} {
+		if _, err := parseSize(bad); err == nil {
+			t.Errorf("parseSize(%q) accepted", bad)
+		}
+	}
+	r := runCommand(t, nil, append(importArgs(filepath.Join(t.TempDir(), "x.db"), cookiesHistory), "--max-size", "lots")...)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--max-size") {
+		t.Errorf("bad --max-size: exit %d, %q", r.code, r.stderr)
+	}
+}
