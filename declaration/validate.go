@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/andybalholm/cascadia"
 )
@@ -103,11 +102,15 @@ func (f *fileCheck) declaration(n *node, field string, past bool) Document {
 	var d Document
 	if past {
 		if v, ok := fields["validUntil"]; !ok {
-			f.errorAt(n, field, `"validUntil" is missing: the date until which this declaration applied, such as "2023-07-24T00:00:00Z"`)
+			// A key that differs only in case ("ValidUntil") was already
+			// reported as unknown, with the right spelling: once is enough.
+			if !hasKeyFold(n, "validUntil") {
+				f.errorAt(n, field, `"validUntil" is missing: the date until which this declaration applied, such as "2023-07-24T00:00:00Z"`)
+			}
 		} else if s, ok := f.str(v, join(field, "validUntil")); ok {
-			t, err := time.Parse(time.RFC3339, s)
+			t, err := parseValidUntil(s)
 			if err != nil {
-				f.errorAt(v, join(field, "validUntil"), "%q is not a date-time such as \"2023-07-24T00:00:00Z\"", s)
+				f.errorAt(v, join(field, "validUntil"), "%v", err)
 			}
 			d.ValidUntil = t
 		}
@@ -350,6 +353,16 @@ func (f *fileCheck) queryParamNames(item, params *node, field string) []string {
 		}
 	}
 	return names
+}
+
+// hasKeyFold reports whether object n has a key equal to key, case ignored.
+func hasKeyFold(n *node, key string) bool {
+	for _, m := range n.members {
+		if strings.EqualFold(m.key, key) {
+			return true
+		}
+	}
+	return false
 }
 
 // join appends key to a field path.
