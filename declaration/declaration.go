@@ -12,7 +12,10 @@
 //	{"Privacy Policy": [{"fetch": "https://…", "select": "#old", "validUntil": "2023-07-24T00:00:00Z"}]}
 //
 // The file name without ".json" is the service ID; the "name" inside is
-// what users see. Both may differ. LoadDir reads a directory, checks every
+// what users see. Both may differ. Terms types are Open Terms Archive's,
+// by name or alias; the names it retired in 2023 are read as the current
+// type that replaced them, several retired types of one file making one
+// combined document (see CanonicalType). LoadDir reads a directory, checks every
 // file and reports each mistake as a Problem with its line and column.
 package declaration
 

@@ -147,49 +147,37 @@ func (l *loader) loadService(path, id, historyPath string) (Service, bool) {
 	if len(terms.members) == 0 {
 		f.warnAt(terms, termsField, "declares no documents")
 	}
-	declared := map[string]bool{}
+	var current []part
+	faulty := map[string]bool{}
 	for _, typed := range f.types(terms, termsField) {
-		declared[typed.canonical] = true
 		errorsBefore := f.errors
 		d := f.declaration(typed.value, typed.field, false)
 		if f.errors > errorsBefore {
+			faulty[typed.canonical] = true // declared but faulty: not retired either
 			continue
 		}
 		d.ServiceID, d.Service, d.Type, d.DeclaredType = id, svc.Name, typed.canonical, typed.declared
-		svc.Documents = append(svc.Documents, d)
+		current = append(current, part{typed.member, d})
 	}
+	var past []part
 	if historyPath != "" {
 		if hf, hroot := l.readFile(historyPath); hf != nil {
 			svc.HistoryFile = historyPath
-			past := l.history(hf, hroot, id, svc.Name)
-			for typ := range declared {
-				if !svc.hasDocument(typ) {
-					delete(past, typ) // declared but faulty: not retired
-				}
-			}
-			l.attachHistory(&svc, past)
+			past = l.history(hf, hroot, id, svc.Name)
 		}
 	}
+	svc.Documents, svc.Retired = assemble(current, past, faulty)
 	sort.Slice(svc.Documents, func(i, j int) bool { return svc.Documents[i].Type < svc.Documents[j].Type })
 	return svc, true
 }
 
-func (s *Service) hasDocument(typ string) bool {
-	for _, d := range s.Documents {
-		if d.Type == typ {
-			return true
-		}
-	}
-	return false
-}
-
-// history reads a history file: terms type → past declarations.
-func (l *loader) history(f *fileCheck, root *node, id, name string) map[string][]Document {
+// history reads a history file: its past declarations, in file order.
+func (l *loader) history(f *fileCheck, root *node, id, name string) []part {
 	if root.kind != kindObject {
 		f.errorAt(root, "", "a history file must be an object mapping terms types to lists of past declarations, not %s", root.kind)
 		return nil
 	}
-	past := map[string][]Document{}
+	var past []part
 	for _, typed := range f.types(root, "") {
 		if typed.value.kind != kindArray {
 			f.errorAt(typed.value, typed.field, "must be a list of past declarations, each with its validUntil date, not %s", typed.value.kind)
@@ -202,40 +190,21 @@ func (l *loader) history(f *fileCheck, root *node, id, name string) map[string][
 				continue
 			}
 			d.ServiceID, d.Service, d.Type, d.DeclaredType = id, name, typed.canonical, typed.declared
-			past[typed.canonical] = append(past[typed.canonical], d)
+			past = append(past, part{typed.member, d})
 		}
 	}
-	for _, entries := range past {
-		sort.SliceStable(entries, func(i, j int) bool { return entries[i].ValidUntil.Before(entries[j].ValidUntil) })
-	}
 	return past
-}
-
-// attachHistory gives each current document its past declarations and
-// makes retired documents of types that are only in the history.
-func (l *loader) attachHistory(svc *Service, past map[string][]Document) {
-	for i, d := range svc.Documents {
-		svc.Documents[i].History = past[d.Type]
-		delete(past, d.Type)
-	}
-	var retired []string
-	for typ := range past {
-		retired = append(retired, typ)
-	}
-	sort.Strings(retired)
-	for _, typ := range retired {
-		entries := past[typ]
-		last := entries[len(entries)-1]
-		last.History = entries
-		svc.Retired = append(svc.Retired, last)
-	}
 }
 
 // typedValue is one member of a "terms" object or history file: a terms
 // type and its declaration.
 type typedValue struct {
 	declared, canonical, field string
-	value                      *node
+	// member is what makes the value one part of its document: the
+	// canonical type, or a retired type's name, since several retired
+	// types merge into one current type.
+	member string
+	value  *node
 }
 
 // types checks the terms type keys of obj, whose own path is field, and
@@ -254,15 +223,19 @@ func (f *fileCheck) types(obj *node, field string) []typedValue {
 			f.errorf(m.keyOffset, path, "unknown terms type %q%s (Open Terms Archive's types are listed at https://github.com/OpenTermsArchive/terms-types)", m.key, suggestion)
 			continue
 		}
-		if canonical != m.key && !isAlias(m.key) {
+		member := canonical
+		if retired, ok := retiredName(m.key); ok {
+			member = retired
+			f.warnf(m.keyOffset, path, "terms type %q was retired in 2023 and renamed to %q (Open Terms Archive's terms-types 1.0.0): this declaration is read as part of %s, its pages combined with that document's in the order of this file; rename it to %q and move its pages into a \"combine\" list", m.key, canonical, canonical, canonical)
+		} else if canonical != m.key && !isAlias(m.key) {
 			f.warnf(m.keyOffset, path, "write the terms type as %q", canonical)
 		}
-		if earlier, dup := seen[canonical]; dup {
-			f.errorf(m.keyOffset, path, "declares %s again (already declared as %q)", canonical, earlier)
+		if earlier, dup := seen[member]; dup {
+			f.errorf(m.keyOffset, path, "declares %s again (already declared as %q)", member, earlier)
 			continue
 		}
-		seen[canonical] = m.key
-		out = append(out, typedValue{m.key, canonical, path, m.value})
+		seen[member] = m.key
+		out = append(out, typedValue{m.key, canonical, path, member, m.value})
 	}
 	return out
 }

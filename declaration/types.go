@@ -58,8 +58,45 @@ var termsTypes = []struct {
 	{"Advertising Content Policy", []string{"Ads policies", "Ads content policies"}},
 }
 
-// typeByName maps every canonical name and alias, exactly as written, to
-// its canonical name.
+// retiredTypes are the types Open Terms Archive's terms-types 1.0.0
+// (2023-09-08) removed, each with the current type whose declarations now
+// hold them, as its changelog says: a 2022 declaration (france-elections)
+// still loads, under today's name.
+var retiredTypes = []struct{ name, current string }{
+	// "Remove obsolete Community Guidelines subtypes; update your
+	// declaration by combining all source documents of the Community
+	// Guidelines terms". Two spellings of two of them were used.
+	{"Community Guidelines - Adult Nudity", "Community Guidelines"},
+	{"Community Guidelines - Child Exploitation", "Community Guidelines"},
+	{"Community Guidelines - Child Sexual Exploitation", "Community Guidelines"},
+	{"Community Guidelines - Harassment", "Community Guidelines"},
+	{"Community Guidelines - Hate Speech", "Community Guidelines"},
+	{"Community Guidelines - Inauthentic Behaviour and Platform Manipulation", "Community Guidelines"},
+	{"Community Guidelines - Intellectual Property", "Community Guidelines"},
+	{"Community Guidelines - Misinformation", "Community Guidelines"},
+	{"Community Guidelines - Platform Manipulation", "Community Guidelines"},
+	{"Community Guidelines - Privacy Violations", "Community Guidelines"},
+	{"Community Guidelines - Regulated Goods", "Community Guidelines"},
+	{"Community Guidelines - Self-harm", "Community Guidelines"},
+	{"Community Guidelines - Sexual Solicitation", "Community Guidelines"},
+	{"Community Guidelines - Spam", "Community Guidelines"},
+	{"Community Guidelines - Violence Incitement", "Community Guidelines"},
+	{"Community Guidelines - Violent Organizations", "Community Guidelines"},
+	// A subtype too, but "Deceased Users" is a type of its own with
+	// exactly this subject (handling a deceased user's account), and the
+	// services that had the subtype declare that page there today.
+	{"Community Guidelines - Deceased Users", "Deceased Users"},
+	// "for services that use only a parent organisation policy, … track
+	// directly the parent document; for services that have both …,
+	// track them as a multiple source documents terms".
+	{"Parent Organization Terms", "Terms of Service"},
+	{"Parent Organization Privacy Policy", "Privacy Policy"},
+	// "use Acceptable Use Policy type instead".
+	{"Ad Publishing Policy", "Acceptable Use Policy"},
+}
+
+// typeByName maps every canonical name, alias and retired name, exactly as
+// written, to its canonical name.
 var typeByName = func() map[string]string {
 	m := map[string]string{}
 	for _, t := range termsTypes {
@@ -68,8 +105,23 @@ var typeByName = func() map[string]string {
 			m[a] = t.name
 		}
 	}
+	for _, r := range retiredTypes {
+		m[r.name] = r.current
+	}
 	return m
 }()
+
+// retiredName returns the retired type name that name is, written as
+// Open Terms Archive wrote it (case and surrounding spaces ignored).
+func retiredName(name string) (string, bool) {
+	want := strings.TrimSpace(name)
+	for _, r := range retiredTypes {
+		if strings.EqualFold(r.name, want) {
+			return r.name, true
+		}
+	}
+	return "", false
+}
 
 // TypeNames returns Open Terms Archive's canonical terms type names, sorted.
 func TypeNames() []string {
@@ -82,9 +134,10 @@ func TypeNames() []string {
 }
 
 // CanonicalType returns the canonical name of a terms type given by its
-// canonical name or one of its aliases ("Cookies Policy" gives "Trackers
-// Policy"), ignoring case and surrounding spaces. ok is false for an unknown
-// name.
+// canonical name, one of its aliases ("Cookies Policy" gives "Trackers
+// Policy") or a name Open Terms Archive retired in 2023 ("Community
+// Guidelines - Hate Speech" gives "Community Guidelines"), ignoring case and
+// surrounding spaces. ok is false for an unknown name.
 func CanonicalType(name string) (canonical string, ok bool) {
 	if c, ok := typeByName[name]; ok {
 		return c, true
@@ -104,12 +157,10 @@ func CanonicalType(name string) (canonical string, ok bool) {
 func ClosestType(name string) string {
 	want := strings.ToLower(strings.TrimSpace(name))
 	best, bestDistance := "", -1
-	for _, t := range termsTypes {
-		for _, written := range append([]string{t.name}, t.aliases...) {
-			d := editDistance(want, strings.ToLower(written))
-			if bestDistance < 0 || d < bestDistance {
-				best, bestDistance = t.name, d
-			}
+	for written, canonical := range typeByName {
+		d := editDistance(want, strings.ToLower(written))
+		if bestDistance < 0 || d < bestDistance || (d == bestDistance && canonical < best) {
+			best, bestDistance = canonical, d
 		}
 	}
 	if bestDistance > max(3, len([]rune(want))/3) {
