@@ -32,6 +32,10 @@ type Service struct {
 	Name        string // the "name" field, shown to users
 	File        string // path of SERVICE.json
 	HistoryFile string // path of SERVICE.history.json, "" when there is none
+	// FiltersFile and FiltersHistoryFile are the paths of
+	// SERVICE.filters.js and SERVICE.filters.history.js, the JavaScript
+	// functions that the documents' Filters name; "" when there is none.
+	FiltersFile, FiltersHistoryFile string
 	// Documents are the documents declared now, sorted by Type. Each carries
 	// its past declarations in History.
 	Documents []Document
@@ -109,16 +113,31 @@ type Source struct {
 	// Remove are parts to drop from inside the selected parts.
 	Remove []Selector
 	// RemoveQueryParams are query parameters to strip from the URLs of
-	// links and images (Open Terms Archive's removeQueryParams filter), so
-	// that rotating tracking parameters do not make false changes.
+	// links and images (Open Terms Archive's built-in removeQueryParams
+	// filter), so that rotating tracking parameters do not make false
+	// changes. The filter without parameters means Open Terms Archive's
+	// list of tracking parameters (fbclid, gclid, …).
 	RemoveQueryParams []string
-	// UnsupportedFilters names the declared filters this tool cannot run
-	// (they are JavaScript functions in Open Terms Archive); they are
-	// ignored, and LoadDir warns about each name once.
-	UnsupportedFilters []string
+	// ConvertSpaces is Open Terms Archive's built-in convertSpacesToStandard
+	// filter: every space character (Unicode category Zs: no-break, thin,
+	// ideographic…) in the text becomes an ordinary space.
+	ConvertSpaces bool
+	// Filters are the other declared filters, in declared order: functions
+	// of the service's SERVICE.filters.js (or, for a past declaration,
+	// SERVICE.filters.history.js).
+	Filters []FilterRef
 	// ExecuteClientScripts asks for the page to be rendered with its
 	// JavaScript first. Not supported yet: LoadDir warns about it.
 	ExecuteClientScripts bool
+}
+
+// FilterRef is one declared filter: "name", or {"name": params}.
+type FilterRef struct {
+	Name string
+	// Params is nil for a bare name, else the parameters as encoding/json
+	// decodes them into an any (string, float64, bool, []any,
+	// map[string]any; nil for null).
+	Params any
 }
 
 // Selector is a CSS selector or a range between elements: exactly one of

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"unicode/utf8"
 )
 
@@ -34,6 +35,7 @@ type node struct {
 	kind    nodeKind
 	offset  int
 	str     string // kindString
+	num     string // kindNumber, as written
 	boolean bool   // kindBool
 	items   []*node
 	members []member
@@ -121,7 +123,7 @@ func (p *treeParser) valueFrom(tok json.Token, start int) (*node, error) {
 	case bool:
 		n.kind, n.boolean = kindBool, t
 	case json.Number:
-		n.kind = kindNumber
+		n.kind, n.num = kindNumber, string(t)
 	case string:
 		n.kind, n.str = kindString, t
 	case json.Delim:
@@ -157,6 +159,33 @@ func (p *treeParser) valueFrom(tok json.Token, start int) (*node, error) {
 		}
 	}
 	return n, nil
+}
+
+// decoded is n as encoding/json decodes a value into an any: nil, bool,
+// float64, string, []any or map[string]any.
+func (n *node) decoded() any {
+	switch n.kind {
+	case kindBool:
+		return n.boolean
+	case kindNumber:
+		f, _ := strconv.ParseFloat(n.num, 64)
+		return f
+	case kindString:
+		return n.str
+	case kindArray:
+		items := make([]any, len(n.items))
+		for i, item := range n.items {
+			items[i] = item.decoded()
+		}
+		return items
+	case kindObject:
+		members := make(map[string]any, len(n.members))
+		for _, m := range n.members {
+			members[m.key] = m.value.decoded()
+		}
+		return members
+	}
+	return nil
 }
 
 // lineColumn turns a byte offset into a 1-based line and a 1-based column

@@ -13,56 +13,56 @@ const (
 	historySuffix     = ".history.json"
 )
 
-// LoadDir reads every declaration in dir: each SERVICE.json and its
-// SERVICE.history.json. Other files (such as Open Terms Archive's
-// SERVICE.filters.js) and subdirectories are skipped.
+// LoadDir reads every declaration in dir: each SERVICE.json with its
+// SERVICE.history.json, and notes the paths of its SERVICE.filters.js and
+// SERVICE.filters.history.js. Other files and subdirectories are skipped.
 //
-// Every mistake comes back as a Problem, sorted by file, line and column. A file with a JSON
-// syntax error, or whose "name" or "terms" is wrong, is left out; a document
-// with an error is left out of its service while the service's other
-// documents load; a history entry with an error is left out of the history.
-// Warnings leave everything loaded. The error is only for a directory that
-// cannot be read.
-func LoadDir(dir string) ([]Service, []Problem, error) {
+// It loads all it can and reports the rest: every mistake comes back as a
+// Problem, sorted by file, line and column, and only what has an error is
+// left out. A file with a JSON syntax error, or whose "name" or "terms" is
+// wrong, is left out (a history file: its service loads without history);
+// a document with an error is left out of its service while the service's
+// other documents load; a history entry with an error is left out of the
+// history. Warnings leave everything loaded. So callers can use the
+// services whatever the problems, and decide themselves whether errors
+// fail the run. The error is only for a directory that cannot be read.
+func LoadDir(dir string, opts ...Option) ([]Service, []Problem, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("declarations directory: %w", err)
 	}
 	var ids []string
-	histories := map[string]string{}
+	// Files that go with a SERVICE.json, by kind, then by service ID.
+	companions := map[string]map[string]string{historySuffix: {}, filtersSuffix: {}, filtersHistorySuffix: {}}
 	for _, e := range entries {
 		name := e.Name()
-		switch {
-		case e.IsDir():
-		case strings.HasSuffix(name, historySuffix):
-			histories[strings.TrimSuffix(name, historySuffix)] = filepath.Join(dir, name)
+		if e.IsDir() {
+			continue
+		}
+		// Longest suffix first: ".filters.history.js" also ends in ".js".
+		switch suffix := companionSuffix(name); {
+		case suffix != "":
+			companions[suffix][strings.TrimSuffix(name, suffix)] = filepath.Join(dir, name)
 		case strings.HasSuffix(name, declarationSuffix):
 			ids = append(ids, strings.TrimSuffix(name, declarationSuffix))
 		}
 	}
-	l := &loader{warned: map[string]bool{}}
+	l := &loader{}
+	for _, opt := range opts {
+		opt(l)
+	}
 	var services []Service
 	for _, id := range ids {
-		historyPath := histories[id]
-		delete(histories, id)
-		if s, ok := l.loadService(filepath.Join(dir, id+declarationSuffix), id, historyPath); ok {
+		sf := l.serviceFilters(dir, id, companions[filtersSuffix][id], companions[filtersHistorySuffix][id])
+		historyPath := companions[historySuffix][id]
+		for _, byID := range companions {
+			delete(byID, id)
+		}
+		if s, ok := l.loadService(filepath.Join(dir, id+declarationSuffix), id, historyPath, sf); ok {
 			services = append(services, s)
 		}
 	}
-	var orphans []string
-	for id := range histories {
-		orphans = append(orphans, id)
-	}
-	sort.Strings(orphans)
-	for _, id := range orphans {
-		// Checked all the same: it will matter once SERVICE.json is back.
-		f, root := l.readFile(histories[id])
-		if f == nil {
-			continue
-		}
-		f.warnf(0, "", "there is no %s%s next to this history file, so it is not used", id, declarationSuffix)
-		l.history(f, root, id, "")
-	}
+	l.orphans(companions)
 	// Checks run field by field; users read a file top to bottom.
 	sort.SliceStable(l.problems, func(i, j int) bool {
 		a, b := l.problems[i], l.problems[j]
@@ -77,11 +77,49 @@ func LoadDir(dir string) ([]Service, []Problem, error) {
 	return services, l.problems, nil
 }
 
-// loader collects problems across a directory, so that warnings meant to be
-// given once (unsupported filters) are given once.
+func companionSuffix(name string) string {
+	for _, suffix := range []string{filtersHistorySuffix, filtersSuffix, historySuffix} {
+		if strings.HasSuffix(name, suffix) && len(name) > len(suffix) {
+			return suffix
+		}
+	}
+	return ""
+}
+
+// orphans warns about the files left in companions: no SERVICE.json
+// goes with them.
+func (l *loader) orphans(companions map[string]map[string]string) {
+	var paths []string
+	ids := map[string]string{}
+	for _, byID := range companions {
+		for id, path := range byID {
+			paths = append(paths, path)
+			ids[path] = id
+		}
+	}
+	sort.Strings(paths)
+	for _, path := range paths {
+		id := ids[path]
+		if !strings.HasSuffix(path, historySuffix) {
+			f := &fileCheck{loader: l, path: path}
+			f.warnf(0, "", "there is no %s%s next to this filters file, so it is not used", id, declarationSuffix)
+			continue
+		}
+		// Checked all the same: it will matter once SERVICE.json is back.
+		f, root := l.readFile(path)
+		if f == nil {
+			continue
+		}
+		f.past = true
+		f.warnf(0, "", "there is no %s%s next to this history file, so it is not used", id, declarationSuffix)
+		l.history(f, root, id, "")
+	}
+}
+
+// loader collects the problems of a directory.
 type loader struct {
-	problems []Problem
-	warned   map[string]bool
+	problems    []Problem
+	loadFilters FilterLoader // nil: filter files are not loaded
 }
 
 // readFile reads and parses one file; on failure it records the problem and
@@ -102,12 +140,13 @@ func (l *loader) readFile(path string) (*fileCheck, *node) {
 	return f, root
 }
 
-func (l *loader) loadService(path, id, historyPath string) (Service, bool) {
+func (l *loader) loadService(path, id, historyPath string, sf *serviceFilters) (Service, bool) {
 	f, root := l.readFile(path)
 	if f == nil {
 		return Service{}, false
 	}
-	svc := Service{ID: id, File: path}
+	f.svcFilters = sf
+	svc := Service{ID: id, File: path, FiltersFile: sf.file, FiltersHistoryFile: sf.historyFile}
 	fields, ok := f.object(root, "", "name", "terms", "documents", "importedFrom")
 	if !ok {
 		return Service{}, false
@@ -162,6 +201,7 @@ func (l *loader) loadService(path, id, historyPath string) (Service, bool) {
 	var past []part
 	if historyPath != "" {
 		if hf, hroot := l.readFile(historyPath); hf != nil {
+			hf.svcFilters, hf.past = sf, true
 			svc.HistoryFile = historyPath
 			past = l.history(hf, hroot, id, svc.Name)
 		}

@@ -108,17 +108,18 @@ func TestRealOpenTermsArchiveDeclarations(t *testing.T) {
 		t.Errorf("copyright part = %+v, want its own select and remove", own)
 	}
 	privacy, _ := twitter.Document("Privacy Policy")
-	if !reflect.DeepEqual(privacy.Sources[0].UnsupportedFilters, []string{"removeEmptyLinks"}) || len(privacy.Sources[0].Remove) != 7 {
+	if !reflect.DeepEqual(privacy.Sources[0].Filters, []FilterRef{{Name: "removeEmptyLinks"}}) || len(privacy.Sources[0].Remove) != 7 {
 		t.Errorf("Twitter privacy source = %+v", privacy.Sources[0])
 	}
 
-	// The old "documents" key, and each unsupported filter once, by name.
+	// The old "documents" key, and each filter that cannot run, where it
+	// is declared: this copy has no Twitter.filters.js.
 	var messages []string
 	for _, p := range problems {
 		messages = append(messages, p.Field+": "+p.Message)
 	}
 	all := strings.Join(messages, "\n")
-	for _, want := range []string{`documents: "documents" is the old name of "terms"`, `filter "removeEmptyLinks" is not supported`, `filter "removeScripts" is not supported`} {
+	for _, want := range []string{`documents: "documents" is the old name of "terms"`, `declares filter "removeEmptyLinks" but there is no Twitter.filters.js: it cannot run`, `declares filter "removeScripts" but there is no Twitter.filters.js`} {
 		if !strings.Contains(all, want) {
 			t.Errorf("warnings lack %q:\n%s", want, all)
 		}
@@ -257,38 +258,6 @@ func TestCanonicalAndClosestType(t *testing.T) {
 	}
 	if names := TypeNames(); len(names) != len(termsTypes) || names[0] != "Acceptable Use Policy" {
 		t.Errorf("TypeNames() = %v", names)
-	}
-}
-
-func TestFilters(t *testing.T) {
-	dir := writeDir(t, map[string]string{
-		"A.json": `{"name": "A", "terms": {"Privacy Policy": {"fetch": "https://a.example/p", "filter": [
-			{"removeQueryParams": ["utm_source", "utm_medium"]}, "removeScripts", {"removeQueryParams": "h"}, {"dateFix": {"format": "x"}}, "removeScripts"]}}}`,
-		"B.json": `{"name": "B", "terms": {"Privacy Policy": {"fetch": "https://b.example/p", "executeClientScripts": true, "filter": ["removeScripts", "removeQueryParams"]}}}`,
-	})
-	services, problems := load(t, dir)
-	if HasErrors(problems) {
-		t.Fatalf("errors:\n%s", problemLines(problems))
-	}
-	a := services[0].Documents[0].Sources[0]
-	if !reflect.DeepEqual(a.RemoveQueryParams, []string{"utm_source", "utm_medium", "h"}) || !reflect.DeepEqual(a.UnsupportedFilters, []string{"dateFix", "removeScripts"}) {
-		t.Errorf("A's source = %+v", a)
-	}
-	b := services[1].Documents[0].Sources[0]
-	if !b.ExecuteClientScripts || !reflect.DeepEqual(b.UnsupportedFilters, []string{"removeScripts"}) {
-		t.Errorf("B's source = %+v", b)
-	}
-	text := problemLines(problems)
-	if n := strings.Count(text, `filter "removeScripts" is not supported`); n != 1 {
-		t.Errorf("removeScripts reported %d times, want once:\n%s", n, text)
-	}
-	for _, want := range []string{`filter "dateFix" is not supported`, "removeQueryParams without parameters does nothing", "running the page's JavaScript is not supported yet"} {
-		if !strings.Contains(text, want) {
-			t.Errorf("warnings lack %q:\n%s", want, text)
-		}
-	}
-	if len(problems) != 4 {
-		t.Errorf("got %d warnings, want 4:\n%s", len(problems), text)
 	}
 }
 

@@ -115,8 +115,8 @@ func TestHistoryOfACombinedRetiredSubtype(t *testing.T) {
 	if urls := before.URLs(); len(urls) != 12 || urls[9] != then || urls[0] != guidelines.URLs()[0] {
 		t.Errorf("declaration in June 2022: %v, want today's pages with the old Intellectual Property page", urls)
 	}
-	if len(before.Sources[9].UnsupportedFilters) != 3 {
-		t.Errorf("the old page's filters = %+v, want its own three", before.Sources[9].UnsupportedFilters)
+	if len(before.Sources[9].Filters) != 3 {
+		t.Errorf("the old page's filters = %+v, want its own three", before.Sources[9].Filters)
 	}
 	if after := guidelines.At(time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)); after.URLs()[9] != now {
 		t.Errorf("declaration in 2023 fetches %s", after.URLs()[9])

@@ -3,7 +3,6 @@ package declaration
 import (
 	"fmt"
 	"net/url"
-	"sort"
 	"strings"
 
 	"github.com/andybalholm/cascadia"
@@ -15,6 +14,10 @@ type fileCheck struct {
 	path   string
 	data   []byte
 	errors int
+	// svcFilters are the filter files of the file's service, nil when it
+	// has no SERVICE.json; past is set for a history file.
+	svcFilters *serviceFilters
+	past       bool
 }
 
 func (f *fileCheck) report(severity Severity, offset int, field, format string, args ...any) {
@@ -166,7 +169,7 @@ func (s sourceSpec) inherit(parent sourceSpec) sourceSpec {
 		s.Remove = parent.Remove
 	}
 	if !s.hasFilter {
-		s.RemoveQueryParams, s.UnsupportedFilters = parent.RemoveQueryParams, parent.UnsupportedFilters
+		s.RemoveQueryParams, s.ConvertSpaces, s.Filters = parent.RemoveQueryParams, parent.ConvertSpaces, parent.Filters
 	}
 	if !s.hasScripts {
 		s.ExecuteClientScripts = parent.ExecuteClientScripts
@@ -190,7 +193,7 @@ func (f *fileCheck) source(fields map[string]*node, field string) sourceSpec {
 	}
 	if n, ok := fields["filter"]; ok {
 		s.hasFilter = true
-		s.RemoveQueryParams, s.UnsupportedFilters = f.filters(n, join(field, "filter"))
+		f.filters(n, join(field, "filter"), &s.Source)
 	}
 	if n, ok := fields["executeClientScripts"]; ok {
 		s.hasScripts = true
@@ -292,67 +295,6 @@ func (f *fileCheck) css(n *node, field string) (string, bool) {
 		return "", false
 	}
 	return s, true
-}
-
-// filters reads Open Terms Archive's "filter" list: names, or
-// {"name": parameters} objects. Only removeQueryParams is understood.
-func (f *fileCheck) filters(n *node, field string) (removeQueryParams, unsupported []string) {
-	if n.kind != kindArray {
-		f.errorAt(n, field, "must be a list of filter names or {\"name\": parameters} objects, not %s", n.kind)
-		return nil, nil
-	}
-	for i, item := range n.items {
-		itemPath := fmt.Sprintf("%s[%d]", field, i)
-		var name string
-		var params *node
-		switch {
-		case item.kind == kindString && strings.TrimSpace(item.str) != "":
-			name = item.str
-		case item.kind == kindObject && len(item.members) == 1:
-			name, params = item.members[0].key, item.members[0].value
-		default:
-			f.errorAt(item, itemPath, "must be a filter name or an object {\"name\": parameters} with one key")
-			continue
-		}
-		if name != "removeQueryParams" {
-			if !contains(unsupported, name) {
-				unsupported = append(unsupported, name)
-			}
-			if !f.warned["filter "+name] {
-				f.warned["filter "+name] = true
-				f.warnAt(item, itemPath, "filter %q is not supported (Open Terms Archive filters are JavaScript; only removeQueryParams is built in): it is ignored here and wherever else it is used", name)
-			}
-			continue
-		}
-		removeQueryParams = append(removeQueryParams, f.queryParamNames(item, params, itemPath)...)
-	}
-	sort.Strings(unsupported)
-	return removeQueryParams, unsupported
-}
-
-func (f *fileCheck) queryParamNames(item, params *node, field string) []string {
-	if params == nil {
-		f.warnAt(item, field, `removeQueryParams without parameters does nothing: write {"removeQueryParams": ["utm_source", …]}`)
-		return nil
-	}
-	path := join(field, "removeQueryParams")
-	if params.kind == kindString {
-		if s, ok := f.str(params, path); ok {
-			return []string{s}
-		}
-		return nil
-	}
-	if params.kind != kindArray {
-		f.errorAt(params, path, "must be a parameter name or a list of them, not %s", params.kind)
-		return nil
-	}
-	var names []string
-	for i, p := range params.items {
-		if s, ok := f.str(p, fmt.Sprintf("%s[%d]", path, i)); ok {
-			names = append(names, s)
-		}
-	}
-	return names
 }
 
 // hasKeyFold reports whether object n has a key equal to key, case ignored.

@@ -36,7 +36,7 @@ func TestCheckReportsEachProblemWithItsPositionAndFails(t *testing.T) {
 	want := []string{
 		a + `:4:5: terms["Privacy Polcy"]: unknown terms type "Privacy Polcy": did you mean "Privacy Policy"?`,
 		a + `:5:72: terms["Cookies Policy"].select: invalid CSS selector "div[":`,
-		a + `:5:91: warning: terms["Cookies Policy"].filter[0]: filter "removeScripts" is not supported`,
+		a + `:5:91: warning: terms["Cookies Policy"].filter[0]: declares filter "removeScripts" but there is no A.filters.js`,
 		b + `:1:58: JSON syntax error: the file ends before the JSON value is complete`,
 		dir + ": 1 service, 0 documents; 3 errors, 1 warning",
 	}
