@@ -140,6 +140,14 @@ type FilterRef struct {
 	Params any
 }
 
+// Options are the extraction rules of the source: its select and remove
+// rules and the query parameters to drop from links. Filters, and
+// ConvertSpaces, are for the caller to add: running them needs the
+// service's filter functions.
+func (s Source) Options() extract.Options {
+	return extract.Options{Select: s.Select, Remove: s.Remove, RemoveQueryParams: s.RemoveQueryParams}
+}
+
 // Selector is a CSS selector or a range between elements: exactly one of
 // CSS and Range is set. It is extract's own type, so rules pass to the
 // extractor as they were declared.

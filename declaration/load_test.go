@@ -401,3 +401,16 @@ func TestAFaultyCurrentDeclarationDoesNotRetireItsHistory(t *testing.T) {
 		t.Errorf("service = %+v, want only the Imprint and nothing retired", services[0])
 	}
 }
+
+// Options hands the declared rules to the extractor as they are.
+func TestSourceOptions(t *testing.T) {
+	dir := writeDir(t, map[string]string{"A.json": `{"name": "A", "terms": {"Privacy Policy": {"fetch": "https://a.example/p",
+		"select": ["main", {"startAfter": "h1", "endBefore": "footer"}], "remove": ".ad", "filter": [{"removeQueryParams": ["s"]}, "x"]}}}`})
+	services, _ := load(t, dir)
+	src := services[0].Documents[0].Sources[0]
+	opts := src.Options()
+	if !reflect.DeepEqual(opts.Select, src.Select) || !reflect.DeepEqual(opts.Remove, []Selector{{CSS: ".ad"}}) ||
+		!reflect.DeepEqual(opts.RemoveQueryParams, []string{"s"}) || len(opts.Filters) != 0 || opts.Select[1].Range.EndBefore != "footer" {
+		t.Errorf("Options() = %+v from %+v", opts, src)
+	}
+}

@@ -322,7 +322,7 @@ func loadCrawlTargets(dir, service, docType string, warn func(problem string)) (
 	for _, d := range docs {
 		t := crawler.Target{Service: d.Service, Type: d.Type}
 		for _, src := range d.Sources {
-			t.Sources = append(t.Sources, crawler.Source{URL: src.URL, Rules: rulesOf(src)})
+			t.Sources = append(t.Sources, crawler.Source{URL: src.URL, Rules: src.Options()})
 		}
 		targets = append(targets, t)
 	}
@@ -333,10 +333,4 @@ func loadCrawlTargets(dir, service, docType string, warn func(problem string)) (
 		return targets[i].Type < targets[j].Type
 	})
 	return targets, nil
-}
-
-// rulesOf turns a declared source's select/remove rules and
-// removeQueryParams filter into extraction options.
-func rulesOf(src declaration.Source) extract.Options {
-	return extract.Options{Select: src.Select, Remove: src.Remove, RemoveQueryParams: src.RemoveQueryParams}
 }

@@ -109,6 +109,6 @@ func declaredRules(dir string, fs *flag.FlagSet) (func(store.Document, time.Time
 		if len(sources) != 1 {
 			return extract.Options{}, false // combined documents are re-extracted by a later release
 		}
-		return rulesOf(sources[0]), true
+		return sources[0].Options(), true
 	}, nil
 }
