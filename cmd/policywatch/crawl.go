@@ -84,8 +84,10 @@ empty pages are recorded as failed fetches, never as versions; see them
 with 'policywatch log'. Documents not fetched for the longest time go first,
 so an interrupted crawl is picked up by the next one.
 
-Prints one line per document. Exits with status 0 when every document was
-fetched, 1 when any fetch failed. Made for cron or systemd timers; for a
+Prints one line per document. A declaration file with errors is reported
+on stderr and left out, and the other services are crawled. Exits with
+status 0 when every document was fetched, 1 when any fetch failed or any
+declaration file had errors. Made for cron or systemd timers; for a
 schedule in a running server, see 'policywatch serve --every'.`)
 	if err != nil {
 		return err
@@ -93,8 +95,8 @@ schedule in a running server, see 'policywatch serve --every'.`)
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q", rest[0])
 	}
-	targets, err := loadCrawlTargets(*flags.declarations, *service, *docType, func(problem string) {
-		fmt.Fprintln(env.stderr, problem)
+	targets, broken, err := loadCrawlTargets(*flags.declarations, *service, *docType, func(p declaration.Problem) {
+		fmt.Fprintln(env.stderr, p)
 	})
 	if err != nil {
 		return err
@@ -119,8 +121,13 @@ schedule in a running server, see 'policywatch serve --every'.`)
 	}
 	fmt.Fprintf(env.stdout, "%d documents: %d new versions, %d unchanged, %d held, %d failed\n",
 		sum.documents, sum.newVersions, sum.unchanged, sum.held, sum.failed)
-	if sum.failed > 0 {
+	switch {
+	case sum.failed > 0 && broken > 0:
+		return fmt.Errorf("%d of %d documents could not be fetched, and %v", sum.failed, sum.documents, brokenDeclarations(*flags.declarations, broken))
+	case sum.failed > 0:
 		return fmt.Errorf("%d of %d documents could not be fetched", sum.failed, sum.documents)
+	case broken > 0:
+		return brokenDeclarations(*flags.declarations, broken)
 	}
 	return nil
 }
@@ -296,29 +303,26 @@ func recordResult(ctx context.Context, arch *archive.Archive, r crawler.Result) 
 
 // loadCrawlTargets reads the declarations in dir (Open Terms Archive's
 // format, see package declaration) and returns the current documents
-// matching service and docType ("" for all) as crawl targets. A directory
-// with errors is refused, pointing to 'policywatch check'; warnings (an
-// unsupported filter, say) are passed to warn, once each.
-func loadCrawlTargets(dir, service, docType string, warn func(problem string)) ([]crawler.Target, error) {
+// matching service and docType ("" for all) as crawl targets. Every
+// problem, error or warning, goes to report; what has an error is left out
+// and everything else is returned, so one broken file does not stop the
+// other services. broken counts the files with errors, for the caller to
+// fail at the end; err is for a directory that cannot be read or a filter
+// that matches nothing.
+func loadCrawlTargets(dir, service, docType string, report func(declaration.Problem)) (targets []crawler.Target, broken int, err error) {
 	services, problems, err := declaration.LoadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if declaration.HasErrors(problems) {
-		for _, p := range problems {
-			if p.Severity == declaration.Error {
-				return nil, fmt.Errorf("%s (and maybe more: run 'policywatch check --declarations %s')", p, dir)
-			}
-		}
-	}
-	for _, p := range problems {
-		warn(p.String())
-	}
+	broken = reportProblems(problems, report)
 	docs, err := declaration.Find(services, service, docType)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", dir, err)
+		if broken > 0 {
+			return nil, broken, fmt.Errorf("%s: %w (%s with errors left out, see above)", dir, err, countOf(broken, "file"))
+		}
+		return nil, 0, fmt.Errorf("%s: %w", dir, err)
 	}
-	targets := make([]crawler.Target, 0, len(docs))
+	targets = make([]crawler.Target, 0, len(docs))
 	for _, d := range docs {
 		t := crawler.Target{Service: d.Service, Type: d.Type}
 		for _, src := range d.Sources {
@@ -332,5 +336,25 @@ func loadCrawlTargets(dir, service, docType string, warn func(problem string)) (
 		}
 		return targets[i].Type < targets[j].Type
 	})
-	return targets, nil
+	return targets, broken, nil
+}
+
+// reportProblems passes each problem to report and returns how many files
+// have errors.
+func reportProblems(problems []declaration.Problem, report func(declaration.Problem)) int {
+	files := map[string]bool{}
+	for _, p := range problems {
+		report(p)
+		if p.Severity == declaration.Error {
+			files[p.File] = true
+		}
+	}
+	return len(files)
+}
+
+// brokenDeclarations is the error of a command that did its work with the
+// valid declarations of dir but not with the files that have errors.
+func brokenDeclarations(dir string, files int) error {
+	return fmt.Errorf("errors in %s of %s: the documents they concern were left out (see above, or run 'policywatch check --declarations %s')",
+		countOf(files, "declaration file"), dir, dir)
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/crawler"
+	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -58,7 +59,7 @@ func newCrawlFixture(t *testing.T, declarations map[string]string) *crawlFixture
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	targets, err := loadCrawlTargets(decls, "", "", func(p string) { t.Errorf("unexpected problem: %s", p) })
+	targets, _, err := loadCrawlTargets(decls, "", "", func(p declaration.Problem) { t.Errorf("unexpected problem: %s", p) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,8 @@ was or fully updated; running it again is safe.
 Documents captured by crawling are extracted with the rules of their
 declaration in --declarations that were in force when each capture was made
 (SERVICE.history.json keeps past rules); a crawled document without a
-declaration there is left alone.`)
+declaration there is left alone, as is one whose declaration has errors
+(they are printed on stderr, and the command then exits with status 1).`)
 	if err != nil {
 		return err
 	}
@@ -54,7 +55,7 @@ declaration there is left alone.`)
 	}
 	bar := newProgress(env.stderr, "re-extracting")
 	done := 0
-	rules, err := declaredRules(*declarations, fs)
+	rules, broken, err := declaredRules(*declarations, fs, func(p declaration.Problem) { fmt.Fprintln(env.stderr, p) })
 	if err != nil {
 		return err
 	}
@@ -81,25 +82,28 @@ declaration there is left alone.`)
 		return err
 	}
 	fmt.Fprintf(env.stdout, "%d documents re-extracted with %s\n", len(results), extract.Release)
+	if broken > 0 {
+		return brokenDeclarations(*declarations, broken)
+	}
 	return nil
 }
 
 // declaredRules reads the declarations in dir and returns a lookup of a
 // document's rules at a capture time. A missing directory is fine unless
-// it was named explicitly.
-func declaredRules(dir string, fs *flag.FlagSet) (func(store.Document, time.Time) (extract.Options, bool), error) {
+// it was named explicitly. Each problem goes to report; a document whose
+// declaration has an error has no rules, so reextract leaves it alone, and
+// broken counts the files with errors, for the command to fail at the end.
+func declaredRules(dir string, fs *flag.FlagSet, report func(declaration.Problem)) (rules func(store.Document, time.Time) (extract.Options, bool), broken int, err error) {
 	explicit := false
 	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "declarations" })
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) && !explicit {
-		return nil, nil
+		return nil, 0, nil
 	}
 	services, problems, err := declaration.LoadDir(dir)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	if declaration.HasErrors(problems) {
-		return nil, fmt.Errorf("%s has errors: run 'policywatch check --declarations %s'", dir, dir)
-	}
+	broken = reportProblems(problems, report)
 	return func(d store.Document, at time.Time) (extract.Options, bool) {
 		docs, err := declaration.Find(services, d.Service, d.Type)
 		if err != nil || len(docs) != 1 {
@@ -110,5 +114,5 @@ func declaredRules(dir string, fs *flag.FlagSet) (func(store.Document, time.Time
 			return extract.Options{}, false // combined documents are re-extracted by a later release
 		}
 		return sources[0].Options(), true
-	}, nil
+	}, broken, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/crawler"
+	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -89,11 +90,20 @@ func startScheduler(ctx context.Context, st *store.Store, flags crawlFlags, ever
 	if every <= 0 {
 		return func() {}, nil
 	}
-	targets, err := loadCrawlTargets(*flags.declarations, "", "", func(problem string) {
-		logger.Warn("declarations", "problem", problem)
+	// A file with errors is logged and left out; the server goes on
+	// crawling the other services, as a restart would not fix the file.
+	targets, broken, err := loadCrawlTargets(*flags.declarations, "", "", func(p declaration.Problem) {
+		if p.Severity == declaration.Error {
+			logger.Error("declarations", "problem", p.String())
+		} else {
+			logger.Warn("declarations", "problem", p.String())
+		}
 	})
 	if err != nil {
 		return nil, err
+	}
+	if broken > 0 {
+		logger.Error("declarations", "err", brokenDeclarations(*flags.declarations, broken))
 	}
 	arch := archive.New(st)
 	if err := arch.SetShrinkThreshold(*flags.shrinkFraction); err != nil {

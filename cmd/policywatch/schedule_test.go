@@ -16,10 +16,19 @@ import (
 // stop is called; stop returns the exit status.
 func serveInBackground(t *testing.T, args ...string) (stop func() int) {
 	t.Helper()
+	stop, _ = serveInBackgroundLogged(t, args...)
+	return stop
+}
+
+// serveInBackgroundLogged is serveInBackground that also gives what serve
+// writes on stderr, its log.
+func serveInBackgroundLogged(t *testing.T, args ...string) (stop func() int, stderr *syncBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout syncBuffer
+	stderr = &syncBuffer{}
 	listening := make(chan struct{})
-	env := &environment{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" },
+	env := &environment{stdout: &stdout, stderr: stderr, getenv: func(string) string { return "" },
 		onListen: func(string) { close(listening) }}
 	code := make(chan int, 1)
 	go func() { code <- run(ctx, env, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)) }()
@@ -39,7 +48,7 @@ func serveInBackground(t *testing.T, args ...string) (stop func() int) {
 			t.Fatalf("serve still running 10 s after cancellation\n%s", stderr.String())
 			return -1
 		}
-	}
+	}, stderr
 }
 
 func TestServeEveryCrawlsAtStartAndKeepsDueTimesAcrossRestarts(t *testing.T) {
