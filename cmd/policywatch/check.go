@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/policywatch/policywatch/declaration"
 )
@@ -13,17 +15,23 @@ func init() {
 
 func runCheck(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "check")
-	dir := fs.String("declarations", "declarations", "the `DIR`ectory of declaration files (SERVICE.json, SERVICE.history.json)")
+	dir := fs.String("declarations", "declarations", "the `DIR`ectory of declaration files (SERVICE.json, SERVICE.history.json, SERVICE.filters.js)")
 	rest, err := parseFlags(env, fs, args, `
 Checks the declaration files that say which documents to fetch: one
-SERVICE.json per service, in Open Terms Archive's format, and its
-SERVICE.history.json. Each problem is printed as FILE:LINE:COL: message —
-JSON syntax errors, unknown keys, invalid CSS selectors, URLs that are not
-absolute http(s) URLs, unknown document types (with the closest valid one).
-Features that are not supported, such as Open Terms Archive's JavaScript
-filters, are warnings: they are ignored and do not fail the check.
+SERVICE.json per service, in Open Terms Archive's format, with its
+SERVICE.history.json and SERVICE.filters.js. Every file is checked.
 
-Exits with status 1 when there is any error, 0 otherwise.`)
+Prints one line per document: its pages, the filters that will run on it,
+whether it asks for the page's JavaScript (executeClientScripts), and how
+many past declarations it has. Then each problem, as FILE:LINE:COL:
+message — JSON syntax errors, unknown keys, invalid CSS selectors, URLs
+that are not absolute http(s) URLs, unknown document types (with the
+closest valid one). What policywatch reads but cannot do yet, such as a
+filter without its SERVICE.filters.js, and type names Open Terms Archive
+retired, are warnings: they do not fail the check. A last line counts
+services, documents, errors and warnings.
+
+Exits with status 1 when any file has an error, 0 otherwise.`)
 	if err != nil {
 		return err
 	}
@@ -34,23 +42,77 @@ Exits with status 1 when there is any error, 0 otherwise.`)
 	if err != nil {
 		return err
 	}
-	errorCount, documentCount := 0, 0
+	documentCount := 0
+	for _, s := range services {
+		for _, d := range s.Documents {
+			fmt.Fprintln(env.stdout, documentLine(s, d, false))
+		}
+		for _, d := range s.Retired {
+			fmt.Fprintln(env.stdout, documentLine(s, d, true))
+		}
+		documentCount += len(s.Documents)
+	}
+	errorCount := 0
+	files := map[string]bool{}
 	for _, p := range problems {
 		fmt.Fprintln(env.stdout, p)
 		if p.Severity == declaration.Error {
 			errorCount++
+			files[p.File] = true
 		}
-	}
-	for _, s := range services {
-		documentCount += len(s.Documents)
 	}
 	fmt.Fprintf(env.stdout, "%s: %s, %s; %s, %s\n", *dir,
 		countOf(len(services), "service"), countOf(documentCount, "document"),
 		countOf(errorCount, "error"), countOf(len(problems)-errorCount, "warning"))
 	if errorCount > 0 {
-		return fmt.Errorf("%s in %s", countOf(errorCount, "error"), *dir)
+		return fmt.Errorf("%s in %s of %s", countOf(errorCount, "error"), countOf(len(files), "file"), *dir)
 	}
 	return nil
+}
+
+// documentLine sums a document up for a user: "X / Privacy Policy: 1
+// page; filters cleanUrls; executeClientScripts; 2 past declarations".
+func documentLine(s declaration.Service, d declaration.Document, retired bool) string {
+	parts := []string{countOf(len(d.Sources), "page")}
+	if retired {
+		parts[0] = "retired (only in " + filepath.Base(s.HistoryFile) + ", for re-extraction)"
+	}
+	var names []string
+	seen := map[string]bool{}
+	add := func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+	}
+	scripts, javascript := false, false
+	for _, src := range d.Sources {
+		for _, f := range src.Filters {
+			add(f.Name)
+			javascript = true
+		}
+		if len(src.RemoveQueryParams) > 0 {
+			add("removeQueryParams")
+		}
+		if src.ConvertSpaces {
+			add("convertSpacesToStandard")
+		}
+		scripts = scripts || src.ExecuteClientScripts
+	}
+	if len(names) > 0 {
+		filters := "filters " + strings.Join(names, ", ")
+		if javascript && s.FiltersFile == "" && !retired {
+			filters += " (not run: there is no " + s.ID + ".filters.js)"
+		}
+		parts = append(parts, filters)
+	}
+	if scripts {
+		parts = append(parts, "executeClientScripts")
+	}
+	if n := len(d.History); n > 0 && !retired {
+		parts = append(parts, countOf(n, "past declaration"))
+	}
+	return fmt.Sprintf("%s / %s: %s", s.Name, d.Type, strings.Join(parts, "; "))
 }
 
 func countOf(n int, noun string) string {

@@ -13,7 +13,13 @@ func TestCheckPassesOnTheShippedDeclarations(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("check of the shipped declarations: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if want := "../../declarations: 1 service, 4 documents; 0 errors, 0 warnings\n"; r.stdout != want {
+	want := `X / Data Controller Agreement: 1 page
+X / Data Processor Agreement: 1 page
+X / Privacy Policy: 1 page
+X / Trackers Policy: 1 page
+../../declarations: 1 service, 4 documents; 0 errors, 0 warnings
+`
+	if r.stdout != want {
 		t.Errorf("stdout = %q, want %q", r.stdout, want)
 	}
 }
@@ -49,7 +55,7 @@ func TestCheckReportsEachProblemWithItsPositionAndFails(t *testing.T) {
 			t.Errorf("line %d = %q\nwant prefix  %q", i+1, lines[i], want[i])
 		}
 	}
-	if !strings.Contains(r.stderr, "3 errors in "+dir) {
+	if !strings.Contains(r.stderr, "3 errors in 2 files of "+dir) {
 		t.Errorf("stderr = %q", r.stderr)
 	}
 	position := regexp.MustCompile(`^.+:\d+:\d+: `)
@@ -88,5 +94,83 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// check over each of Open Terms Archive's published collections: what
+// OTA's own schema check accepts passes; genai-eu's Le Chat.history.json,
+// whose entries say "ValidUntil", is the only file with errors.
+func TestCheckOfThePublishedCollections(t *testing.T) {
+	for _, c := range []struct {
+		dir, summary string
+		lines        int // document lines: current and retired documents
+	}{
+		{"contrib", "379 services, 816 documents; 0 errors, 189 warnings", 836},
+		{"pga", "25 services, 116 documents; 0 errors, 63 warnings", 126},
+		{"france-elections", "5 services, 19 documents; 0 errors, 54 warnings", 19},
+		{"genai-eu", "12 services, 56 documents; 6 errors, 43 warnings", 56},
+		{"dating", "26 services, 67 documents; 0 errors, 15 warnings", 69},
+		{"demo", "7 services, 19 documents; 0 errors, 0 warnings", 19},
+	} {
+		dir := filepath.Join("../../testdata/ota-declarations", c.dir)
+		r := runCommand(t, nil, "check", "--declarations", dir)
+		lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+		if last := lines[len(lines)-1]; last != dir+": "+c.summary {
+			t.Errorf("%s: summary %q, want %q", c.dir, last, c.summary)
+		}
+		documents, errorLines := 0, 0
+		for _, l := range lines[:len(lines)-1] {
+			switch {
+			case strings.HasPrefix(l, dir+"/"):
+				if !strings.Contains(l, ": warning: ") {
+					errorLines++
+					if !strings.HasPrefix(l, dir+"/Le Chat.history.json:") {
+						t.Errorf("%s: unexpected error %s", c.dir, l)
+					}
+				}
+			case strings.Contains(l, " / "):
+				documents++
+			default:
+				t.Errorf("%s: line %q is neither a document nor a problem", c.dir, l)
+			}
+		}
+		if documents != c.lines {
+			t.Errorf("%s: %d document lines, want %d", c.dir, documents, c.lines)
+		}
+		wantCode := exitOK
+		if c.dir == "genai-eu" {
+			wantCode = exitFailure
+			if errorLines != 6 || !strings.Contains(r.stderr, "6 errors in 1 file of "+dir) {
+				t.Errorf("genai-eu: %d error lines, stderr %q", errorLines, r.stderr)
+			}
+		}
+		if r.code != wantCode {
+			t.Errorf("%s: exit %d, want %d\n%s", c.dir, r.code, wantCode, r.stderr)
+		}
+	}
+}
+
+// One line per document says what will run on it.
+func TestCheckSumsUpEachDocument(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "A.json"), `{"name": "Service A", "terms": {
+  "Privacy Policy": {"fetch": "https://a.example/p", "filter": ["cleanUrls", {"removeQueryParams": ["s"]}, "convertSpacesToStandard"], "executeClientScripts": true},
+  "Community Guidelines": {"combine": [{"fetch": "https://a.example/1", "filter": ["cleanUrls"]}, {"fetch": "https://a.example/2", "filter": ["fixDates"]}]}}}`)
+	writeFile(t, filepath.Join(dir, "A.filters.js"), "export function cleanUrls() {}\nexport function fixDates() {}\n")
+	writeFile(t, filepath.Join(dir, "A.history.json"), `{"Privacy Policy": [{"fetch": "https://a.example/old", "validUntil": "2022-01-01"}],
+  "Imprint": [{"fetch": "https://a.example/i", "validUntil": "2021-01-01T00:00:00+0100"}]}`)
+	writeFile(t, filepath.Join(dir, "B.json"), `{"name": "B", "terms": {"Trackers Policy": {"fetch": "https://b.example/t", "filter": ["removeBanner"]}}}`)
+	r := runCommand(t, nil, "check", "--declarations", dir)
+	b := filepath.Join(dir, "B.json")
+	want := `Service A / Community Guidelines: 2 pages; filters cleanUrls, fixDates
+Service A / Privacy Policy: 1 page; filters cleanUrls, removeQueryParams, convertSpacesToStandard; executeClientScripts; 1 past declaration
+Service A / Imprint: retired (only in A.history.json, for re-extraction)
+B / Trackers Policy: 1 page; filters removeBanner (not run: there is no B.filters.js)
+` + filepath.Join(dir, "A.json") + `:2:160: warning: terms["Privacy Policy"].executeClientScripts: running the page's JavaScript is not supported yet: the page is fetched as served
+` + b + `:1:88: warning: terms["Trackers Policy"].filter[0]: declares filter "removeBanner" but there is no B.filters.js: it cannot run, and the page is extracted without it
+` + dir + `: 2 services, 3 documents; 0 errors, 2 warnings
+`
+	if r.code != exitOK || r.stdout != want {
+		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s", r.code, r.stdout, want)
 	}
 }
