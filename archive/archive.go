@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/extract"
@@ -54,16 +55,21 @@ func (r DocumentRef) Canonical() DocumentRef {
 
 // Capture is what one fetch or import received.
 type Capture struct {
-	At          time.Time // when it was captured
-	Source      string    // "import", "demo", "crawl"
-	URL         string    // where it came from, if known
-	ContentType string    // MIME type; empty means sniff
+	At          time.Time      // when it was captured
+	Source      capture.Source // default capture.Import
+	URL         string         // where it came from, if known
+	ContentType string         // MIME type; empty means sniff
 	Content     []byte
 	Rules       extract.Options // a declaration's select/remove rules
 	Status      int             // HTTP status of a crawl, 0 otherwise
 	// PartRules are the rules of each part of a combined capture (see
 	// CombineParts), in order; parts without rules use Rules.
 	PartRules []extract.Options
+	// InTx, if set, is called at the end of Record's transaction with the
+	// class the capture failed with ("" when it was recorded), so that what
+	// the caller keeps about the fetch (the crawler's state) is written in
+	// the same transaction as the fetch itself.
+	InTx func(tx *store.Tx, class capture.Class) error
 }
 
 // Outcome says what Record did with a capture.

@@ -7,36 +7,26 @@ import (
 	"strings"
 	"time"
 
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
-)
-
-// Failure classes Record gives captures that must not become versions; the
-// crawler adds network, http-status, blocked and too-large.
-const (
-	ClassEmpty           = "empty"            // nothing to extract
-	ClassSelectorMissing = "selector-missing" // no declared selector matches
-	ClassSuspect         = "suspect"          // text shrank too much: held until confirmed
-	ClassExtract         = "extract"          // the extractor refused the content
-	ClassFilter          = "filter"           // a declaration's filter failed on the page
-	ClassBinary          = "binary"           // not text: an image, an archive, compressed or random bytes
 )
 
 // FailureError is returned by Record when a capture was stored as a failed
 // fetch rather than as a version.
 type FailureError struct {
-	Class   string
+	Class   capture.Class
 	Message string
 	Err     error // the cause, if any
 }
 
-func (e *FailureError) Error() string { return e.Class + ": " + e.Message }
+func (e *FailureError) Error() string { return string(e.Class) + ": " + e.Message }
 
 func (e *FailureError) Unwrap() error { return e.Err }
 
 // FailureClass returns the failure class of an error returned by Record, or
 // "" when err is not such a failure.
-func FailureClass(err error) string {
+func FailureClass(err error) capture.Class {
 	var f *FailureError
 	if errors.As(err, &f) {
 		return f.Class
@@ -55,26 +45,29 @@ func classifyExtractError(err error) *FailureError {
 	var binaryErr *extract.BinaryError
 	switch _, missing := extract.IsSelectorMissing(err); {
 	case missing:
-		return &FailureError{Class: ClassSelectorMissing, Message: message, Err: err}
+		return &FailureError{Class: capture.SelectorMissing, Message: message, Err: err}
 	case errors.As(err, &binaryErr):
-		return &FailureError{Class: ClassBinary, Message: message, Err: err}
+		return &FailureError{Class: capture.Binary, Message: message, Err: err}
 	case errors.As(err, &filterErr):
-		return &FailureError{Class: ClassFilter, Message: message, Err: err}
+		return &FailureError{Class: capture.Filter, Message: message, Err: err}
 	case errors.Is(err, extract.ErrNoText):
-		return &FailureError{Class: ClassEmpty, Message: "the capture has no text", Err: err}
+		return &FailureError{Class: capture.Empty, Message: "the capture has no text", Err: err}
 	}
-	return &FailureError{Class: ClassExtract, Message: message, Err: err}
+	return &FailureError{Class: capture.Extract, Message: message, Err: err}
 }
 
 // Attempt is a fetch that brought no capture: a failure, or a 304 Not
 // Modified (Class empty).
 type Attempt struct {
 	At      time.Time
-	Source  string // "crawl"
+	Source  capture.Source // default capture.Crawl
 	URL     string
 	Status  int
-	Class   string
+	Class   capture.Class // empty for a 304 Not Modified
 	Message string
+	// InTx, as Capture.InTx: called at the end of the transaction that
+	// stores the fetch, with Class.
+	InTx func(tx *store.Tx, class capture.Class) error
 }
 
 // RecordAttempt stores a fetch that brought nothing to record, so that
@@ -85,7 +78,7 @@ func (a *Archive) RecordAttempt(ctx context.Context, ref DocumentRef, at Attempt
 		return errors.New("archive: a fetch needs a service name and a document type")
 	}
 	if at.Source == "" {
-		at.Source = "crawl"
+		at.Source = capture.Crawl
 	}
 	if at.URL == "" {
 		at.URL = ref.URL
@@ -95,9 +88,14 @@ func (a *Archive) RecordAttempt(ctx context.Context, ref DocumentRef, at Attempt
 		if err != nil {
 			return err
 		}
-		_, _, err = tx.AddFetch(store.Fetch{DocumentID: d.ID, At: at.At.UTC(), Source: at.Source, URL: at.URL,
-			Status: at.Status, ErrorClass: at.Class, Error: at.Message})
-		return err
+		if _, _, err = tx.AddFetch(store.Fetch{DocumentID: d.ID, At: at.At.UTC(), Source: string(at.Source), URL: at.URL,
+			Status: at.Status, ErrorClass: string(at.Class), Error: at.Message}); err != nil {
+			return err
+		}
+		if at.InTx != nil {
+			return at.InTx(tx, at.Class)
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("recording a fetch of %s / %s: %w", ref.Service, ref.Type, err)

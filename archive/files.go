@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/extract"
 )
 
@@ -212,7 +213,7 @@ type ImportSummary struct {
 // progress, if not nil, is called after each file. It stops at the first
 // error; what was recorded before stays recorded (each capture is its own
 // transaction and history stays consistent after each).
-func (a *Archive) RecordFiles(ctx context.Context, ref DocumentRef, files []File, source string, progress func(done int, f File, o Outcome)) (ImportSummary, error) {
+func (a *Archive) RecordFiles(ctx context.Context, ref DocumentRef, files []File, source capture.Source, progress func(done int, f File, o Outcome)) (ImportSummary, error) {
 	var sum ImportSummary
 	for i, f := range files {
 		if err := ctx.Err(); err != nil {

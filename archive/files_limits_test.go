@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -37,8 +38,8 @@ func TestImportDecompressesGzipAndRefusesBinary(t *testing.T) {
 	if sum.NewVersions != 1 {
 		t.Errorf("the .gz capture: %d new versions, want 1", sum.NewVersions)
 	}
-	if FailureClass(err) != ClassBinary || !strings.Contains(err.Error(), "2023-01-01T00-00-00Z.html") {
-		t.Errorf("random bytes: %v, want a %q failure naming the file", err, ClassBinary)
+	if FailureClass(err) != capture.Binary || !strings.Contains(err.Error(), "2023-01-01T00-00-00Z.html") {
+		t.Errorf("random bytes: %v, want a %q failure naming the file", err, capture.Binary)
 	}
 	versions, _ := st.Versions(context.Background(), sum.DocumentID)
 	if len(versions) != 1 || versions[0].Words < 100 {
@@ -47,7 +48,7 @@ func TestImportDecompressesGzipAndRefusesBinary(t *testing.T) {
 	fetches, _ := st.Fetches(context.Background(), sum.DocumentID)
 	failed := 0
 	for _, f := range fetches {
-		if f.ErrorClass == ClassBinary {
+		if f.ErrorClass == string(capture.Binary) {
 			failed++
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
@@ -42,7 +43,7 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 	}
 	at := c.At.UTC()
 	if c.Source == "" {
-		c.Source = "import"
+		c.Source = capture.Import
 	}
 	if c.URL == "" {
 		c.URL = ref.URL
@@ -65,47 +66,23 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 
 	var out Outcome
 	var failure *FailureError
-	if extractErr != nil {
-		failure = classifyExtractError(extractErr)
-	}
 	err := a.store.Write(ctx, func(tx *store.Tx) error {
-		out = Outcome{}
-		if extractErr == nil {
-			failure = nil // a retried transaction decides again
+		out, failure = Outcome{}, nil // a retried transaction decides again
+		if extractErr != nil {
+			failure = classifyExtractError(extractErr)
 		}
-		d, err := tx.EnsureDocument(ref.Service, ref.Type, ref.URL)
-		if err != nil {
+		var err error
+		if failure, err = a.recordCapture(tx, ref, c, at, doc, candidate, failure, &out); err != nil {
 			return err
 		}
-		out.DocumentID = d.ID
-		hash, err := tx.PutSnapshot(c.Content, c.ContentType)
-		if err != nil {
-			return err
+		if c.InTx == nil {
+			return nil
 		}
-		out.SnapshotHash = hash
-		fetch := store.Fetch{DocumentID: d.ID, At: at, Source: c.Source, URL: c.URL, Status: c.Status, SnapshotHash: hash}
+		var class capture.Class
 		if failure != nil {
-			fetch.ErrorClass, fetch.Error = failure.Class, failure.Message
-			_, _, err := tx.AddFetch(fetch)
-			return err
+			class = failure.Class
 		}
-		candidate.DocumentID = d.ID
-		candidate.SnapshotHash = hash
-		if holdsSuspects(c) {
-			next, err := tx.VersionAfter(d.ID, at)
-			if err != nil {
-				return err
-			}
-			if next == nil { // only the newest capture can be confirmed by the next fetch
-				if failure, err = a.checkSuspect(tx, fetch, candidate); err != nil || failure != nil {
-					return err
-				}
-			}
-		}
-		if _, _, err := tx.AddFetch(fetch); err != nil {
-			return err
-		}
-		return placeVersion(tx, &out, candidate, doc)
+		return c.InTx(tx, class)
 	})
 	if err != nil {
 		return Outcome{}, fmt.Errorf("recording %s / %s captured %s: %w", ref.Service, ref.Type, at.Format(time.RFC3339), err)
@@ -114,6 +91,45 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 		return out, fmt.Errorf("recording %s / %s captured %s: %w", ref.Service, ref.Type, at.Format(time.RFC3339), failure)
 	}
 	return out, nil
+}
+
+// recordCapture is Record's transaction: the document, the snapshot and
+// the fetch, then the version when the text is new. It returns the
+// failure the capture ends with: the extractor's, or a suspect hold.
+func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at time.Time, doc *extract.Document, candidate store.Version, failure *FailureError, out *Outcome) (*FailureError, error) {
+	d, err := tx.EnsureDocument(ref.Service, ref.Type, ref.URL)
+	if err != nil {
+		return nil, err
+	}
+	out.DocumentID = d.ID
+	hash, err := tx.PutSnapshot(c.Content, c.ContentType)
+	if err != nil {
+		return nil, err
+	}
+	out.SnapshotHash = hash
+	fetch := store.Fetch{DocumentID: d.ID, At: at, Source: string(c.Source), URL: c.URL, Status: c.Status, SnapshotHash: hash}
+	if failure != nil {
+		fetch.ErrorClass, fetch.Error = string(failure.Class), failure.Message
+		_, _, err := tx.AddFetch(fetch)
+		return failure, err
+	}
+	candidate.DocumentID = d.ID
+	candidate.SnapshotHash = hash
+	if holdsSuspects(c) {
+		next, err := tx.VersionAfter(d.ID, at)
+		if err != nil {
+			return nil, err
+		}
+		if next == nil { // only the newest capture can be confirmed by the next fetch
+			if held, err := a.checkSuspect(tx, fetch, candidate); err != nil || held != nil {
+				return held, err
+			}
+		}
+	}
+	if _, _, err := tx.AddFetch(fetch); err != nil {
+		return nil, err
+	}
+	return nil, placeVersion(tx, out, candidate, doc)
 }
 
 func isAbsoluteURL(s string) bool {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
 )
@@ -93,7 +94,7 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 				return rules
 			}
 		}
-		if !known && slices.ContainsFunc(fetches, func(f store.Fetch) bool { return f.Source == "crawl" }) {
+		if !known && slices.ContainsFunc(fetches, func(f store.Fetch) bool { return f.Source == string(capture.Crawl) }) {
 			result.Skipped = "crawled captures need their declaration's rules"
 			return result, nil
 		}
@@ -224,8 +225,8 @@ func (a *Archive) extractHistory(ctx context.Context, fetches []store.Fetch, rul
 // successful ones, and those the extractor of the time could not read
 // (the current one may). Suspect captures stay held.
 func reextractable(errorClass string) bool {
-	switch errorClass {
-	case "", ClassEmpty, ClassExtract, ClassSelectorMissing, ClassFilter:
+	switch capture.Class(errorClass) {
+	case "", capture.Empty, capture.Extract, capture.SelectorMissing, capture.Filter:
 		return true
 	}
 	return false

@@ -3,6 +3,7 @@ package archive
 import (
 	"fmt"
 
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -24,7 +25,7 @@ func (a *Archive) SetShrinkThreshold(f float64) error {
 
 // holdsSuspects says whether the suspect rule applies: to crawls only, where
 // the next fetch can confirm. Imports are deliberate.
-func holdsSuspects(c Capture) bool { return c.Source == "crawl" }
+func holdsSuspects(c Capture) bool { return c.Source == capture.Crawl }
 
 // shrankTooMuch says whether the candidate lost more than the threshold of
 // the previous version's text.
@@ -58,10 +59,10 @@ func (a *Archive) checkSuspect(tx *store.Tx, fetch store.Fetch, candidate store.
 	if held != nil && held.TextHash == candidate.TextHash && held.CapturedAt.Before(candidate.CapturedAt) {
 		return nil, tx.ReleaseHeldCapture(docID) // confirmed by a second fetch
 	}
-	suspect := &FailureError{Class: ClassSuspect, Message: fmt.Sprintf(
+	suspect := &FailureError{Class: capture.Suspect, Message: fmt.Sprintf(
 		"text shrank from %d to %d bytes (more than %.0f%%): held until the next fetch confirms it",
 		len(prev.Markdown), len(candidate.Markdown), a.shrinkThreshold*100)}
-	fetch.ErrorClass, fetch.Error = suspect.Class, suspect.Message
+	fetch.ErrorClass, fetch.Error = string(suspect.Class), suspect.Message
 	id, _, err := tx.AddFetch(fetch)
 	if err != nil {
 		return nil, err

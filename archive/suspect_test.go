@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/extract"
 )
 
@@ -35,7 +36,7 @@ func TestSuspectShrinkIsHeldUntilConfirmed(t *testing.T) {
 	out := record(t, a, ref, crawlCapture(t0, full))
 
 	_, err := a.Record(context.Background(), ref, crawlCapture(t0.Add(time.Hour), cut))
-	if FailureClass(err) != ClassSuspect {
+	if FailureClass(err) != capture.Suspect {
 		t.Fatalf("a capture with 20%% of the text: %v, want a suspect failure", err)
 	}
 	if n := len(versionsOf(t, st, out.DocumentID)); n != 1 {
@@ -46,7 +47,7 @@ func TestSuspectShrinkIsHeldUntilConfirmed(t *testing.T) {
 		t.Fatal("the full text again made a new version")
 	}
 	// Shrunk once more: held again, since the previous hold was dropped.
-	if _, err := a.Record(context.Background(), ref, crawlCapture(t0.Add(3*time.Hour), cut)); FailureClass(err) != ClassSuspect {
+	if _, err := a.Record(context.Background(), ref, crawlCapture(t0.Add(3*time.Hour), cut)); FailureClass(err) != capture.Suspect {
 		t.Fatalf("shrunk again: %v", err)
 	}
 	// Confirmed by the next fetch: a version.
@@ -62,7 +63,7 @@ func TestSuspectShrinkIsHeldUntilConfirmed(t *testing.T) {
 	}
 	suspects := 0
 	for _, f := range fetches {
-		if f.ErrorClass == ClassSuspect {
+		if f.ErrorClass == string(capture.Suspect) {
 			suspects++
 			if f.SnapshotHash == "" || !strings.Contains(f.Error, "shrank") {
 				t.Errorf("suspect fetch %+v: its bytes must be kept and the message explain", f)
@@ -102,12 +103,12 @@ func TestSelectorMissingAndEmptyAreTold(t *testing.T) {
 		Content: []byte("<html><body><div class='new-layout'><p>Policy text here.</p></div></body></html>"),
 		Rules:   extract.Options{Select: extract.CSS("main")}}
 	_, err := a.Record(context.Background(), ref, page)
-	if FailureClass(err) != ClassSelectorMissing || !strings.Contains(err.Error(), `"main"`) {
+	if FailureClass(err) != capture.SelectorMissing || !strings.Contains(err.Error(), `"main"`) {
 		t.Errorf("missing selector: %v", err)
 	}
 	blank := Capture{At: at.Add(time.Hour), Source: "crawl", ContentType: "text/html", Content: []byte("<html><body><main> </main></body></html>")}
 	_, err = a.Record(context.Background(), ref, blank)
-	if FailureClass(err) != ClassEmpty || !errors.Is(err, extract.ErrNoText) {
+	if FailureClass(err) != capture.Empty || !errors.Is(err, extract.ErrNoText) {
 		t.Errorf("empty page: %v", err)
 	}
 }
@@ -142,7 +143,7 @@ func TestCombinedCaptureIsOneSnapshotOfAllParts(t *testing.T) {
 	}
 	c.At = c.At.Add(time.Hour)
 	c.PartRules[1] = extract.Options{Select: extract.CSS("#gone")}
-	if _, err := a.Record(context.Background(), ref, c); FailureClass(err) != ClassSelectorMissing || !strings.Contains(err.Error(), "part 2") {
+	if _, err := a.Record(context.Background(), ref, c); FailureClass(err) != capture.SelectorMissing || !strings.Contains(err.Error(), "part 2") {
 		t.Errorf("a combined capture whose part 2 lost its selector: %v", err)
 	}
 	if n := len(versionsOf(t, st, out.DocumentID)); n != 1 {

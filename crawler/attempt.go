@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/policywatch/policywatch/capture"
 )
 
 // attemptOutcome is one request's result.
@@ -28,7 +30,7 @@ func (c *Crawler) attempt(ctx context.Context, rawURL, etag, lastModified string
 	}
 	release, err := c.gates.acquire(ctx, host)
 	if err != nil {
-		return attemptOutcome{failure: &Failure{Class: ClassNetwork, Message: "cancelled", URL: rawURL}}
+		return attemptOutcome{failure: &Failure{Class: capture.Network, Message: "cancelled", URL: rawURL}}
 	}
 	defer release()
 
@@ -46,18 +48,18 @@ func (c *Crawler) attempt(ctx context.Context, rawURL, etag, lastModified string
 	}
 	err = col.Request(http.MethodGet, rawURL, nil, nil, hdr)
 	if raw.tooLarge != nil {
-		return attemptOutcome{failure: &Failure{Class: ClassTooLarge, Message: raw.tooLarge.Error(), URL: rawURL}}
+		return attemptOutcome{failure: &Failure{Class: capture.TooLarge, Message: raw.tooLarge.Error(), URL: rawURL}}
 	}
 	if raw.bodyErr != nil {
 		// The client's own error would say "awaiting headers": the body is
 		// read inside the transport, before the client sees a response.
-		return attemptOutcome{failure: &Failure{Class: ClassNetwork, Message: raw.bodyErr.Error(), URL: rawURL, Status: raw.status}, retryable: true}
+		return attemptOutcome{failure: &Failure{Class: capture.Network, Message: raw.bodyErr.Error(), URL: rawURL, Status: raw.status}, retryable: true}
 	}
 	if err != nil {
 		return classifyError(rawURL, err)
 	}
 	if raw.header == nil {
-		return attemptOutcome{failure: &Failure{Class: ClassNetwork, Message: "no response received", URL: rawURL}, retryable: true}
+		return attemptOutcome{failure: &Failure{Class: capture.Network, Message: "no response received", URL: rawURL}, retryable: true}
 	}
 	return classifyResponse(rawURL, raw, etag != "" || lastModified != "")
 }
@@ -71,18 +73,18 @@ func classifyError(rawURL string, err error) attemptOutcome {
 	case errors.As(err, &disallowed):
 		return attemptOutcome{failure: disallowed.failure}
 	case errors.As(err, &tooLarge):
-		return attemptOutcome{failure: &Failure{Class: ClassTooLarge, Message: tooLarge.Error(), URL: rawURL}}
+		return attemptOutcome{failure: &Failure{Class: capture.TooLarge, Message: tooLarge.Error(), URL: rawURL}}
 	case errors.As(err, &private):
-		return attemptOutcome{failure: &Failure{Class: ClassNetwork, Message: private.Error(), URL: rawURL}}
+		return attemptOutcome{failure: &Failure{Class: capture.Network, Message: private.Error(), URL: rawURL}}
 	case errors.Is(err, errTooManyRedirects), errors.Is(err, errRedirectScheme):
-		return attemptOutcome{failure: &Failure{Class: ClassHTTPStatus, Message: err.Error(), URL: rawURL}}
+		return attemptOutcome{failure: &Failure{Class: capture.HTTPStatus, Message: err.Error(), URL: rawURL}}
 	}
 	msg := err.Error()
 	var netErr net.Error
 	if errors.As(err, &netErr) && netErr.Timeout() {
 		msg = "timed out: " + msg
 	}
-	return attemptOutcome{failure: &Failure{Class: ClassNetwork, Message: msg, URL: rawURL}, retryable: true}
+	return attemptOutcome{failure: &Failure{Class: capture.Network, Message: msg, URL: rawURL}, retryable: true}
 }
 
 // classifyResponse decides whether a response is a capture.
@@ -92,24 +94,24 @@ func classifyResponse(rawURL string, raw rawCapture, conditional bool) attemptOu
 		ContentType: raw.header.Get("Content-Type"), Content: raw.body,
 		ETag: raw.header.Get("ETag"), LastModified: raw.header.Get("Last-Modified"),
 	}
-	fail := func(class, format string, args ...any) *Failure {
+	fail := func(class capture.Class, format string, args ...any) *Failure {
 		return &Failure{Class: class, Message: fmt.Sprintf(format, args...), URL: raw.url, Status: raw.status}
 	}
 	if reason := BlockedReason(raw.status, raw.header, raw.body); reason != "" {
-		return attemptOutcome{failure: fail(ClassBlocked, "%s answered %d with %s", raw.url, raw.status, reason)}
+		return attemptOutcome{failure: fail(capture.Blocked, "%s answered %d with %s", raw.url, raw.status, reason)}
 	}
 	switch s := raw.status; {
 	case s == http.StatusNotModified && conditional:
 		return attemptOutcome{part: part, notModified: true}
 	case s == http.StatusTooManyRequests || s >= 500:
 		wait, _ := retryAfter(raw.header, time.Now())
-		return attemptOutcome{failure: fail(ClassHTTPStatus, "%s answered %d %s", raw.url, s, http.StatusText(s)), retryable: true, retryAfter: wait}
+		return attemptOutcome{failure: fail(capture.HTTPStatus, "%s answered %d %s", raw.url, s, http.StatusText(s)), retryable: true, retryAfter: wait}
 	case s == http.StatusNoContent:
-		return attemptOutcome{failure: fail(ClassEmpty, "%s answered 204 No Content", raw.url)}
+		return attemptOutcome{failure: fail(capture.Empty, "%s answered 204 No Content", raw.url)}
 	case s < 200 || s > 299:
-		return attemptOutcome{failure: fail(ClassHTTPStatus, "%s answered %d %s", raw.url, s, http.StatusText(s))}
+		return attemptOutcome{failure: fail(capture.HTTPStatus, "%s answered %d %s", raw.url, s, http.StatusText(s))}
 	case len(raw.body) == 0:
-		return attemptOutcome{failure: fail(ClassEmpty, "%s answered %d with an empty body", raw.url, s)}
+		return attemptOutcome{failure: fail(capture.Empty, "%s answered %d with an empty body", raw.url, s)}
 	}
 	return attemptOutcome{part: part}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/gocolly/colly/v2"
 
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/extract"
 )
 
@@ -59,24 +60,15 @@ type Part struct {
 	LastModified string
 }
 
-// Failure classes. The archive adds selector-missing and suspect.
-const (
-	ClassNetwork    = "network"
-	ClassHTTPStatus = "http-status"
-	ClassBlocked    = "blocked"
-	ClassEmpty      = "empty"
-	ClassTooLarge   = "too-large"
-)
-
 // Failure says why a target yielded no capture.
 type Failure struct {
-	Class   string
+	Class   capture.Class // network, http-status, blocked, too-large or empty
 	Message string
 	URL     string
 	Status  int
 }
 
-func (f *Failure) Error() string { return f.Class + ": " + f.Message }
+func (f *Failure) Error() string { return string(f.Class) + ": " + f.Message }
 
 // Result is the outcome of one target.
 type Result struct {
@@ -218,7 +210,7 @@ feed:
 func (c *Crawler) Fetch(ctx context.Context, t Target) Result {
 	r := Result{Target: t, At: time.Now().UTC()}
 	if len(t.Sources) == 0 {
-		r.Failure = &Failure{Class: ClassNetwork, Message: fmt.Sprintf("%s / %s has no URL to fetch", t.Service, t.Type)}
+		r.Failure = &Failure{Class: capture.Network, Message: fmt.Sprintf("%s / %s has no URL to fetch", t.Service, t.Type)}
 		return r
 	}
 	conditional := len(t.Sources) == 1
@@ -242,7 +234,7 @@ func (c *Crawler) Fetch(ctx context.Context, t Target) Result {
 func (c *Crawler) fetchSource(ctx context.Context, src Source, conditional bool, t Target) (Part, bool, int, *Failure) {
 	u, err := sourceURL(src)
 	if err != nil {
-		return Part{}, false, 0, &Failure{Class: ClassNetwork, Message: err.Error(), URL: src.URL}
+		return Part{}, false, 0, &Failure{Class: capture.Network, Message: err.Error(), URL: src.URL}
 	}
 	if fail := c.robotsAllow(ctx, u); fail != nil {
 		return Part{}, false, 0, fail
@@ -269,7 +261,7 @@ func (c *Crawler) fetchSource(ctx context.Context, src Source, conditional bool,
 			wait = out.retryAfter
 		}
 		if sleep(ctx, wait) != nil {
-			return Part{}, false, attempt, &Failure{Class: ClassNetwork, Message: "cancelled", URL: u.String()}
+			return Part{}, false, attempt, &Failure{Class: capture.Network, Message: "cancelled", URL: u.String()}
 		}
 	}
 }
@@ -282,7 +274,7 @@ func (c *Crawler) robotsAllow(ctx context.Context, u *url.URL) *Failure {
 	}
 	robots, err := c.robotsRules(ctx, u)
 	if err != nil {
-		return &Failure{Class: ClassNetwork, Message: "robots.txt: " + err.Error(), URL: u.String()}
+		return &Failure{Class: capture.Network, Message: "robots.txt: " + err.Error(), URL: u.String()}
 	}
 	if robots.data.TestAgent(u.RequestURI(), c.cfg.robotsAgent()) {
 		return nil
@@ -291,7 +283,7 @@ func (c *Crawler) robotsAllow(ctx context.Context, u *url.URL) *Failure {
 	if robots.status >= 500 {
 		msg = fmt.Sprintf("robots.txt of %s answered %d: a server error is not permission to crawl", u.Host, robots.status)
 	}
-	return &Failure{Class: ClassBlocked, Message: msg, URL: u.String()}
+	return &Failure{Class: capture.Blocked, Message: msg, URL: u.String()}
 }
 
 // sourceURL parses a source's URL, refusing other schemes.

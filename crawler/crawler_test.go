@@ -18,6 +18,7 @@ import (
 
 	"github.com/andybalholm/brotli"
 
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/extract"
 )
 
@@ -41,7 +42,7 @@ func fetchOne(t *testing.T, cfg Config, url string) Result {
 	return New(cfg).Fetch(context.Background(), Target{Service: "S", Type: "Privacy Policy", Sources: []Source{{URL: url}}})
 }
 
-func wantFailure(t *testing.T, r Result, class string) {
+func wantFailure(t *testing.T, r Result, class capture.Class) {
 	t.Helper()
 	if r.Failure == nil {
 		t.Fatalf("fetch succeeded with %d parts, want a %s failure", len(r.Parts), class)
@@ -127,7 +128,7 @@ func TestGzipIsDecodedAndBombsStopAtTheLimit(t *testing.T) {
 	if int64(bomb.Len()) > cfg.MaxBodyBytes {
 		t.Fatalf("the bomb is %d bytes compressed: it must be under the limit to test decompression", bomb.Len())
 	}
-	wantFailure(t, fetchOne(t, cfg, srv.URL+"/bomb"), ClassTooLarge)
+	wantFailure(t, fetchOne(t, cfg, srv.URL+"/bomb"), capture.TooLarge)
 }
 
 func TestStatusesAndRetries(t *testing.T) {
@@ -178,7 +179,7 @@ func TestStatusesAndRetries(t *testing.T) {
 	})
 	cfg := testConfig()
 	r := fetchOne(t, cfg, srv.URL+"/500")
-	wantFailure(t, r, ClassHTTPStatus)
+	wantFailure(t, r, capture.HTTPStatus)
 	if r.Attempts != 4 || r.Failure.Status != 500 {
 		t.Errorf("500: %d attempts, status %d; want 4 attempts (3 retries), status 500", r.Attempts, r.Failure.Status)
 	}
@@ -193,24 +194,24 @@ func TestStatusesAndRetries(t *testing.T) {
 		t.Errorf("429 with Retry-After: 1 was retried after %s", waited)
 	}
 	r = fetchOne(t, cfg, srv.URL+"/404")
-	wantFailure(t, r, ClassHTTPStatus)
+	wantFailure(t, r, capture.HTTPStatus)
 	if r.Attempts != 1 {
 		t.Errorf("404 was retried: %d attempts", r.Attempts)
 	}
-	wantFailure(t, fetchOne(t, cfg, srv.URL+"/204"), ClassEmpty)
-	wantFailure(t, fetchOne(t, cfg, srv.URL+"/empty"), ClassEmpty)
+	wantFailure(t, fetchOne(t, cfg, srv.URL+"/204"), capture.Empty)
+	wantFailure(t, fetchOne(t, cfg, srv.URL+"/empty"), capture.Empty)
 	r = fetchOne(t, cfg, srv.URL+"/loop")
-	wantFailure(t, r, ClassHTTPStatus)
+	wantFailure(t, r, capture.HTTPStatus)
 	if !strings.Contains(r.Failure.Message, "10 redirects") {
 		t.Errorf("redirect loop message %q", r.Failure.Message)
 	}
 	if r := fetchOne(t, cfg, srv.URL+"/moved"); r.Failure != nil || r.Parts[0].FinalURL != srv.URL+"/final" {
 		t.Errorf("redirect: %+v", r)
 	}
-	wantFailure(t, fetchOne(t, cfg, srv.URL+"/challenge"), ClassBlocked)
-	wantFailure(t, fetchOne(t, cfg, srv.URL+"/challenge-200"), ClassBlocked)
+	wantFailure(t, fetchOne(t, cfg, srv.URL+"/challenge"), capture.Blocked)
+	wantFailure(t, fetchOne(t, cfg, srv.URL+"/challenge-200"), capture.Blocked)
 	r = fetchOne(t, cfg, srv.URL+"/reset")
-	wantFailure(t, r, ClassNetwork)
+	wantFailure(t, r, capture.Network)
 	if r.Attempts != 4 {
 		t.Errorf("connection reset: %d attempts, want 4", r.Attempts)
 	}
@@ -247,18 +248,18 @@ func TestTimeoutAndTooLarge(t *testing.T) {
 	cfg.Timeout = 200 * time.Millisecond
 	cfg.Retries = 1
 	r := fetchOne(t, cfg, srv.URL+"/hang")
-	wantFailure(t, r, ClassNetwork)
+	wantFailure(t, r, capture.Network)
 	if r.Attempts != 2 || !strings.Contains(r.Failure.Message, "timed out") {
 		t.Errorf("hang: %d attempts, message %q", r.Attempts, r.Failure.Message)
 	}
 	r = fetchOne(t, cfg, srv.URL+"/stall")
-	wantFailure(t, r, ClassNetwork)
+	wantFailure(t, r, capture.Network)
 	if msg := r.Failure.Message; strings.Contains(msg, "awaiting headers") || !strings.Contains(msg, "stalled") || !strings.Contains(msg, "timed out reading the body after 47 bytes") {
 		t.Errorf("stalled body: message %q", msg)
 	}
 	cfg = testConfig()
 	r = fetchOne(t, cfg, srv.URL+"/big") // 30 MB against the default 20 MB
-	wantFailure(t, r, ClassTooLarge)
+	wantFailure(t, r, capture.TooLarge)
 	if r.Attempts != 1 {
 		t.Errorf("too-large was retried: %d attempts", r.Attempts)
 	}
@@ -270,11 +271,11 @@ func TestPrivateAddressesAreRefusedUnlessAllowed(t *testing.T) {
 	cfg.AllowPrivateNetworks = false
 	cfg.IgnoreRobots = true
 	r := fetchOne(t, cfg, srv.URL+"/")
-	wantFailure(t, r, ClassNetwork)
+	wantFailure(t, r, capture.Network)
 	if !strings.Contains(r.Failure.Message, "non-public address") || r.Attempts != 1 {
 		t.Errorf("message %q after %d attempts", r.Failure.Message, r.Attempts)
 	}
-	wantFailure(t, fetchOne(t, testConfig(), "file:///etc/passwd"), ClassNetwork)
+	wantFailure(t, fetchOne(t, testConfig(), "file:///etc/passwd"), capture.Network)
 }
 
 // TestPrivateTargetsAreRefusedThroughAProxy: with HTTP_PROXY set the dial
@@ -297,7 +298,7 @@ func TestPrivateTargetsAreRefusedThroughAProxy(t *testing.T) {
 	cfg.Retries = -1
 	for _, target := range []string{"http://10.1.2.3/privacy", "http://100.100.100.200/latest/meta-data", "http://[fd00::1]/"} {
 		r := fetchOne(t, cfg, target)
-		wantFailure(t, r, ClassNetwork)
+		wantFailure(t, r, capture.Network)
 		if !strings.Contains(r.Failure.Message, "non-public address") {
 			t.Errorf("%s: message %q", target, r.Failure.Message)
 		}
@@ -345,7 +346,7 @@ func TestRobotsTxtOnEveryHop(t *testing.T) {
 	cfg := testConfig()
 	for _, path := range []string{"/start", "/away"} {
 		r := fetchOne(t, cfg, srv.URL+path)
-		wantFailure(t, r, ClassBlocked)
+		wantFailure(t, r, capture.Blocked)
 		if !strings.Contains(r.Failure.Message, "redirected to") || !strings.Contains(r.Failure.Message, "disallows") {
 			t.Errorf("%s: message %q", path, r.Failure.Message)
 		}
@@ -377,7 +378,7 @@ func TestRobotsTxt(t *testing.T) {
 	cfg := testConfig()
 	c := New(cfg)
 	r := c.Fetch(context.Background(), Target{Service: "S", Type: "T", Sources: []Source{{URL: srv.URL + "/private/policy"}}})
-	wantFailure(t, r, ClassBlocked)
+	wantFailure(t, r, capture.Blocked)
 	if pageHits.Load() != 0 {
 		t.Errorf("a disallowed page was requested %d times", pageHits.Load())
 	}
@@ -392,7 +393,7 @@ func TestRobotsTxt(t *testing.T) {
 	cfg.IgnoreRobots = false
 	before := pageHits.Load()
 	r = fetchOne(t, cfg, srv.URL+"/public")
-	wantFailure(t, r, ClassBlocked)
+	wantFailure(t, r, capture.Blocked)
 	if !strings.Contains(r.Failure.Message, "answered 503") {
 		t.Errorf("message %q does not name the 503", r.Failure.Message)
 	}
@@ -435,7 +436,7 @@ func TestCombineIsAllOrNothing(t *testing.T) {
 		t.Fatalf("two good parts: %+v", ok.Failure)
 	}
 	bad := c.Fetch(context.Background(), Target{Service: "S", Type: "T", Sources: []Source{{URL: srv.URL + "/a"}, {URL: srv.URL + "/missing"}}})
-	wantFailure(t, bad, ClassHTTPStatus)
+	wantFailure(t, bad, capture.HTTPStatus)
 }
 
 // The declared URL is requested as it is: removeQueryParams applies to the

@@ -60,6 +60,10 @@ func (s *Store) PutCrawlState(ctx context.Context, st CrawlState) error {
 	return s.PutCrawlStates(ctx, []CrawlState{st})
 }
 
+// PutCrawlState stores a crawl state inside a transaction, so that it is
+// written with the fetch it follows.
+func (t *Tx) PutCrawlState(st CrawlState) error { return t.putCrawlState(st) }
+
 // PutCrawlStates stores several crawl states in one transaction.
 func (s *Store) PutCrawlStates(ctx context.Context, states []CrawlState) error {
 	if len(states) == 0 {

@@ -2,25 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"github.com/policywatch/policywatch/declaration"
-	"math/rand/v2"
-	"sort"
-	"sync"
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/crawler"
-	"github.com/policywatch/policywatch/extract"
+	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/store"
+	"github.com/policywatch/policywatch/watch"
 )
-
-// defaultEvery is the interval a crawled document is next due after.
-const defaultEvery = 6 * time.Hour
-
-// crawlStateBatch is how many documents' crawl states are written at once.
-const crawlStateBatch = 50
 
 func init() {
 	register(command{"crawl", "[--db FILE] [--declarations DIR] [--service NAME] [--type TYPE]", "fetch every declared document once and record what changed", runCrawl})
@@ -111,194 +101,26 @@ schedule in a running server, see 'policywatch serve --every'.`)
 		return usagef("--shrink-threshold: %v", err)
 	}
 	progress := newProgress(env.stderr, "crawling")
-	sum, err := crawlOnce(ctx, st, arch, flags.config(), targets, crawlOptions{every: defaultEvery, progress: progress.update})
+	run := &watch.Run{Store: st, Archive: arch, Fetcher: crawler.New(flags.config()), Progress: progress.update}
+	sum, err := run.Once(ctx, targets, false)
 	progress.done()
-	for _, line := range sum.lines {
-		fmt.Fprintln(env.stdout, line)
+	for _, r := range sum.Results {
+		fmt.Fprintln(env.stdout, r.Line)
 	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.stdout, "%d documents: %d new versions, %d unchanged, %d held, %d failed\n",
-		sum.documents, sum.newVersions, sum.unchanged, sum.held, sum.failed)
+		sum.Documents, sum.NewVersions, sum.Unchanged, sum.Held, sum.Failed)
 	switch {
-	case sum.failed > 0 && broken > 0:
-		return fmt.Errorf("%d of %d documents could not be fetched, and %v", sum.failed, sum.documents, brokenDeclarations(*flags.declarations, broken))
-	case sum.failed > 0:
-		return fmt.Errorf("%d of %d documents could not be fetched", sum.failed, sum.documents)
+	case sum.Failed > 0 && broken > 0:
+		return fmt.Errorf("%d of %d documents could not be fetched, and %v", sum.Failed, sum.Documents, brokenDeclarations(*flags.declarations, broken))
+	case sum.Failed > 0:
+		return fmt.Errorf("%d of %d documents could not be fetched", sum.Failed, sum.Documents)
 	case broken > 0:
 		return brokenDeclarations(*flags.declarations, broken)
 	}
 	return nil
-}
-
-// crawlOptions tune one crawl run.
-type crawlOptions struct {
-	every    time.Duration // when a fetched document is next due (with jitter)
-	dueOnly  bool          // skip documents not yet due (the scheduler)
-	now      func() time.Time
-	progress func(done, total int)
-}
-
-// crawlSummary counts what one crawl run did.
-type crawlSummary struct {
-	documents, newVersions, unchanged, held, failed int
-	lines                                           []string
-}
-
-// crawlOnce fetches the targets — never-fetched and longest-unfetched first
-// — records each result through the archive and keeps their crawl state.
-// It returns ctx's error when cancelled; what was recorded stays recorded.
-func crawlOnce(ctx context.Context, st *store.Store, arch *archive.Archive, cfg crawler.Config, targets []crawler.Target, opt crawlOptions) (crawlSummary, error) {
-	if opt.now == nil {
-		opt.now = time.Now
-	}
-	states, err := st.CrawlStates(ctx)
-	if err != nil {
-		return crawlSummary{}, err
-	}
-	byKey := map[[2]string]store.CrawlState{}
-	for _, s := range states {
-		byKey[[2]string{s.Service, s.Type}] = s
-	}
-	now := opt.now()
-	var todo []crawler.Target
-	for _, t := range targets {
-		s := byKey[[2]string{t.Service, t.Type}]
-		if opt.dueOnly && !s.DueAt.IsZero() && s.DueAt.After(now) {
-			continue
-		}
-		if len(t.Sources) == 1 && s.ValidatedURL == t.Sources[0].URL {
-			t.ETag, t.LastModified = s.ETag, s.LastModified
-		}
-		todo = append(todo, t)
-	}
-	sort.SliceStable(todo, func(i, j int) bool {
-		return byKey[[2]string{todo[i].Service, todo[i].Type}].LastAt.Before(byKey[[2]string{todo[j].Service, todo[j].Type}].LastAt)
-	})
-
-	var mu sync.Mutex
-	var sum crawlSummary
-	var recordErr error
-	var pending []store.CrawlState // written in batches: one transaction per document would halve throughput
-	err = crawler.New(cfg).Run(ctx, todo, func(r crawler.Result) {
-		line, outcome, err := recordResult(ctx, arch, r)
-		mu.Lock()
-		defer mu.Unlock()
-		if err != nil {
-			if ctx.Err() == nil && recordErr == nil {
-				recordErr = err
-			}
-			return
-		}
-		state := store.CrawlState{Service: r.Target.Service, Type: r.Target.Type, LastAt: r.At, LastClass: outcome.class,
-			DueAt: opt.now().Add(jittered(opt.every))}
-		if prev := byKey[[2]string{r.Target.Service, r.Target.Type}]; outcome.class != "" || r.NotModified {
-			state.ValidatedURL, state.ETag, state.LastModified = prev.ValidatedURL, prev.ETag, prev.LastModified
-		} else if len(r.Parts) == 1 {
-			state.ValidatedURL, state.ETag, state.LastModified = r.Target.Sources[0].URL, r.Parts[0].ETag, r.Parts[0].LastModified
-		}
-		pending = append(pending, state)
-		if len(pending) >= crawlStateBatch {
-			if err := st.PutCrawlStates(ctx, pending); err != nil && ctx.Err() == nil && recordErr == nil {
-				recordErr = err
-			}
-			pending = pending[:0]
-		}
-		sum.documents++
-		switch {
-		case outcome.held:
-			sum.held++
-		case outcome.class != "":
-			sum.failed++
-		case outcome.newVersion:
-			sum.newVersions++
-		default:
-			sum.unchanged++
-		}
-		sum.lines = append(sum.lines, line)
-		if opt.progress != nil {
-			opt.progress(sum.documents, len(todo))
-		}
-	})
-	// Saved even when interrupted, so the next crawl starts with what this
-	// one did not reach; it is one short transaction.
-	if err := st.PutCrawlStates(context.WithoutCancel(ctx), pending); err != nil && recordErr == nil {
-		recordErr = err
-	}
-	if err != nil {
-		return sum, fmt.Errorf("crawl interrupted after %d of %d documents: %w", sum.documents, len(todo), err)
-	}
-	return sum, recordErr
-}
-
-// jittered spreads due times by ±10 % so documents declared together do
-// not stay in lockstep.
-func jittered(d time.Duration) time.Duration {
-	if d <= 0 {
-		return 0
-	}
-	spread := d / 10
-	return d - spread + rand.N(2*spread+1)
-}
-
-// recordOutcome is what recording one crawl result did.
-type recordOutcome struct {
-	class      string // failure class, "" when the capture was recorded
-	newVersion bool
-	held       bool // suspect: kept until the next fetch confirms it
-}
-
-// recordResult records one crawl result through the archive: a capture
-// (combined when the document has several pages), a 304 or a failure. It
-// returns the summary line; err is only for failures to record.
-func recordResult(ctx context.Context, arch *archive.Archive, r crawler.Result) (string, recordOutcome, error) {
-	t := r.Target
-	name := t.Service + " / " + t.Type
-	ref := archive.DocumentRef{Service: t.Service, Type: t.Type}
-	if len(t.Sources) > 0 {
-		ref.URL = t.Sources[0].URL
-	}
-	switch {
-	case r.Failure != nil:
-		err := arch.RecordAttempt(ctx, ref, archive.Attempt{At: r.At, Source: "crawl", URL: r.Failure.URL,
-			Status: r.Failure.Status, Class: r.Failure.Class, Message: r.Failure.Message})
-		return fmt.Sprintf("%-40s FAILED %s: %s", name, r.Failure.Class, r.Failure.Message), recordOutcome{class: r.Failure.Class}, err
-	case r.NotModified:
-		err := arch.RecordAttempt(ctx, ref, archive.Attempt{At: r.At, Source: "crawl", URL: ref.URL, Status: 304})
-		return fmt.Sprintf("%-40s not modified", name), recordOutcome{}, err
-	}
-	c := archive.Capture{At: r.At, Source: "crawl", URL: r.Parts[0].FinalURL, Status: r.Parts[0].Status,
-		ContentType: r.Parts[0].ContentType, Content: r.Parts[0].Content, Rules: r.Parts[0].Source.Rules}
-	if len(r.Parts) > 1 {
-		parts := make([]archive.Part, len(r.Parts))
-		c.PartRules = make([]extract.Options, len(r.Parts))
-		for i, p := range r.Parts {
-			parts[i] = archive.Part{URL: p.FinalURL, ContentType: p.ContentType, Content: p.Content}
-			c.PartRules[i] = p.Source.Rules
-		}
-		var err error
-		if c.Content, c.ContentType, err = archive.CombineParts(parts); err != nil {
-			return "", recordOutcome{}, err
-		}
-		c.Rules = extract.Options{}
-	}
-	out, err := arch.Record(ctx, ref, c)
-	if class := archive.FailureClass(err); class != "" {
-		var fe *archive.FailureError
-		errors.As(err, &fe)
-		if class == archive.ClassSuspect {
-			return fmt.Sprintf("%-40s HELD %s", name, fe.Message), recordOutcome{class: class, held: true}, nil
-		}
-		return fmt.Sprintf("%-40s FAILED %s: %s", name, class, fe.Message), recordOutcome{class: class}, nil
-	}
-	if err != nil {
-		return "", recordOutcome{}, err
-	}
-	if out.NewVersion {
-		return fmt.Sprintf("%-40s new version %d", name, out.VersionID), recordOutcome{newVersion: true}, nil
-	}
-	return fmt.Sprintf("%-40s unchanged", name), recordOutcome{}, nil
 }
 
 // loadCrawlTargets reads the declarations in dir (Open Terms Archive's
@@ -315,27 +137,13 @@ func loadCrawlTargets(dir, service, docType string, report func(declaration.Prob
 		return nil, 0, err
 	}
 	broken = reportProblems(problems, report)
-	docs, err := declaration.Find(services, service, docType)
+	targets, err = watch.Targets(services, service, docType)
 	if err != nil {
 		if broken > 0 {
 			return nil, broken, fmt.Errorf("%s: %w (%s with errors left out, see above)", dir, err, countOf(broken, "file"))
 		}
 		return nil, 0, fmt.Errorf("%s: %w", dir, err)
 	}
-	targets = make([]crawler.Target, 0, len(docs))
-	for _, d := range docs {
-		t := crawler.Target{Service: d.Service, Type: d.Type}
-		for _, src := range d.Sources {
-			t.Sources = append(t.Sources, crawler.Source{URL: src.URL, Rules: src.Options()})
-		}
-		targets = append(targets, t)
-	}
-	sort.Slice(targets, func(i, j int) bool {
-		if targets[i].Service != targets[j].Service {
-			return targets[i].Service < targets[j].Service
-		}
-		return targets[i].Type < targets[j].Type
-	})
 	return targets, broken, nil
 }
 

@@ -18,9 +18,11 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/crawler"
 	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/store"
+	"github.com/policywatch/policywatch/watch"
 )
 
 // crawlTestConfig fetches from 127.0.0.1 without delays and retries once,
@@ -66,13 +68,23 @@ func newCrawlFixture(t *testing.T, declarations map[string]string) *crawlFixture
 	return &crawlFixture{t: t, st: st, arch: archive.New(st), decls: decls, dbPath: dbPath, targets: targets, cfg: crawlTestConfig()}
 }
 
-func (f *crawlFixture) crawl() crawlSummary {
+func (f *crawlFixture) crawl() watch.Summary {
 	f.t.Helper()
-	sum, err := crawlOnce(context.Background(), f.st, f.arch, f.cfg, f.targets, crawlOptions{every: time.Hour})
+	run := &watch.Run{Store: f.st, Archive: f.arch, Fetcher: crawler.New(f.cfg), Every: time.Hour}
+	sum, err := run.Once(context.Background(), f.targets, false)
 	if err != nil {
 		f.t.Fatal(err)
 	}
 	return sum
+}
+
+// lines are the summary's lines, for messages.
+func lines(sum watch.Summary) []string {
+	var out []string
+	for _, r := range sum.Results {
+		out = append(out, r.Line)
+	}
+	return out
 }
 
 // document returns the only document's versions and fetches.
@@ -178,8 +190,8 @@ func TestRotatingNoiseMakesOneVersionAndAnEditTheSecond(t *testing.T) {
 	defer srv.Close()
 	f := newCrawlFixture(t, map[string]string{"Example.json": declarationOf("Example", "Privacy Policy", srv.URL+"/privacy", "")})
 	for i := range 10 {
-		if sum := f.crawl(); sum.failed != 0 {
-			t.Fatalf("crawl %d: %v", i+1, sum.lines)
+		if sum := f.crawl(); sum.Failed != 0 {
+			t.Fatalf("crawl %d: %v", i+1, lines(sum))
 		}
 	}
 	if n := f.versionCount(); n != 1 {
@@ -292,19 +304,22 @@ func TestEachFaultLeavesTheVersionsAloneAndIsClassified(t *testing.T) {
 	if n := f.versionCount(); n != 1 {
 		t.Fatalf("first good crawl: %d versions", n)
 	}
-	for _, fault := range []struct{ mode, class string }{
-		{"500", crawler.ClassHTTPStatus},
+	for _, fault := range []struct {
+		mode  string
+		class capture.Class
+	}{
+		{"500", capture.HTTPStatus},
 		{"503-then-200", ""}, // retried: a normal fetch
 		{"429", ""},          // retried after Retry-After: a normal fetch
-		{"reset", crawler.ClassNetwork},
-		{"hang", crawler.ClassNetwork},
-		{"30MB", crawler.ClassTooLarge},
-		{"gzip-bomb", crawler.ClassTooLarge},
-		{"redirect-loop", crawler.ClassHTTPStatus},
-		{"empty", crawler.ClassEmpty},
-		{"challenge", crawler.ClassBlocked},
-		{"no-selector", archive.ClassSelectorMissing},
-		{"cut", archive.ClassSuspect},
+		{"reset", capture.Network},
+		{"hang", capture.Network},
+		{"30MB", capture.TooLarge},
+		{"gzip-bomb", capture.TooLarge},
+		{"redirect-loop", capture.HTTPStatus},
+		{"empty", capture.Empty},
+		{"challenge", capture.Blocked},
+		{"no-selector", capture.SelectorMissing},
+		{"cut", capture.Suspect},
 	} {
 		t.Run(fault.mode, func(t *testing.T) {
 			srv.mode.Store(fault.mode)
@@ -314,18 +329,18 @@ func TestEachFaultLeavesTheVersionsAloneAndIsClassified(t *testing.T) {
 				defer func() { f.cfg = crawlTestConfig() }()
 			}
 			sum := f.crawl()
-			if got := f.lastFetch(); got.ErrorClass != fault.class {
+			if got := f.lastFetch(); got.ErrorClass != string(fault.class) {
 				t.Errorf("fetch class %q (%s), want %q", got.ErrorClass, got.Error, fault.class)
 			}
 			if n := f.versionCount(); n != 1 {
 				t.Errorf("%d versions after the fault, want 1", n)
 			}
 			wantFailed := 0
-			if fault.class != "" && fault.class != archive.ClassSuspect {
+			if fault.class != "" && fault.class != capture.Suspect {
 				wantFailed = 1
 			}
-			if sum.failed != wantFailed {
-				t.Errorf("summary counts %d failed, want %d: %v", sum.failed, wantFailed, sum.lines)
+			if sum.Failed != wantFailed {
+				t.Errorf("summary counts %d failed, want %d: %v", sum.Failed, wantFailed, lines(sum))
 			}
 			srv.mode.Store("good")
 			f.crawl()
@@ -357,11 +372,11 @@ func TestShrunkCaptureBecomesAVersionWhenConfirmed(t *testing.T) {
 	f := newCrawlFixture(t, map[string]string{"Example.json": declarationOf("Example", "Privacy Policy", ts.URL+"/privacy", "main")})
 	f.crawl()
 	srv.mode.Store("cut")
-	if sum := f.crawl(); sum.held != 1 || f.versionCount() != 1 {
-		t.Fatalf("first short fetch: %v, %d versions", sum.lines, f.versionCount())
+	if sum := f.crawl(); sum.Held != 1 || f.versionCount() != 1 {
+		t.Fatalf("first short fetch: %v, %d versions", lines(sum), f.versionCount())
 	}
-	if sum := f.crawl(); sum.newVersions != 1 || f.versionCount() != 2 {
-		t.Fatalf("confirming fetch: %v, %d versions; want the short text as version 2", sum.lines, f.versionCount())
+	if sum := f.crawl(); sum.NewVersions != 1 || f.versionCount() != 2 {
+		t.Fatalf("confirming fetch: %v, %d versions; want the short text as version 2", lines(sum), f.versionCount())
 	}
 }
 
@@ -380,8 +395,8 @@ func TestNotModifiedStoresNoSnapshot(t *testing.T) {
 	f := newCrawlFixture(t, map[string]string{"Example.json": declarationOf("Example", "Privacy Policy", ts.URL+"/privacy", "")})
 	f.crawl()
 	sum := f.crawl()
-	if conditional.Load() != 1 || sum.failed != 0 {
-		t.Fatalf("second crawl sent %d conditional requests, summary %v", conditional.Load(), sum.lines)
+	if conditional.Load() != 1 || sum.Failed != 0 {
+		t.Fatalf("second crawl sent %d conditional requests, summary %v", conditional.Load(), lines(sum))
 	}
 	_, versions, fetches := f.document()
 	if len(versions) != 1 || len(fetches) != 2 {
@@ -427,8 +442,8 @@ func TestCombinedDocumentIsAllPartsOrNone(t *testing.T) {
 	}
 	failSecond.Store(true)
 	sum := f.crawl()
-	if sum.failed != 1 || f.versionCount() != 1 || f.lastFetch().ErrorClass != crawler.ClassHTTPStatus {
-		t.Errorf("with part 2 failing: %v, %d versions, last fetch %+v", sum.lines, f.versionCount(), f.lastFetch())
+	if sum.Failed != 1 || f.versionCount() != 1 || f.lastFetch().ErrorClass != string(capture.HTTPStatus) {
+		t.Errorf("with part 2 failing: %v, %d versions, last fetch %+v", lines(sum), f.versionCount(), f.lastFetch())
 	}
 }
 

@@ -1,4 +1,4 @@
-package main
+package watch
 
 import (
 	"bytes"
@@ -22,16 +22,20 @@ import (
 // each the 47 KB page demo/twitter-x/twitter-dev-help-privacy.html with its
 // own sentence, so every one is a new snapshot and a first version — with
 // no delay, and records them into a fresh database: fetch, robots.txt,
-// extraction, snapshot, version and crawl state, as 'policywatch crawl'
-// does. One operation is the whole crawl. Reports documents per second and
+// extraction, snapshot, version and crawl state (written with each
+// document's fetch, in its transaction), as 'policywatch crawl' does. One operation is the whole crawl. Reports documents per second and
 // the process's peak RSS (VmHWM; the test server runs in the same process).
 func BenchmarkCrawl1000Documents(b *testing.B) {
-	page, err := os.ReadFile("../../demo/twitter-x/twitter-dev-help-privacy.html")
+	page, err := os.ReadFile("../demo/twitter-x/twitter-dev-help-privacy.html")
 	if err != nil {
 		b.Fatal(err)
 	}
 	const documents = 1000
-	srv := httptest.NewServer(withoutRobots(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		marker := fmt.Sprintf("<p>This copy is document %s.</p></body>", strings.TrimPrefix(r.URL.Path, "/doc/"))
 		w.Write(bytes.Replace(page, []byte("</body>"), []byte(marker), 1))
@@ -53,10 +57,11 @@ func BenchmarkCrawl1000Documents(b *testing.B) {
 		}
 		b.StartTimer()
 		start := time.Now()
-		sum, err := crawlOnce(ctx, st, archive.New(st), cfg, targets, crawlOptions{every: time.Hour})
+		run := &Run{Store: st, Archive: archive.New(st), Fetcher: crawler.New(cfg), Every: time.Hour}
+		sum, err := run.Once(ctx, targets, false)
 		elapsed += time.Since(start)
-		if err != nil || sum.newVersions != documents {
-			b.Fatalf("%d new versions of %d, %v: %v", sum.newVersions, documents, err, sum.lines[:min(3, len(sum.lines))])
+		if err != nil || sum.NewVersions != documents {
+			b.Fatalf("%d new versions of %d, %v: %v", sum.NewVersions, documents, err, sum.Results[:min(3, len(sum.Results))])
 		}
 		b.StopTimer()
 		st.Close()
