@@ -126,6 +126,9 @@ type Source struct {
 	// of the service's SERVICE.filters.js (or, for a past declaration,
 	// SERVICE.filters.history.js).
 	Filters []FilterRef
+	// filters resolves Filters; nil when the service's filter files were
+	// not loaded.
+	filters *filterResolver
 	// ExecuteClientScripts asks for the page to be rendered with its
 	// JavaScript first. Not supported yet: LoadDir warns about it.
 	ExecuteClientScripts bool
@@ -144,8 +147,19 @@ type FilterRef struct {
 // rules and the query parameters to drop from links. Filters, and
 // ConvertSpaces, are for the caller to add: running them needs the
 // service's filter functions.
-func (s Source) Options() extract.Options {
-	return extract.Options{Select: s.Select, Remove: s.Remove, RemoveQueryParams: s.RemoveQueryParams}
+func (s Source) Options() extract.Options { return s.OptionsAt(time.Time{}) }
+
+// OptionsAt is Options for a capture made at t: each declared filter as it
+// was in force then (SERVICE.filters.history.js keeps past ones), the
+// current ones for a zero t. A filter that nothing provides is one that
+// fails, naming itself, so that the extraction fails rather than let the
+// noise it removes through.
+func (s Source) OptionsAt(t time.Time) extract.Options {
+	o := extract.Options{Select: s.Select, Remove: s.Remove, RemoveQueryParams: s.RemoveQueryParams}
+	for _, ref := range s.Filters {
+		o.Filters = append(o.Filters, s.filters.filter(ref, t))
+	}
+	return o
 }
 
 // Selector is a CSS selector or a range between elements: exactly one of

@@ -3,6 +3,11 @@ package declaration
 import (
 	"fmt"
 	"strings"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/policywatch/policywatch/extract"
 )
 
 const (
@@ -22,6 +27,14 @@ var defaultQueryParams = []string{
 // the names of the functions they export.
 type FilterExports interface {
 	Exports() []string
+}
+
+// FilterSet is loaded filter files that can also give each filter as in
+// force at a capture time (jsfilter's Module). When a loader returns one,
+// a source's OptionsAt carries the filters to the extractor.
+type FilterSet interface {
+	FilterExports
+	Filter(name string, params any, at time.Time) (extract.Filter, bool)
 }
 
 // FilterLoader loads the JavaScript filters of service id from dir (its
@@ -49,7 +62,8 @@ type serviceFilters struct {
 	id                        string
 	file, historyFile         string // paths, "" when absent
 	exports                   []string
-	loaded, broken            bool // loaded: exports are known
+	set                       FilterExports // what the loader returned
+	loaded, broken            bool          // loaded: exports are known
 	brokenFile, brokenMessage string
 }
 
@@ -72,7 +86,7 @@ func (l *loader) serviceFilters(dir, id, file, historyFile string) *serviceFilte
 	}
 	sf.loaded = exports != nil
 	if sf.loaded {
-		sf.exports = exports.Exports()
+		sf.exports, sf.set = exports.Exports(), exports
 	}
 	return sf
 }
@@ -114,6 +128,9 @@ func (f *fileCheck) filters(n *node, field string, src *Source) {
 			}
 			src.Filters = append(src.Filters, ref)
 			f.checkFilter(item, itemPath, name)
+			if f.svcFilters != nil {
+				src.filters = f.svcFilters.resolver()
+			}
 		}
 	}
 }
@@ -137,10 +154,52 @@ func (f *fileCheck) checkFilter(item *node, field, name string) {
 	}
 	switch {
 	case !hasFile:
-		f.warnAt(item, field, "declares filter %q but there is no %s: it cannot run, and the page is extracted without it", name, where)
+		f.warnAt(item, field, "declares filter %q but there is no %s: extracting this document fails until there is", name, where)
 	case sf.loaded && !contains(sf.exports, name):
-		f.warnAt(item, field, "filter %q is not exported by %s: it cannot run, and the page is extracted without it", name, where)
+		f.warnAt(item, field, "filter %q is not exported by %s: extracting this document fails until it is", name, where)
 	}
+}
+
+// filterResolver gives a source's declared filters as the extractor runs
+// them. A filter that cannot be had is one that fails, naming what is
+// missing: Open Terms Archive fails such a document too, and a filter left
+// out silently would let its noise through as versions.
+type filterResolver struct {
+	set   FilterSet // nil when the files are absent or not loaded
+	where string    // the files, for messages
+}
+
+func (sf *serviceFilters) resolver() *filterResolver {
+	r := &filterResolver{where: sf.id + filtersSuffix}
+	if sf.historyFile != "" {
+		r.where += " or " + sf.id + filtersHistorySuffix
+	}
+	r.set, _ = sf.set.(FilterSet)
+	return r
+}
+
+func (r *filterResolver) filter(ref FilterRef, at time.Time) extract.Filter {
+	if r != nil && r.set != nil {
+		if f, ok := r.set.Filter(ref.Name, ref.Params, at); ok {
+			return f
+		}
+	}
+	where := "its filter files"
+	if r != nil {
+		where = r.where
+	}
+	return missingFilter{name: ref.Name, where: where}
+}
+
+// missingFilter stands for a declared filter that nothing provides.
+type missingFilter struct{ name, where string }
+
+func (m missingFilter) Name() string { return m.where + ": " + m.name }
+
+func (m missingFilter) String() string { return "missing " + m.Name() }
+
+func (m missingFilter) Apply(*html.Node, extract.FilterContext) error {
+	return fmt.Errorf("no function %q is exported by %s", m.name, m.where)
 }
 
 func (f *fileCheck) queryParamNames(params *node, field string) []string {

@@ -61,10 +61,10 @@ func TestFilterWarningsPerDocument(t *testing.T) {
 	_, problems := load(t, dir)
 	got := strings.ReplaceAll(problemLines(problems), dir+string(filepath.Separator), "")
 	want := strings.Join([]string{
-		`B.json:2:65: warning: terms["Privacy Policy"].filter[0]: declares filter "removeScripts" but there is no B.filters.js: it cannot run, and the page is extracted without it`,
+		`B.json:2:65: warning: terms["Privacy Policy"].filter[0]: declares filter "removeScripts" but there is no B.filters.js: extracting this document fails until there is`,
 		`B.json:2:107: warning: terms["Privacy Policy"].executeClientScripts: running the page's JavaScript is not supported yet: the page is fetched as served`,
-		`B.json:3:58: warning: terms["Imprint"].filter[0]: declares filter "removeScripts" but there is no B.filters.js: it cannot run, and the page is extracted without it`,
-		`B.json:3:75: warning: terms["Imprint"].filter[1]: declares filter "cleanUrls" but there is no B.filters.js: it cannot run, and the page is extracted without it`,
+		`B.json:3:58: warning: terms["Imprint"].filter[0]: declares filter "removeScripts" but there is no B.filters.js: extracting this document fails until there is`,
+		`B.json:3:75: warning: terms["Imprint"].filter[1]: declares filter "cleanUrls" but there is no B.filters.js: extracting this document fails until there is`,
 		`B.json:3:113: warning: terms["Imprint"].executeClientScripts: running the page's JavaScript is not supported yet: the page is fetched as served`,
 		`C.filters.js:1:1: warning: there is no C.json next to this filters file, so it is not used`,
 	}, "\n")
@@ -108,7 +108,7 @@ func TestFilterLoader(t *testing.T) {
 	}
 	text := strings.ReplaceAll(problemLines(problems), dir+string(filepath.Separator), "")
 	for _, want := range []string{
-		`A.json:1:104: warning: terms["Privacy Policy"].filter[1]: filter "cleanUrls" is not exported by A.filters.js: it cannot run`,
+		`A.json:1:104: warning: terms["Privacy Policy"].filter[1]: filter "cleanUrls" is not exported by A.filters.js: extracting this document fails until it is`,
 		"B.filters.js:1:1: the filters do not load, so the documents that declare filters are left out: B.filters.js:1:42: unexpected end of input",
 		`B.json:1:87: terms["Privacy Policy"].filter[0]: filter "removeScripts" cannot run: B.filters.js does not load`,
 	} {

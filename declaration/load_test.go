@@ -1,12 +1,15 @@
 package declaration
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/policywatch/policywatch/extract"
 )
 
 // writeDir writes files (name → content) into a fresh directory.
@@ -119,7 +122,7 @@ func TestRealOpenTermsArchiveDeclarations(t *testing.T) {
 		messages = append(messages, p.Field+": "+p.Message)
 	}
 	all := strings.Join(messages, "\n")
-	for _, want := range []string{`documents: "documents" is the old name of "terms"`, `declares filter "removeEmptyLinks" but there is no Twitter.filters.js: it cannot run`, `declares filter "removeScripts" but there is no Twitter.filters.js`} {
+	for _, want := range []string{`documents: "documents" is the old name of "terms"`, `declares filter "removeEmptyLinks" but there is no Twitter.filters.js: extracting this document fails until there is`, `declares filter "removeScripts" but there is no Twitter.filters.js`} {
 		if !strings.Contains(all, want) {
 			t.Errorf("warnings lack %q:\n%s", want, all)
 		}
@@ -410,7 +413,14 @@ func TestSourceOptions(t *testing.T) {
 	src := services[0].Documents[0].Sources[0]
 	opts := src.Options()
 	if !reflect.DeepEqual(opts.Select, src.Select) || !reflect.DeepEqual(opts.Remove, []Selector{{CSS: ".ad"}}) ||
-		!reflect.DeepEqual(opts.RemoveQueryParams, []string{"s"}) || len(opts.Filters) != 0 || opts.Select[1].Range.EndBefore != "footer" {
+		!reflect.DeepEqual(opts.RemoveQueryParams, []string{"s"}) || len(opts.Filters) != 1 || opts.Select[1].Range.EndBefore != "footer" {
 		t.Errorf("Options() = %+v from %+v", opts, src)
+	}
+	// "x" is declared but nothing provides it: the extraction fails, naming
+	// it, instead of going on without it.
+	_, err := extract.Extract([]byte("<main><p>Text.</p></main>"), "text/html", opts)
+	var fe *extract.FilterError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), `"x"`) || !strings.Contains(err.Error(), "A.filters.js") {
+		t.Errorf("extracting with a filter nothing provides: %v", err)
 	}
 }

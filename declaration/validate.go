@@ -169,7 +169,7 @@ func (s sourceSpec) inherit(parent sourceSpec) sourceSpec {
 		s.Remove = parent.Remove
 	}
 	if !s.hasFilter {
-		s.RemoveQueryParams, s.ConvertSpaces, s.Filters = parent.RemoveQueryParams, parent.ConvertSpaces, parent.Filters
+		s.RemoveQueryParams, s.ConvertSpaces, s.Filters, s.filters = parent.RemoveQueryParams, parent.ConvertSpaces, parent.Filters, parent.filters
 	}
 	if !s.hasScripts {
 		s.ExecuteClientScripts = parent.ExecuteClientScripts

@@ -102,7 +102,7 @@ func documentLine(s declaration.Service, d declaration.Document, retired bool) s
 	if len(names) > 0 {
 		filters := "filters " + strings.Join(names, ", ")
 		if javascript && s.FiltersFile == "" && !retired {
-			filters += " (not run: there is no " + s.ID + ".filters.js)"
+			filters += " (extraction fails: there is no " + s.ID + ".filters.js)"
 		}
 		parts = append(parts, filters)
 	}

@@ -165,9 +165,9 @@ func TestCheckSumsUpEachDocument(t *testing.T) {
 	want := `Service A / Community Guidelines: 2 pages; filters cleanUrls, fixDates
 Service A / Privacy Policy: 1 page; filters cleanUrls, removeQueryParams, convertSpacesToStandard; executeClientScripts; 1 past declaration
 Service A / Imprint: retired (only in A.history.json, for re-extraction)
-B / Trackers Policy: 1 page; filters removeBanner (not run: there is no B.filters.js)
+B / Trackers Policy: 1 page; filters removeBanner (extraction fails: there is no B.filters.js)
 ` + filepath.Join(dir, "A.json") + `:2:160: warning: terms["Privacy Policy"].executeClientScripts: running the page's JavaScript is not supported yet: the page is fetched as served
-` + b + `:1:88: warning: terms["Trackers Policy"].filter[0]: declares filter "removeBanner" but there is no B.filters.js: it cannot run, and the page is extracted without it
+` + b + `:1:88: warning: terms["Trackers Policy"].filter[0]: declares filter "removeBanner" but there is no B.filters.js: extracting this document fails until there is
 ` + dir + `: 2 services, 3 documents; 0 errors, 2 warnings
 `
 	if r.code != exitOK || r.stdout != want {
