@@ -115,6 +115,11 @@ type ChangeEntry struct {
 type ChangeFilter struct {
 	DocumentID int64
 	Service    string
+	// Classes and Magnitudes, when not empty, keep only changes whose class
+	// (magnitude) is one of them, before Limit applies: a feed of major
+	// changes still has Limit entries.
+	Classes    []string
+	Magnitudes []string
 	Limit      int // 0 means no limit
 }
 

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // read runs fn in a read-only transaction on the reader pool, so that a
@@ -159,12 +161,16 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]ChangeEntry, err
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
+	args := []any{f.DocumentID, f.Service, limit}
+	where := "(?1 = 0 OR c.document_id = ?1) AND (?2 = '' OR s.name = ?2)" +
+		inList("c.class", f.Classes, &args) + inList("c.magnitude", f.Magnitudes, &args)
 	rows, err := s.readers.QueryContext(ctx, changeEntryQuery+`
-		WHERE (?1 = 0 OR c.document_id = ?1) AND (?2 = '' OR s.name = ?2)
+		WHERE `+where+`
 		ORDER BY tv.captured_at DESC, c.id DESC
-		LIMIT ?3`, f.DocumentID, f.Service, limit)
+		LIMIT ?3`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("list changes (document %d, service %q): %w", f.DocumentID, f.Service, err)
+		return nil, fmt.Errorf("list changes (document %d, service %q, classes %q, magnitudes %q): %w",
+			f.DocumentID, f.Service, f.Classes, f.Magnitudes, err)
 	}
 	defer rows.Close()
 	var list []ChangeEntry
@@ -179,6 +185,20 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]ChangeEntry, err
 		return nil, fmt.Errorf("list changes: %w", err)
 	}
 	return list, nil
+}
+
+// inList is " AND column IN (?n, …)" for values, appending them to args
+// (numbered, after the parameters already there); "" when values is empty.
+func inList(column string, values []string, args *[]any) string {
+	if len(values) == 0 {
+		return ""
+	}
+	marks := make([]string, len(values))
+	for i, v := range values {
+		*args = append(*args, v)
+		marks[i] = "?" + strconv.Itoa(len(*args))
+	}
+	return " AND " + column + " IN (" + strings.Join(marks, ", ") + ")"
 }
 
 // Fetches returns the fetches of a document, newest first.

@@ -252,3 +252,71 @@ func TestNotFound(t *testing.T) {
 		}
 	}
 }
+
+func TestChangesByClassAndMagnitude(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t)
+	base := date("2020-01-01T00:00:00Z")
+	kinds := []struct{ class, magnitude string }{
+		{"cosmetic", ""}, {"rebrand", "minor"}, {"substantive", "major"}, {"substantive", "minor"}, {"editorial", "minor"},
+	}
+	err := s.Write(ctx, func(tx *Tx) error {
+		doc, err := tx.EnsureDocument("X", "Privacy Policy", "")
+		if err != nil {
+			return err
+		}
+		var prev int64
+		for i := range len(kinds) + 1 {
+			text := strings.Repeat("word ", i+1)
+			hash, err := tx.PutSnapshot([]byte(text), "text/plain")
+			if err != nil {
+				return err
+			}
+			id, err := tx.AddVersion(Version{DocumentID: doc.ID, CapturedAt: base.AddDate(0, i, 0), SnapshotHash: hash,
+				Extractor: "t", Markdown: text, TextHash: hash, Words: i + 1})
+			if err != nil {
+				return err
+			}
+			if prev != 0 {
+				k := kinds[i-1]
+				if _, err := tx.AddChange(Change{DocumentID: doc.ID, FromVersionID: prev, ToVersionID: id,
+					Class: k.class, Magnitude: k.magnitude, Summary: "+1 word", WordsAdded: 1}); err != nil {
+					return err
+				}
+			}
+			prev = id
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	describe := func(list []ChangeEntry) string {
+		var parts []string
+		for _, e := range list {
+			parts = append(parts, e.Class+"/"+e.Magnitude)
+		}
+		return strings.Join(parts, " ")
+	}
+	cases := []struct {
+		f    ChangeFilter
+		want string
+	}{
+		{ChangeFilter{Classes: []string{"substantive"}}, "substantive/minor substantive/major"},
+		{ChangeFilter{Magnitudes: []string{"major"}}, "substantive/major"},
+		{ChangeFilter{Classes: []string{"rebrand", "editorial"}}, "editorial/minor rebrand/minor"},
+		{ChangeFilter{Classes: []string{"substantive"}, Magnitudes: []string{"minor"}}, "substantive/minor"},
+		// The filter applies before the limit.
+		{ChangeFilter{Magnitudes: []string{"minor"}, Limit: 2}, "editorial/minor substantive/minor"},
+		{ChangeFilter{Classes: []string{"nothing"}}, ""},
+	}
+	for _, c := range cases {
+		got, err := s.Changes(ctx, c.f)
+		if err != nil {
+			t.Fatalf("Changes(%+v): %v", c.f, err)
+		}
+		if describe(got) != c.want {
+			t.Errorf("Changes(%+v) = %q, want %q", c.f, describe(got), c.want)
+		}
+	}
+}
