@@ -43,7 +43,3 @@ func BenchmarkRebrandDiffPage(b *testing.B) {
 		return diffPath(s.cookiesDoc, s.cookies["2022-11-23"], s.cookies["2023-09-20"])
 	})
 }
-
-func BenchmarkAtomFeed(b *testing.B) {
-	benchmarkPage(b, func(*testSite) string { return "/feed.atom" })
-}

@@ -1,53 +1,211 @@
 package web
 
 import (
-	"encoding/xml"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/store"
 )
 
-// Atom 1.0 (RFC 4287) written with encoding/xml, which escapes every string.
+// This file serves the feeds: one model of a feed (feedDoc), built from the
+// stored changes, written as Atom, RSS or JSON Feed by feed_formats.go.
+// Entries use only what the store computed when each change was recorded;
+// nothing here diffs.
 
-const atomNS = "http://www.w3.org/2005/Atom"
-
-type atomFeed struct {
-	XMLName xml.Name    `xml:"feed"`
-	XMLNS   string      `xml:"xmlns,attr"`
-	ID      string      `xml:"id"`
-	Title   string      `xml:"title"`
-	Updated string      `xml:"updated"`
-	Author  atomPerson  `xml:"author"`
-	Links   []atomLink  `xml:"link"`
-	Entries []atomEntry `xml:"entry"`
+// feedFormat is one way of writing a feed.
+type feedFormat struct {
+	ext         string // "atom": served at feed.atom
+	name        string // for titles of alternate links
+	contentType string
+	encode      func(feedDoc) ([]byte, error)
 }
 
-type atomPerson struct {
-	Name string `xml:"name"`
+var feedFormats = []feedFormat{
+	{"atom", "Atom", "application/atom+xml; charset=utf-8", encodeAtom},
+	{"rss", "RSS", "application/rss+xml; charset=utf-8", encodeRSS},
+	{"json", "JSON Feed", "application/feed+json; charset=utf-8", encodeJSONFeed},
 }
 
-type atomLink struct {
-	Rel  string `xml:"rel,attr,omitempty"`
-	Type string `xml:"type,attr,omitempty"`
-	Href string `xml:"href,attr"`
+// feedScope is what a feed covers: the whole site, a service or a document.
+type feedScope struct {
+	id     string // URN, the same whatever the base URL
+	title  string
+	page   string // path of the HTML page the feed follows
+	prefix string // path the feed's file names follow: prefix+"/feed.atom"
+	filter store.ChangeFilter
 }
 
-type atomText struct {
-	Type string `xml:"type,attr"`
-	Body string `xml:",chardata"`
+// feedDoc is a feed, whatever its format. URLs are absolute.
+type feedDoc struct {
+	ID       string
+	Title    string
+	Subtitle string
+	Author   string
+	PageURL  string
+	SelfURL  string            // this format's own URL
+	Formats  map[string]string // URL of the same feed in each format, by ext
+	Updated  time.Time
+	Entries  []feedEntry
 }
 
-type atomEntry struct {
-	ID      string   `xml:"id"`
-	Title   string   `xml:"title"`
-	Updated string   `xml:"updated"`
-	Link    atomLink `xml:"link"`
-	Summary atomText `xml:"summary"`
+// feedEntry is one change in a feed. Texts are clean (see cleanText), and
+// ContentHTML is markup we made with html/template: crawled text in it is
+// escaped.
+type feedEntry struct {
+	ID           string
+	Title        string
+	Summary      string
+	ContentHTML  string
+	URL          string // the diff page
+	DocumentURL  string
+	Published    time.Time
+	Updated      time.Time
+	Service      string
+	DocumentType string
+	Class        string
+	Magnitude    string
+	WordsAdded   int
+	WordsRemoved int
+	FromVersion  int64
+	ToVersion    int64
+	Subs         []diff.Substitution
+	Truncated    bool
 }
+
+// registerFeeds routes the three formats of the site's, a service's and a
+// document's feed.
+func (s *Server) registerFeeds(mux *http.ServeMux) {
+	for _, f := range feedFormats {
+		mux.HandleFunc("GET /feed."+f.ext, s.feedHandler(f, s.siteScope))
+		mux.HandleFunc("GET /services/{name}/feed."+f.ext, s.feedHandler(f, s.serviceScope))
+		mux.HandleFunc("GET /documents/{id}/feed."+f.ext, s.feedHandler(f, s.documentScope))
+	}
+}
+
+func (s *Server) siteScope(*http.Request) (feedScope, error) {
+	return feedScope{id: "urn:policywatch:feed:all", title: s.title + ": all changes", page: "/", prefix: ""}, nil
+}
+
+func (s *Server) serviceScope(r *http.Request) (feedScope, error) {
+	svc, err := s.service(r.Context(), r.PathValue("name"))
+	if err != nil {
+		return feedScope{}, err
+	}
+	path := servicePath(svc.Name)
+	return feedScope{
+		id:     "urn:policywatch:feed:service:" + url.PathEscape(svc.Name),
+		title:  fmt.Sprintf("%s: changes of %s", s.title, svc.Name),
+		page:   path,
+		prefix: path,
+		filter: store.ChangeFilter{Service: svc.Name},
+	}, nil
+}
+
+func (s *Server) documentScope(r *http.Request) (feedScope, error) {
+	doc, err := s.documentAt(r)
+	if err != nil {
+		return feedScope{}, err
+	}
+	path := documentPath(doc.ID)
+	return feedScope{
+		id:     fmt.Sprintf("urn:policywatch:feed:document:%d", doc.ID),
+		title:  fmt.Sprintf("%s: %s %s", s.title, doc.Service, doc.Type),
+		page:   path,
+		prefix: path,
+		filter: store.ChangeFilter{DocumentID: doc.ID},
+	}, nil
+}
+
+func (s *Server) feedHandler(format feedFormat, scopeOf func(*http.Request) (feedScope, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		// The query first: a bad filter is the same mistake on any scope.
+		sel, err := parseFeedSelection(r.URL.Query())
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		scope, err := scopeOf(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		scope.filter.Classes, scope.filter.Magnitudes = sel.classes, sel.magnitudes
+		scope.filter.Limit = feedEntries
+		changes, err := s.changes(r.Context(), scope.filter)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		doc, err := s.feedDoc(scope, sel, format, changes)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		body, err := format.encode(doc)
+		if err != nil {
+			s.fail(w, r, fmt.Errorf("encoding the %s feed %s: %w", format.name, doc.ID, err))
+			return
+		}
+		serveFeed(w, r, format.contentType, doc.Updated, body)
+	}
+}
+
+// serveFeed answers with body, or 304 when the reader has it already. The
+// ETag is the body's hash, so it changes with anything in the feed (an
+// entry refreshed by a newer diff release included); Last-Modified is the
+// feed's updated date. http.ServeContent checks If-None-Match first, then
+// If-Modified-Since, and answers HEAD.
+func serveFeed(w http.ResponseWriter, r *http.Request, contentType string, updated time.Time, body []byte) {
+	sum := sha256.Sum256(body)
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
+	h.Set("Cache-Control", "public, max-age=300")
+	http.ServeContent(w, r, "", updated, bytes.NewReader(body))
+}
+
+// feedDoc builds the feed of the changes, newest first.
+func (s *Server) feedDoc(scope feedScope, sel feedSelection, format feedFormat, changes []changeItem) (feedDoc, error) {
+	query := sel.query()
+	doc := feedDoc{
+		ID:      scope.id + sel.urnSuffix(),
+		Title:   cleanText(scope.title + sel.titleSuffix()),
+		Author:  cleanText(s.title),
+		PageURL: s.absolute(scope.page),
+		Formats: make(map[string]string, len(feedFormats)),
+		// An empty feed is as old as the server: a real date that does
+		// not change between requests.
+		Updated: s.started,
+	}
+	doc.Subtitle = "Changes to privacy policies and related documents, as " + doc.Author + " recorded them."
+	for _, f := range feedFormats {
+		doc.Formats[f.ext] = s.absolute(scope.prefix + "/feed." + f.ext + query)
+	}
+	doc.SelfURL = doc.Formats[format.ext]
+	for i, c := range changes {
+		e, err := s.feedEntry(c)
+		if err != nil {
+			return feedDoc{}, err
+		}
+		if i == 0 {
+			doc.Updated = e.Updated
+		}
+		doc.Entries = append(doc.Entries, e)
+	}
+	return doc, nil
+}
+
+// absolute is path on the configured base URL, never on the request's
+// Host, which anyone can set.
+func (s *Server) absolute(path string) string { return s.baseURL + path }
 
 // changeURN names a change forever: it depends on nothing but the document
 // and the two versions, so a reader never sees an entry twice.
@@ -55,109 +213,87 @@ func changeURN(c store.Change) string {
 	return fmt.Sprintf("urn:policywatch:change:%d:%d:%d", c.DocumentID, c.FromVersionID, c.ToVersionID)
 }
 
-// baseURL is the scheme and host the request reached us at, for the
-// absolute links a feed needs.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") {
-		scheme = "https"
-	}
-	return (&url.URL{Scheme: scheme, Host: r.Host}).String()
+// feedSelection is what a feed's query keeps: classes and magnitudes,
+// sorted and without repeats, so that equal selections are equal feeds.
+type feedSelection struct {
+	classes, magnitudes []string
 }
 
-func (s *Server) handleFeedAll(w http.ResponseWriter, r *http.Request) {
-	s.writeFeed(w, r, "urn:policywatch:feed:all", s.title+": all changes", "/", "/feed.atom", store.ChangeFilter{})
+var (
+	feedClasses    = []string{string(diff.Cosmetic), string(diff.Rebrand), string(diff.Editorial), string(diff.Substantive)}
+	feedMagnitudes = []string{string(diff.Minor), string(diff.Major)}
+)
+
+// parseFeedSelection reads ?class= and ?magnitude=, each repeatable and
+// comma-separated. Other parameters are ignored: readers add their own.
+func parseFeedSelection(q url.Values) (feedSelection, error) {
+	var sel feedSelection
+	var err error
+	if sel.classes, err = selectionValues(q, "class", feedClasses); err != nil {
+		return sel, err
+	}
+	if sel.magnitudes, err = selectionValues(q, "magnitude", feedMagnitudes); err != nil {
+		return sel, err
+	}
+	return sel, nil
 }
 
-func (s *Server) handleFeedService(w http.ResponseWriter, r *http.Request) {
-	svc, err := s.service(r.Context(), r.PathValue("name"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	path := servicePath(svc.Name)
-	s.writeFeed(w, r, "urn:policywatch:feed:service:"+url.PathEscape(svc.Name),
-		fmt.Sprintf("%s: changes of %s", s.title, svc.Name), path, path+"/feed.atom",
-		store.ChangeFilter{Service: svc.Name})
-}
-
-func (s *Server) handleFeedDocument(w http.ResponseWriter, r *http.Request) {
-	doc, err := s.documentAt(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	id := doc.ID
-	path := documentPath(id)
-	s.writeFeed(w, r, fmt.Sprintf("urn:policywatch:feed:document:%d", id),
-		fmt.Sprintf("%s: %s %s", s.title, doc.Service, doc.Type), path, path+"/feed.atom",
-		store.ChangeFilter{DocumentID: id})
-}
-
-func (s *Server) writeFeed(w http.ResponseWriter, r *http.Request, id, title, pagePath, selfPath string, f store.ChangeFilter) {
-	f.Limit = feedEntries
-	changes, err := s.changes(r.Context(), f)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	base := baseURL(r)
-	feed := atomFeed{
-		XMLNS:  atomNS,
-		ID:     id,
-		Title:  title,
-		Author: atomPerson{Name: s.title},
-		Links: []atomLink{
-			{Rel: "self", Type: "application/atom+xml", Href: base + selfPath},
-			{Rel: "alternate", Type: "text/html", Href: base + pagePath},
-		},
-		// An empty feed still needs a fixed updated date; the epoch keeps
-		// it stable between requests.
-		Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
-	}
-	for i, c := range changes {
-		if i == 0 {
-			feed.Updated = c.ToAt.UTC().Format(time.RFC3339)
-		}
-		feed.Entries = append(feed.Entries, atomEntry{
-			ID:      changeURN(c.Change),
-			Title:   fmt.Sprintf("%s %s: %s", c.Service, c.DocumentType, entrySummaryLine(c)),
-			Updated: c.ToAt.UTC().Format(time.RFC3339),
-			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: base + c.DiffPath()},
-			Summary: atomText{Type: "text", Body: entrySummary(c)},
-		})
-	}
-	out, err := xml.MarshalIndent(feed, "", "  ")
-	if err != nil {
-		s.fail(w, r, fmt.Errorf("encoding feed %s: %w", id, err))
-		return
-	}
-	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-	_, _ = w.Write([]byte(xml.Header))
-	_, _ = w.Write(out)
-}
-
-func entrySummaryLine(c changeItem) string {
-	if c.Summary != "" {
-		return c.Summary
-	}
-	return fmt.Sprintf("%s change, +%d −%d words", c.Class, c.WordsAdded, c.WordsRemoved)
-}
-
-// entrySummary says the class, the word counts and every substitution.
-func entrySummary(c changeItem) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s change from %s to %s: +%d −%d words.",
-		c.Class, formatDateTime(c.FromAt), formatDateTime(c.ToAt), c.WordsAdded, c.WordsRemoved)
-	if len(c.Substitutions) > 0 {
-		b.WriteString(" Replaced throughout:")
-		for i, sub := range c.Substitutions {
-			if i > 0 {
-				b.WriteString(";")
+func selectionValues(q url.Values, key string, known []string) ([]string, error) {
+	var out []string
+	for _, raw := range q[key] {
+		for _, v := range strings.Split(raw, ",") {
+			v = strings.ToLower(strings.TrimSpace(v))
+			if v == "" {
+				continue
 			}
-			fmt.Fprintf(&b, " %q → %q ×%d", sub.From, sub.To, sub.Count)
+			if !slices.Contains(known, v) {
+				return nil, badRequest{fmt.Sprintf("unknown %s %q in the query: a %s is one of %s",
+					key, cleanText(v), key, strings.Join(known, ", "))}
+			}
+			out = append(out, v)
 		}
-		b.WriteString(".")
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// query is the selection as a query string, "" when it selects everything.
+func (sel feedSelection) query() string {
+	v := url.Values{}
+	if len(sel.classes) > 0 {
+		v.Set("class", strings.Join(sel.classes, ","))
+	}
+	if len(sel.magnitudes) > 0 {
+		v.Set("magnitude", strings.Join(sel.magnitudes, ","))
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+// urnSuffix tells filtered feeds apart in their ids.
+func (sel feedSelection) urnSuffix() string {
+	var b strings.Builder
+	if len(sel.classes) > 0 {
+		b.WriteString(";class=" + strings.Join(sel.classes, ","))
+	}
+	if len(sel.magnitudes) > 0 {
+		b.WriteString(";magnitude=" + strings.Join(sel.magnitudes, ","))
 	}
 	return b.String()
+}
+
+func (sel feedSelection) titleSuffix() string {
+	var parts []string
+	if len(sel.classes) > 0 {
+		parts = append(parts, strings.Join(sel.classes, " or "))
+	}
+	if len(sel.magnitudes) > 0 {
+		parts = append(parts, strings.Join(sel.magnitudes, " or "))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ", ") + " only)"
 }

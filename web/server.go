@@ -1,6 +1,7 @@
 // Package web serves policywatch to people and programs: server-rendered
-// HTML pages that work without JavaScript, Atom feeds and a JSON API. It
-// reads the store and asks the archive for diffs; it never writes versions.
+// HTML pages that work without JavaScript, feeds (Atom, RSS, JSON Feed) and a
+// JSON API. It reads the store and asks the archive for diffs; it never
+// writes versions.
 //
 // Crawled text is hostile: it only ever reaches a page through html/template
 // (or encoding/xml, encoding/json), which escape it.
@@ -14,7 +15,9 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
@@ -31,6 +34,30 @@ var staticFS embed.FS
 type Options struct {
 	Logger *slog.Logger // nil means slog.Default()
 	Title  string       // site title; "policywatch" when empty
+	// BaseURL is where readers reach the site, such as
+	// https://policywatch.example or https://example.org/policywatch: feeds
+	// link to it. It is never taken from a request, whose Host anyone can
+	// set. Empty means DefaultBaseURL; see ParseBaseURL.
+	BaseURL string
+}
+
+// DefaultBaseURL is the base URL of a Server given none.
+const DefaultBaseURL = "http://localhost"
+
+// ParseBaseURL checks that raw is an absolute http or https URL without
+// query or fragment, and returns it without its trailing slash.
+func ParseBaseURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("base URL %q: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return "", fmt.Errorf("base URL %q: want an absolute http or https URL, such as https://policywatch.example", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("base URL %q: want no user, query or fragment", raw)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
 }
 
 // Server serves the UI, feeds and API over one store.
@@ -40,6 +67,8 @@ type Server struct {
 	log     *slog.Logger
 	title   string
 	pages   *pageTemplates
+	baseURL string    // no trailing slash
+	started time.Time // the date of feeds with no entry
 }
 
 // Sizes of lists; the feed size is part of the feed's contract.
@@ -58,12 +87,22 @@ func New(st *store.Store, ar *archive.Archive, opts Options) *Server {
 	if opts.Title == "" {
 		opts.Title = "policywatch"
 	}
+	base, err := ParseBaseURL(opts.BaseURL)
+	if opts.BaseURL == "" {
+		base, err = DefaultBaseURL, nil
+	}
+	if err != nil {
+		opts.Logger.Error("web: unusable base URL; feeds link to "+DefaultBaseURL, "err", err)
+		base = DefaultBaseURL
+	}
 	return &Server{
 		store:   st,
 		archive: ar,
 		log:     opts.Logger,
 		title:   opts.Title,
 		pages:   mustParseTemplates(),
+		baseURL: base,
+		started: time.Now().UTC().Truncate(time.Second),
 	}
 }
 
@@ -77,9 +116,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}", s.handleVersion)
 	mux.HandleFunc("GET /documents/{id}/diff", s.handleDiff)
 
-	mux.HandleFunc("GET /feed.atom", s.handleFeedAll)
-	mux.HandleFunc("GET /services/{name}/feed.atom", s.handleFeedService)
-	mux.HandleFunc("GET /documents/{id}/feed.atom", s.handleFeedDocument)
+	s.registerFeeds(mux)
 
 	mux.HandleFunc("GET /api/services", s.handleAPIServices)
 	mux.HandleFunc("GET /api/documents/{id}/versions", s.handleAPIVersions)

@@ -100,10 +100,23 @@ func newTestSite(t testing.TB) *testSite {
 		site.hostile[i] = out.VersionID
 	}
 
-	srv := httptest.NewServer(New(st, ar, Options{Title: "policywatch test", Logger: slog.New(slog.NewTextHandler(t.Output(), nil))}).Handler())
-	t.Cleanup(srv.Close)
-	site.srv = srv
+	site.srv = serveSite(t, st, ar)
 	return site
+}
+
+// serveSite serves st over real HTTP, with the server's own address as the
+// base URL, as policywatch serve does without --base-url.
+func serveSite(t testing.TB, st *store.Store, ar *archive.Archive) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config.Handler = New(st, ar, Options{
+		Title:   "policywatch test",
+		Logger:  slog.New(slog.NewTextHandler(t.Output(), nil)),
+		BaseURL: "http://" + srv.Listener.Addr().String(),
+	}).Handler()
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // get fetches path and returns the response and its body.

@@ -1,0 +1,104 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/mmcdole/gofeed"
+	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/demo"
+	"github.com/policywatch/policywatch/store"
+)
+
+// demoSite is the whole demo archive, loaded as `policywatch demo` loads it.
+type demoSite struct {
+	*testSite
+	ar *archive.Archive
+}
+
+func newDemoSite(t testing.TB) *demoSite {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ar := archive.New(st)
+	if _, err := demo.Load(ctx, ar, nil); err != nil {
+		t.Fatalf("loading the demo archive: %v", err)
+	}
+	return &demoSite{testSite: &testSite{srv: serveSite(t, st, ar), st: st}, ar: ar}
+}
+
+// change finds the change of service/type into the version captured on day.
+func (d *demoSite) change(t testing.TB, service, docType, fromDay, toDay string) store.ChangeEntry {
+	t.Helper()
+	docs, err := d.st.Documents(context.Background(), store.DocumentFilter{Service: service, Type: docType})
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("documents %s / %s: %v, %v", service, docType, docs, err)
+	}
+	changes, err := d.st.Changes(context.Background(), store.ChangeFilter{DocumentID: docs[0].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range changes {
+		if c.FromAt.Format(time.DateOnly) == fromDay && c.ToAt.Format(time.DateOnly) == toDay {
+			return c
+		}
+	}
+	t.Fatalf("%s / %s has no change from %s to %s among %d", service, docType, fromDay, toDay, len(changes))
+	return store.ChangeEntry{}
+}
+
+func TestFeedQuotesTheEffectiveDate(t *testing.T) {
+	site := newDemoSite(t)
+	c := site.change(t, "X", "Privacy Policy", "2023-05-18", "2023-08-23")
+	for _, ext := range feedExts {
+		p := documentPath(c.DocumentID) + "/feed." + ext
+		item := itemByID(t, getFeed(t, site.testSite, p), changeURN(c.Change))
+		content := itemText(item)
+		assertContains(t, p, content, "<h3>When it takes effect</h3>", "will go into effect on September 22, 2023")
+		assertOrder(t, p, content, "When it takes effect", "will go into effect on September 22, 2023", "The changed text")
+	}
+}
+
+// BenchmarkFeed50 builds the site's feed — 50 entries with their stories
+// and diffs, of the demo's two histories — per request, without the
+// network.
+func BenchmarkFeed50(b *testing.B) {
+	site := newDemoSite(b)
+	handler := New(site.st, site.ar, Options{Logger: discardLogger(), BaseURL: "https://policywatch.example"}).Handler()
+	for _, ext := range feedExts {
+		b.Run(ext, func(b *testing.B) {
+			rec := serveRecorded(handler, "/feed."+ext)
+			f, err := parseFeedBody(ext, rec.Body.String())
+			if rec.Code != http.StatusOK || err != nil || f != feedEntries {
+				b.Fatalf("/feed.%s: status %d, %d entries (%v), want 50", ext, rec.Code, f, err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if rec := serveRecorded(handler, "/feed."+ext); rec.Code != http.StatusOK {
+					b.Fatalf("/feed.%s: status %d", ext, rec.Code)
+				}
+			}
+			b.ReportMetric(float64(rec.Body.Len()), "feed-bytes")
+		})
+	}
+}
+
+// parseFeedBody counts the entries of a feed as gofeed reads it.
+func parseFeedBody(ext, body string) (int, error) {
+	f, err := gofeed.NewParser().ParseString(body)
+	if err != nil {
+		return 0, err
+	}
+	if f.FeedType != ext {
+		return 0, fmt.Errorf("read as %s", f.FeedType)
+	}
+	return len(f.Items), nil
+}
