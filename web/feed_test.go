@@ -312,6 +312,25 @@ func TestFeedLinksResolve(t *testing.T) {
 	}
 }
 
+func TestFeedDiscovery(t *testing.T) {
+	site := newTestSite(t)
+	pages := map[string]string{
+		"/":                           "/feed",
+		"/services/X":                 "/services/X/feed",
+		documentPath(site.cookiesDoc): documentPath(site.cookiesDoc) + "/feed",
+	}
+	for page, feed := range pages {
+		body := site.mustGet(t, page, http.StatusOK)
+		assertContains(t, page, body,
+			`<link rel="alternate" type="application/atom+xml" title="Changes (Atom)" href="`+feed+`.atom">`,
+			`<link rel="alternate" type="application/rss+xml" title="Changes (RSS)" href="`+feed+`.rss">`,
+			`<link rel="alternate" type="application/feed+json" title="Changes (JSON Feed)" href="`+feed+`.json">`)
+		for _, ext := range feedExts {
+			getFeed(t, site, feed+"."+ext)
+		}
+	}
+}
+
 func TestFeedErrors(t *testing.T) {
 	site := newTestSite(t)
 	for _, ext := range feedExts {

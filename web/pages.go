@@ -27,7 +27,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "home", page{
 		Title:    s.title,
-		FeedPath: "/feed.atom",
+		FeedPath: "/feed",
 		Body:     homeBody{Services: services, Changes: changes},
 	})
 }
@@ -50,7 +50,7 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "service", page{
 		Title:    svc.Name,
-		FeedPath: servicePath(svc.Name) + "/feed.atom",
+		FeedPath: servicePath(svc.Name) + "/feed",
 		Body:     serviceBody{Service: svc, Changes: changes},
 	})
 }
@@ -88,7 +88,7 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "document", page{
 		Title:    doc.Service + " · " + doc.Type,
-		FeedPath: documentPath(id) + "/feed.atom",
+		FeedPath: documentPath(id) + "/feed",
 		Body:     documentBody{Document: doc, Timeline: timeline, Picker: picker},
 	})
 }
@@ -152,7 +152,7 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "version", page{
 		Title:    fmt.Sprintf("%s · %s, %s", doc.Service, doc.Type, formatDate(version.CapturedAt)),
-		FeedPath: documentPath(id) + "/feed.atom",
+		FeedPath: documentPath(id) + "/feed",
 		Body:     body,
 	})
 }
@@ -194,7 +194,7 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "diff", page{
 		Title: fmt.Sprintf("%s · %s: %s → %s", doc.Service, doc.Type,
 			formatDate(cmp.From.CapturedAt), formatDate(cmp.To.CapturedAt)),
-		FeedPath: documentPath(id) + "/feed.atom",
+		FeedPath: documentPath(id) + "/feed",
 		Body:     newDiffBody(doc, cmp, timeline, diffOptionsOf(r)),
 	})
 }

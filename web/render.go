@@ -57,7 +57,7 @@ func mustParseTemplates() *pageTemplates {
 type page struct {
 	Site     string
 	Title    string
-	FeedPath string // the page's Atom feed, if any
+	FeedPath string // the page's feeds without extension ("/feed"), if any
 	Body     any
 }
 
