@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -20,18 +21,23 @@ import (
 const defaultListen = "127.0.0.1:8080"
 
 func init() {
-	register(command{"serve", "[--db FILE] [--declarations DIR] [--listen ADDR] [--every DURATION]", "serve the UI, feeds and JSON API of a database, crawling on a schedule", runServe})
+	register(command{"serve", "[--db FILE] [--declarations DIR] [--listen ADDR] [--base-url URL] [--every DURATION]", "serve the UI, feeds and JSON API of a database, crawling on a schedule", runServe})
 }
 
 func runServe(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "serve")
 	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to serve")
 	listen := fs.String("listen", defaultListen, "`ADDR`ess to listen on, host:port; port 0 picks a free port")
+	baseURL := addBaseURLFlag(fs)
 	every := fs.Duration("every", 0, "crawl the declared documents at this interval, e.g. 6h (0: do not crawl)")
 	flags := addCrawlFlags(fs)
 	rest, err := parseFlags(env, fs, args, `
-Serves the web UI, the Atom feeds and the JSON API of a database. Prints
-the URL it serves on and runs until interrupted (Ctrl-C or SIGTERM).
+Serves the web UI, the feeds (Atom, RSS, JSON Feed) and the JSON API of a
+database. Prints the URL it serves on and runs until interrupted (Ctrl-C or
+SIGTERM).
+
+Feeds link with absolute URLs: set --base-url to the address readers use
+(behind a proxy, for example) or the links point at --listen.
 
 With --every, it also crawls the documents declared in --declarations in the
 background: at start, then each document again after the interval (spread
@@ -46,6 +52,10 @@ everything again. The crawling options are those of 'policywatch crawl'.`)
 	}
 	if *every < 0 {
 		return usagef("--every %s: the interval must be positive", *every)
+	}
+	base, err := parseBaseURLFlag(*baseURL)
+	if err != nil {
+		return err
 	}
 	var st *store.Store
 	if *every > 0 {
@@ -63,20 +73,21 @@ everything again. The crawling options are those of 'policywatch crawl'.`)
 	if err != nil {
 		return err
 	}
-	err = serveHTTP(ctx, env, st, *listen)
+	err = serveHTTP(ctx, env, st, *listen, base)
 	stopCrawling()
 	waitCrawling() // the store must outlive the crawl
 	return err
 }
 
 func init() {
-	register(command{"demo", "[--listen ADDR] [--db FILE]", "load the bundled Twitter/X history into a database and serve the UI", runDemo})
+	register(command{"demo", "[--listen ADDR] [--base-url URL] [--db FILE]", "load the bundled Twitter/X history into a database and serve the UI", runDemo})
 }
 
 func runDemo(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "demo")
 	dbPath := fs.String("db", "", "keep the demo database in `FILE` (default: a temporary file, removed on exit)")
 	listen := fs.String("listen", defaultListen, "`ADDR`ess to listen on, host:port; port 0 picks a free port")
+	baseURL := addBaseURLFlag(fs)
 	rest, err := parseFlags(env, fs, args, `
 Loads the bundled archive — 39 versions of X's cookie policy and 25 of its
 privacy policy from 2022 to 2026, across the Twitter to X rebrand, and five
@@ -87,6 +98,10 @@ serves the web UI on it. Open the printed URL in a browser.`)
 	}
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q", rest[0])
+	}
+	base, err := parseBaseURLFlag(*baseURL)
+	if err != nil {
+		return err
 	}
 	path := *dbPath
 	if path == "" {
@@ -110,19 +125,40 @@ serves the web UI on it. Open the printed URL in a browser.`)
 		return err
 	}
 	fmt.Fprintf(env.stderr, "loaded %d captures of %d documents: %d versions, in %s\n", sum.Captures, sum.Documents, sum.Versions, path)
-	return serveHTTP(ctx, env, st, *listen)
+	return serveHTTP(ctx, env, st, *listen, base)
+}
+
+func addBaseURLFlag(fs *flag.FlagSet) *string {
+	return fs.String("base-url", "", "the `URL` readers reach the site at, e.g. https://policywatch.example; feeds link to it (default: the listening address)")
+}
+
+// parseBaseURLFlag checks --base-url before anything is loaded; "" stays
+// "" (serveHTTP then uses the listening address).
+func parseBaseURLFlag(raw string) (string, error) {
+	if raw == "" {
+		return "", nil
+	}
+	base, err := web.ParseBaseURL(raw)
+	if err != nil {
+		return "", usagef("--base-url: %v", err)
+	}
+	return base, nil
 }
 
 // serveHTTP serves the UI of st on addr until ctx is cancelled, then shuts
-// down gracefully.
-func serveHTTP(ctx context.Context, env *environment, st *store.Store, addr string) error {
+// down gracefully. Feeds link to baseURL, or to the listening address when
+// it is "".
+func serveHTTP(ctx context.Context, env *environment, st *store.Store, addr, baseURL string) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
 	}
+	if baseURL == "" {
+		baseURL = browsableURL(ln.Addr())
+	}
 	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
 	server := &http.Server{
-		Handler:           web.New(st, archive.New(st), web.Options{Logger: logger}).Handler(),
+		Handler:           web.New(st, archive.New(st), web.Options{Logger: logger, BaseURL: baseURL}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

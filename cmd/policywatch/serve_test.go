@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// serveWith runs 'policywatch serve' in-process with environment variables
+// vars, returns the address it listens on and a stop function that returns
+// the exit status.
+func serveWith(t *testing.T, vars map[string]string, args ...string) (addr string, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	listening := make(chan string, 1)
+	env := &environment{stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] },
+		onListen: func(a string) { listening <- a }}
+	code := make(chan int, 1)
+	go func() { code <- run(ctx, env, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)) }()
+	select {
+	case addr = <-listening:
+	case c := <-code:
+		cancel()
+		t.Fatalf("serve exited with %d: %s", c, stderr.String())
+	case <-time.After(10 * time.Second):
+		cancel()
+		t.Fatal("serve did not start listening")
+	}
+	return addr, func() int {
+		cancel()
+		select {
+		case c := <-code:
+			return c
+		case <-time.After(10 * time.Second):
+			t.Fatalf("serve still running 10 s after cancellation\n%s", stderr.String())
+			return -1
+		}
+	}
+}
+
+// TestServeFeedsLinkToTheBaseURL: --base-url, then POLICYWATCH_BASE_URL,
+// then the listening address; never the request's Host.
+func TestServeFeedsLinkToTheBaseURL(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pw.db")
+	if r := runCommand(t, nil, importArgs(db, cookiesHistory+"/2022-11-23T00-34-28Z.md", cookiesHistory+"/2023-09-20T18-34-47Z.md")...); r.code != exitOK {
+		t.Fatalf("import: exit %d: %s", r.code, r.stderr)
+	}
+	cases := []struct {
+		name string
+		vars map[string]string
+		args []string
+		want string // "" means the listening address
+	}{
+		{"flag", nil, []string{"--base-url", "https://policywatch.example/watch/"}, "https://policywatch.example/watch"},
+		{"environment", map[string]string{"POLICYWATCH_BASE_URL": "https://env.example"}, nil, "https://env.example"},
+		{"flag over environment", map[string]string{"POLICYWATCH_BASE_URL": "https://env.example"}, []string{"--base-url", "http://flag.example:8080"}, "http://flag.example:8080"},
+		{"default", nil, nil, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			addr, stop := serveWith(t, c.vars, append([]string{"--db", db}, c.args...)...)
+			defer func() {
+				if code := stop(); code != exitOK {
+					t.Errorf("serve exited with %d", code)
+				}
+			}()
+			want := c.want
+			if want == "" {
+				want = "http://" + addr
+			}
+			for _, ext := range []string{"atom", "rss", "json"} {
+				req, _ := http.NewRequest(http.MethodGet, "http://"+addr+"/feed."+ext, nil)
+				req.Host = "evil.example"
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("/feed.%s: %s", ext, resp.Status)
+				}
+				if !strings.Contains(string(body), want+"/documents/") || strings.Contains(string(body), "evil") {
+					t.Errorf("/feed.%s: links are not on %s (or name the request's Host):\n%.800s", ext, want, body)
+				}
+			}
+		})
+	}
+}
+
+func TestBadBaseURLIsAUsageError(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pw.db")
+	for _, args := range [][]string{
+		{"serve", "--db", db, "--base-url", "policywatch.example"},
+		{"demo", "--base-url", "ftp://policywatch.example"},
+	} {
+		r := runCommand(t, nil, args...)
+		if r.code != exitUsage || !strings.Contains(r.oneStderrLine(t), "--base-url") {
+			t.Errorf("%q: exit %d, stderr %q; want a usage error naming --base-url", args, r.code, r.stderr)
+		}
+	}
+	if r := runCommand(t, map[string]string{"POLICYWATCH_BASE_URL": "nope"}, "demo"); r.code != exitUsage {
+		t.Errorf("demo with POLICYWATCH_BASE_URL=nope: exit %d, stderr %q; want a usage error", r.code, r.stderr)
+	}
+}
