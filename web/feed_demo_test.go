@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/demo"
 	"github.com/policywatch/policywatch/store"

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
+
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/store"
 )
@@ -81,6 +82,14 @@ func TestFeedConditionalGet(t *testing.T) {
 			if resp.Header.Get("ETag") != etag {
 				t.Errorf("GET %s with %s: 304 with ETag %q, want %q", p, c.header, resp.Header.Get("ETag"), etag)
 			}
+		}
+		head, err := site.srv.Client().Head(site.srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		head.Body.Close()
+		if head.StatusCode != http.StatusOK || head.Header.Get("ETag") != etag || head.ContentLength != int64(len(body)) {
+			t.Errorf("HEAD %s: status %d, ETag %q, length %d; want 200, %s, %d", p, head.StatusCode, head.Header.Get("ETag"), head.ContentLength, etag, len(body))
 		}
 		for _, c := range []struct{ header, value string }{
 			{"If-None-Match", `"something else"`},

@@ -19,6 +19,8 @@ import (
 	"github.com/mmcdole/gofeed/atom"
 	jsonfeed "github.com/mmcdole/gofeed/json"
 	"github.com/mmcdole/gofeed/rss"
+
+	"github.com/policywatch/policywatch/store"
 )
 
 // The feed tests read every feed with gofeed, as a feed reader would, and
@@ -339,4 +341,48 @@ func TestFeedErrors(t *testing.T) {
 		site.mustGet(t, "/documents/x/feed."+ext, http.StatusBadRequest)
 	}
 	site.mustGet(t, "/feed.xml", http.StatusNotFound)
+}
+
+// TestFeedEntryOfATruncatedExcerpt: the 2024-08-16 change adds a table of
+// 6,000 words; its excerpt stops at the limit and the entry says so.
+func TestFeedEntryOfATruncatedExcerpt(t *testing.T) {
+	site := newTestSite(t)
+	doc := site.cookiesDoc
+	from, to := site.cookies["2023-09-20"], site.cookies["2024-08-16"]
+	id := fmt.Sprintf("urn:policywatch:change:%d:%d:%d", doc, from, to)
+	full := html.EscapeString(site.srv.URL + diffPath(doc, from, to))
+	for _, ext := range feedExts {
+		p := documentPath(doc) + "/feed." + ext
+		content := itemHTML(itemByID(t, getFeed(t, site, p), id))
+		assertContains(t, p, content, "This diff is shortened to fit the feed.", `<a href="`+full+`">Read the full diff</a>`)
+		if len(content) > 40<<10 {
+			t.Errorf("%s: entry of %d bytes, want the excerpt's bound (30 KB) and a little more", p, len(content))
+		}
+	}
+	// A whole excerpt says nothing of the kind.
+	rebrand := fmt.Sprintf("urn:policywatch:change:%d:%d:%d", doc, site.cookies["2022-11-23"], from)
+	assertNotContains(t, "rebrand entry", itemHTML(itemByID(t, getFeed(t, site, documentPath(doc)+"/feed.atom"), rebrand)), "shortened")
+}
+
+// TestFeedEntryWithoutStory: changes recorded before stories and excerpts
+// were stored show their summary, substitutions and links, and nothing
+// is diffed to make up for it.
+func TestFeedEntryWithoutStory(t *testing.T) {
+	site := newTestSite(t)
+	ctx := t.Context()
+	changes, err := site.st.Changes(ctx, store.ChangeFilter{DocumentID: site.cookiesDoc, Classes: []string{"rebrand"}})
+	if err != nil || len(changes) != 1 {
+		t.Fatalf("the rebrand: %d changes, %v", len(changes), err)
+	}
+	c := changes[0].Change
+	c.Story, c.Excerpt, c.ExcerptTruncated = nil, "", false
+	if err := site.st.Write(ctx, func(tx *store.Tx) error { return tx.UpdateChange(c) }); err != nil {
+		t.Fatal(err)
+	}
+	for _, ext := range feedExts {
+		p := documentPath(site.cookiesDoc) + "/feed." + ext
+		content := itemHTML(itemByID(t, getFeed(t, site, p), changeURN(c)))
+		assertContains(t, p, content, "<p>Twitter → X ×40; Tweet → post ×2</p>", "<h3>Replaced throughout</h3>", "Full diff</a>")
+		assertNotContains(t, p, content, "The changed text", "Sections touched")
+	}
 }
