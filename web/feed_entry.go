@@ -62,6 +62,10 @@ var entryTemplate = template.Must(template.New("entry").Parse(`<p>{{.Summary}}</
 <p><a href="{{.DiffURL}}">Full diff</a> · <a href="{{.DocumentURL}}">History of {{.DocumentName}}</a></p>
 `))
 
+// entrySections is how many sections an entry lists: a rewrite of the
+// whole policy touches dozens, which the diff page shows better.
+const entrySections = 12
+
 // feedEntry turns a stored change into an entry. Changes recorded before
 // stories and excerpts were stored have neither: their entry carries the
 // summary, the substitutions and the links.
@@ -111,7 +115,11 @@ func (s *Server) feedEntry(c changeItem) (feedEntry, error) {
 		DocumentURL:  e.DocumentURL,
 		DocumentName: e.Service + " " + e.DocumentType,
 	}
-	for _, sc := range story.Sections {
+	for i, sc := range story.Sections {
+		if i == entrySections {
+			view.Sections = append(view.Sections, fmt.Sprintf("and %d more sections: see the full diff", len(story.Sections)-i))
+			break
+		}
 		view.Sections = append(view.Sections, cleanText(sectionLine(sc)))
 	}
 	for _, sub := range e.Subs {
@@ -176,6 +184,9 @@ func sectionLine(sc diff.SectionChange) string {
 	name := "‘" + sc.Heading + "’"
 	switch sc.Kind {
 	case "added", "removed":
+		if sc.WordsAdded+sc.WordsRemoved == 0 { // a heading alone
+			return name + " " + sc.Kind
+		}
 		return fmt.Sprintf("%s %s (%s)", name, sc.Kind, wordCounts(sc.WordsAdded, sc.WordsRemoved))
 	case "renamed":
 		return fmt.Sprintf("‘%s’ renamed %s", sc.OldHeading, name)
