@@ -34,8 +34,10 @@ const (
 )
 
 // SectionChange is what happened to one section. Kind is "added",
-// "removed", "renamed", "moved" or "rewritten"; a section renamed or moved
-// and also rewritten is told once, as rewritten, with OldHeading set.
+// "removed", "renamed", "moved", "rewritten", or "substituted" for a
+// section whose only edits are the substitutions made throughout; a
+// section renamed or moved and also rewritten is told once, as rewritten,
+// with OldHeading set.
 // Words count the section's own edits, substitutions and style aside.
 type SectionChange struct {
 	Kind         string `json:"kind"`
@@ -79,7 +81,9 @@ func (r *Result) Story() Story {
 		oldWords += removed + unchanged
 		if change.Kind != "" {
 			s.Sections = append(s.Sections, change)
-			touched++
+			if change.Kind != "substituted" {
+				touched++ // a rebrand touches every section, and changes none
+			}
 			if change.Kind == "added" || change.Kind == "removed" {
 				structural++
 			}
@@ -90,6 +94,9 @@ func (r *Result) Story() Story {
 		}
 	}
 	s.Effective = uniqueStrings(s.Effective)
+	// What is coming before what was: "will go into effect on …" is the
+	// news; an "Effective: …" line may date the old text kept beside it.
+	slices.SortStableFunc(s.Effective, func(a, b string) int { return comingFirst(a) - comingFirst(b) })
 	if r.Class != Cosmetic {
 		s.Magnitude = magnitude(changedWords, oldWords, touched, structural)
 	}
@@ -117,6 +124,7 @@ func magnitude(changedWords, oldWords, touched, structural int) Magnitude {
 // sectionChange says what happened to a section, and counts its words
 // added, removed and kept (substitutions and restyling count as kept).
 func sectionChange(sec Section) (change SectionChange, added, removed, unchanged int) {
+	substituted := false
 	count := func(ops []Op) {
 		for _, op := range ops {
 			n := countWords(op.Text)
@@ -124,6 +132,7 @@ func sectionChange(sec Section) (change SectionChange, added, removed, unchanged
 			case op.Kind == Equal:
 				unchanged += n
 			case op.Folded != "":
+				substituted = substituted || op.Folded == FoldedSubstitution
 				if op.Kind == Delete {
 					unchanged += n
 				}
@@ -152,6 +161,8 @@ func sectionChange(sec Section) (change SectionChange, added, removed, unchanged
 		change.Kind = "renamed"
 	case sec.Moved:
 		change.Kind = "moved"
+	case substituted:
+		change.Kind = "substituted"
 	}
 	if renamed && change.Kind != "added" && change.Kind != "removed" {
 		change.OldHeading = sectionHeading(sec.OldPath)
@@ -281,6 +292,15 @@ var (
 	effectiveWords = regexp.MustCompile(`(?i)\b(effective|in(?:to)? effect|take[sn]? effect|into force|last (?:updated|modified|revised)|updated on|valid from)\b`)
 	dateInSentence = regexp.MustCompile(`(?i)\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b`)
 )
+
+var comingEffect = regexp.MustCompile(`(?i)\b(will|shall) (go|come|take)\b|\bgoes into effect\b|\btakes effect\b`)
+
+func comingFirst(sentence string) int {
+	if comingEffect.MatchString(sentence) {
+		return 0
+	}
+	return 1
+}
 
 // effectiveSentences are the dating sentences of a section's new text that
 // are new or reworded.

@@ -192,6 +192,8 @@ func sectionLine(sc diff.SectionChange) string {
 		return fmt.Sprintf("‘%s’ renamed %s", sc.OldHeading, name)
 	case "moved":
 		return name + " moved"
+	case "substituted":
+		return name + ": substitutions only"
 	}
 	line := fmt.Sprintf("%s %s (%s)", name, sc.Kind, wordCounts(sc.WordsAdded, sc.WordsRemoved))
 	if sc.OldHeading != "" {

@@ -207,6 +207,7 @@ func TestFeedsTellTheRebrand(t *testing.T) {
 			assertContains(t, p+" entry", content,
 				"Twitter → X ×40", "Tweet → post ×2", // the story's substitutions
 				"<h3>How cookies are used on", "was: How cookies are used on Twitter", // sections touched, by name
+				"Sections touched", "‘How cookies are used on X’: substitutions only",
 				`<span title="was: Twitter"`, // the diff, substitutions marked
 				`href="`+html.EscapeString(site.srv.URL+diffPath(doc, from, to))+`"`,
 				`href="`+site.srv.URL+documentPath(doc)+`"`)
