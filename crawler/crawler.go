@@ -81,6 +81,8 @@ type Result struct {
 	NotModified bool
 	Failure     *Failure // nil on success
 	Attempts    int      // requests made for the target, retries included
+	// Duration is how long the fetch took, retries and pauses included.
+	Duration time.Duration
 }
 
 // Config tunes a crawler; zero fields take the defaults.
@@ -207,8 +209,10 @@ feed:
 
 // Fetch fetches one target's sources in order; any failing part fails the
 // whole target.
-func (c *Crawler) Fetch(ctx context.Context, t Target) Result {
-	r := Result{Target: t, At: time.Now().UTC()}
+func (c *Crawler) Fetch(ctx context.Context, t Target) (r Result) {
+	start := time.Now()
+	r = Result{Target: t, At: start.UTC()}
+	defer func() { r.Duration = time.Since(start) }()
 	if len(t.Sources) == 0 {
 		r.Failure = &Failure{Class: capture.Network, Message: fmt.Sprintf("%s / %s has no URL to fetch", t.Service, t.Type)}
 		return r

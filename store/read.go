@@ -238,3 +238,19 @@ func (s *Store) Fetches(ctx context.Context, documentID int64) ([]Fetch, error) 
 	}
 	return list, nil
 }
+
+// Ping checks that the database can be read the way pages read it: every
+// table is walked once (counted), so a damaged table shows here rather
+// than as errors on every page.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.read(ctx, func(tx *sql.Tx) error {
+		for _, table := range []string{"services", "documents", "versions", "changes", "fetches", "snapshots"} {
+			var n int64
+			// NOT INDEXED: count the table itself, not a smaller index.
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+table+" NOT INDEXED").Scan(&n); err != nil {
+				return fmt.Errorf("reading table %s of %s: %w", table, s.path, err)
+			}
+		}
+		return nil
+	})
+}

@@ -10,6 +10,7 @@ package watch
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"sort"
 	"sync"
@@ -43,6 +44,10 @@ type Run struct {
 	Jitter func(time.Duration) time.Duration
 	// Progress, if set, is told after each document.
 	Progress func(done, total int)
+	// Logger, if set, gets one event per fetch: document, status, class,
+	// duration and bytes. Observe, if set, is told each result (metrics).
+	Logger  *slog.Logger
+	Observe func(Result)
 }
 
 // Summary counts what one run did; Results has one line per document, in
@@ -58,7 +63,30 @@ type Result struct {
 	Class         capture.Class // the failure class; "" when recorded (or not modified)
 	NewVersion    bool
 	Held          bool // suspect: kept until the next fetch confirms it
+	NotModified   bool
 	Line          string
+	// What the fetch was: its HTTP status (of the first page), the bytes
+	// received, and how long fetching and recording took.
+	Status         int
+	Bytes          int
+	FetchDuration  time.Duration
+	RecordDuration time.Duration
+}
+
+// Outcome names what the fetch did, for logs and metrics: new-version,
+// unchanged, not-modified, held or failed.
+func (r Result) Outcome() string {
+	switch {
+	case r.Held:
+		return "held"
+	case r.Class != "":
+		return "failed"
+	case r.NotModified:
+		return "not-modified"
+	case r.NewVersion:
+		return "new-version"
+	}
+	return "unchanged"
 }
 
 // Once fetches the targets — never-fetched and longest-unfetched first;
@@ -96,7 +124,24 @@ func (r *Run) Once(ctx context.Context, targets []crawler.Target, dueOnly bool) 
 	var recordErr error
 	err = r.Fetcher.Run(ctx, todo, func(res crawler.Result) {
 		prev := byKey[[2]string{res.Target.Service, res.Target.Type}]
+		recordStart := time.Now()
 		out, err := r.record(ctx, res, prev)
+		out.FetchDuration, out.RecordDuration = res.Duration, time.Since(recordStart)
+		out.NotModified = res.NotModified
+		for i, p := range res.Parts {
+			out.Bytes += len(p.Content)
+			if i == 0 {
+				out.Status = p.Status
+			}
+		}
+		if res.Failure != nil {
+			out.Status = res.Failure.Status
+		} else if res.NotModified {
+			out.Status = 304
+		}
+		if err == nil {
+			r.report(out)
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
@@ -125,6 +170,21 @@ func (r *Run) Once(ctx context.Context, targets []crawler.Target, dueOnly bool) 
 		return sum, fmt.Errorf("crawl interrupted after %d of %d documents: %w", sum.Documents, len(todo), err)
 	}
 	return sum, recordErr
+}
+
+// report logs and observes one recorded result.
+func (r *Run) report(out Result) {
+	if r.Logger != nil {
+		attrs := []any{"service", out.Service, "type", out.Type, "outcome", out.Outcome(), "status", out.Status,
+			"bytes", out.Bytes, "duration", out.FetchDuration.Round(time.Millisecond), "record", out.RecordDuration.Round(time.Millisecond)}
+		if out.Class != "" {
+			attrs = append(attrs, "class", string(out.Class))
+		}
+		r.Logger.Info("fetch", attrs...)
+	}
+	if r.Observe != nil {
+		r.Observe(out)
+	}
 }
 
 func (r *Run) now() time.Time {

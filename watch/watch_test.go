@@ -1,8 +1,11 @@
 package watch
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -224,5 +227,42 @@ func TestNothingDueNothingFetched(t *testing.T) {
 	run.Progress = func(int, int) { fetched.Add(1) }
 	if sum, err := run.Once(context.Background(), targetsOf(ts.URL, 2), true); err != nil || sum.Documents != 0 || fetched.Load() != 0 {
 		t.Errorf("half an hour later: %+v, %v; want nothing fetched", sum, err)
+	}
+}
+
+// TestOneLogEventPerFetch: a daemon's log says, for each fetch, which
+// document, its status, class, duration and bytes.
+func TestOneLogEventPerFetch(t *testing.T) {
+	ts := httptest.NewServer(&policyServer{})
+	defer ts.Close()
+	st := openStore(t, filepath.Join(t.TempDir(), "log.db"))
+	var buf bytes.Buffer
+	var observed atomic.Int32
+	run := &Run{Store: st, Archive: archive.New(st), Fetcher: crawler.New(testConfig()),
+		Logger: slog.New(slog.NewJSONHandler(&buf, nil)), Observe: func(Result) { observed.Add(1) }}
+	targets := append(targetsOf(ts.URL, 2), crawler.Target{Service: "Gone", Type: "Privacy Policy",
+		Sources: []crawler.Source{{URL: "http://127.0.0.1:1/nothing-listens-here"}}})
+	if _, err := run.Once(context.Background(), targets, false); err != nil {
+		t.Fatal(err)
+	}
+	events := map[string]map[string]any{}
+	for _, line := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var e map[string]any
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if e["msg"] == "fetch" {
+			events[e["service"].(string)] = e
+		}
+	}
+	if len(events) != 3 || observed.Load() != 3 {
+		t.Fatalf("%d fetch events, %d observed, want 3:\n%s", len(events), observed.Load(), buf.String())
+	}
+	ok := events["Service 00"]
+	if ok["outcome"] != "new-version" || ok["status"] != float64(200) || ok["bytes"].(float64) < 50 || ok["type"] != "Privacy Policy" || ok["duration"] == nil {
+		t.Errorf("fetch event %v", ok)
+	}
+	if gone := events["Gone"]; gone["outcome"] != "failed" || gone["class"] != "network" {
+		t.Errorf("failed fetch event %v", gone)
 	}
 }

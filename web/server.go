@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/metrics"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -39,6 +40,9 @@ type Options struct {
 	// link to it. It is never taken from a request, whose Host anyone can
 	// set. Empty means DefaultBaseURL; see ParseBaseURL.
 	BaseURL string
+	// Metrics, if set, counts requests by route and status and is served
+	// at /metrics for Prometheus.
+	Metrics *metrics.Metrics
 }
 
 // DefaultBaseURL is the base URL of a Server given none.
@@ -69,6 +73,7 @@ type Server struct {
 	pages   *pageTemplates
 	baseURL string    // no trailing slash
 	started time.Time // the date of feeds with no entry
+	metrics *metrics.Metrics
 }
 
 // Sizes of lists; the feed size is part of the feed's contract.
@@ -103,6 +108,7 @@ func New(st *store.Store, ar *archive.Archive, opts Options) *Server {
 		pages:   mustParseTemplates(),
 		baseURL: base,
 		started: time.Now().UTC().Truncate(time.Second),
+		metrics: opts.Metrics,
 	}
 }
 
@@ -130,6 +136,9 @@ func (s *Server) Handler() http.Handler {
 	})
 
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	if s.metrics != nil {
+		mux.Handle("GET /metrics", s.metrics.Handler())
+	}
 
 	static, err := fs.Sub(staticFS, "static")
 	if err != nil {
@@ -198,16 +207,19 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		defer cancel()
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r.WithContext(ctx))
+		req := r.WithContext(ctx)
+		next.ServeHTTP(rec, req)
+		elapsed := time.Since(start)
+		s.metrics.ObserveRequest(req.Pattern, rec.status, elapsed) // the mux set the route's pattern
 		s.log.Debug("http request", "method", r.Method, "path", r.URL.Path,
-			"status", rec.status, "duration", time.Since(start))
+			"status", rec.status, "duration", elapsed)
 	})
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if _, err := s.store.Services(r.Context()); err != nil {
+	if err := s.store.Ping(r.Context()); err != nil {
 		s.log.Error("health check: store does not answer", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintln(w, "store unavailable")

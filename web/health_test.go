@@ -1,0 +1,138 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/metrics"
+	"github.com/policywatch/policywatch/store"
+)
+
+// TestHealthSeesADamagedDatabase: /healthz answered 200 on a malformed
+// database while every page failed.
+func TestHealthSeesADamagedDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "damaged.db")
+	st, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar := archive.New(st)
+	for _, name := range cookieCaptures {
+		content, err := os.ReadFile(cookiesHistory + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at, _ := archive.DateFromName(name)
+		if _, err := ar.Record(ctx, archive.DocumentRef{Service: "X", Type: "Cookies Policy"},
+			archive.Capture{At: at, ContentType: "text/markdown", Content: content}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	// Damage the root page of the changes table only: services and
+	// documents still read, as the old check did, while timelines fail.
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root, pageSize int64
+	if err := db.QueryRow("SELECT rootpage FROM sqlite_schema WHERE name = 'changes'").Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow("PRAGMA page_size").Scan(&pageSize); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := (root - 1) * pageSize
+	copy(data[start:start+pageSize], bytes.Repeat([]byte{0xA5}, int(pageSize)))
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	damaged, err := store.Open(ctx, path)
+	if err != nil {
+		t.Skipf("the damage is caught when opening, before any page: %v", err)
+	}
+	defer damaged.Close()
+	srv := httptest.NewServer(New(damaged, archive.New(damaged), Options{}).Handler())
+	defer srv.Close()
+	if _, err := damaged.Services(ctx); err != nil {
+		t.Fatalf("the damage reaches the services table too: %v", err)
+	}
+	page, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.Body.Close()
+	health, err := http.Get(srv.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	health.Body.Close()
+	if page.StatusCode == http.StatusOK {
+		t.Fatalf("the home page still works on this damage (status %d): the test damages too little", page.StatusCode)
+	}
+	if health.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("healthz answered %d while the home page answered %d", health.StatusCode, page.StatusCode)
+	}
+}
+
+func TestMetricsCountRequestsByRoute(t *testing.T) {
+	site := newTestSite(t)
+	m := metrics.New(site.st)
+	srv := httptest.NewServer(New(site.st, archive.New(site.st), Options{Metrics: m}).Handler())
+	defer srv.Close()
+	for _, p := range []string{"/", "/documents/" + fmt.Sprint(site.cookiesDoc), "/documents/999999", "/nowhere"} {
+		res, err := http.Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	res, err := http.Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(res.Body)
+	if err != nil {
+		t.Fatalf("/metrics does not parse: %v", err)
+	}
+	counts := map[string]float64{}
+	for _, mt := range families["policywatch_http_requests_total"].GetMetric() {
+		var route, status string
+		for _, l := range mt.Label {
+			switch l.GetName() {
+			case "route":
+				route = l.GetValue()
+			case "status":
+				status = l.GetValue()
+			}
+		}
+		counts[route+" "+status] = mt.Counter.GetValue()
+	}
+	for key, want := range map[string]float64{"GET /{$} 200": 1, "GET /documents/{id} 200": 1, "GET /documents/{id} 404": 1, "/ 404": 1} {
+		if counts[key] != want {
+			t.Errorf("requests %q = %v, want %v (all: %v)", key, counts[key], want, counts)
+		}
+	}
+	if _, ok := families["policywatch_database_bytes"]; !ok {
+		t.Error("no database size in /metrics")
+	}
+}
