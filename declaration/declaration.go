@@ -21,9 +21,10 @@ package declaration
 
 import (
 	"fmt"
-	"github.com/policywatch/policywatch/extract"
 	"net/url"
 	"time"
+
+	"github.com/policywatch/policywatch/extract"
 )
 
 // Service is one service's declaration file.

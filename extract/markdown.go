@@ -404,8 +404,7 @@ func stripHTMLComments(lines []string) []string {
 			if inComment {
 				k := strings.Index(line[j:], "-->")
 				if k < 0 {
-					j = len(line)
-					break
+					break // the comment goes on past this line
 				}
 				j += k + 3
 				inComment = false
