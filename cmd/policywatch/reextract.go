@@ -113,6 +113,6 @@ func declaredRules(dir string, fs *flag.FlagSet, report func(declaration.Problem
 		if len(sources) != 1 {
 			return extract.Options{}, false // combined documents are re-extracted by a later release
 		}
-		return sources[0].Options(), true
+		return sources[0].OptionsAt(at), true // the filters in force then, too
 	}, broken, nil
 }
