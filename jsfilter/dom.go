@@ -27,6 +27,7 @@ type dom struct {
 	childNodes map[*html.Node]*goja.Object
 	children   map[*html.Node]*goja.Object
 	classLists map[*html.Node]*goja.Object
+	datasets   map[*html.Node]*goja.Object
 	tokenOwner map[*goja.Object]*html.Node
 
 	ranges    []*domRange // live ranges, updated by every mutation
@@ -60,6 +61,7 @@ func newDOM(r *run, page *html.Node, pageURL string) *dom {
 		childNodes: map[*html.Node]*goja.Object{},
 		children:   map[*html.Node]*goja.Object{},
 		classLists: map[*html.Node]*goja.Object{},
+		datasets:   map[*html.Node]*goja.Object{},
 		tokenOwner: map[*goja.Object]*html.Node{},
 	}
 	if u, err := whatwg.Parse(pageURL); err == nil && pageURL != "" {

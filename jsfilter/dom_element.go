@@ -34,6 +34,7 @@ func (d *dom) setupElement() {
 		setAttr(n, "class", str(v, false))
 	})
 	d.attr(p, "attributes", func(n *html.Node) goja.Value { return d.attributes(n) }, nil)
+	d.attr(p, "dataset", func(n *html.Node) goja.Value { return d.dataset(n) }, nil)
 	d.method(p, "getAttribute", func(n *html.Node, c goja.FunctionCall) goja.Value {
 		if v, ok := getAttr(n, str(c.Argument(0), false)); ok {
 			return vm.ToValue(v)
@@ -273,4 +274,80 @@ func nullIfEmpty(vm *goja.Runtime, s string) goja.Value {
 		return goja.Null()
 	}
 	return vm.ToValue(s)
+}
+
+// dataset returns the element's DOMStringMap over its data-* attributes.
+func (d *dom) dataset(n *html.Node) goja.Value {
+	if o, ok := d.datasets[n]; ok {
+		return o
+	}
+	o := d.vm.NewDynamicObject(&datasetMap{d: d, n: n})
+	d.datasets[n] = o
+	return o
+}
+
+// datasetMap maps camelCase names to data-kebab-case attributes, as
+// DOMStringMap does.
+type datasetMap struct {
+	d *dom
+	n *html.Node
+}
+
+func dataAttrName(key string) string {
+	var b strings.Builder
+	b.WriteString("data-")
+	for _, r := range key {
+		if r >= 'A' && r <= 'Z' {
+			b.WriteByte('-')
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (m *datasetMap) Get(key string) goja.Value {
+	if v, ok := getAttr(m.n, dataAttrName(key)); ok {
+		return m.d.vm.ToValue(v)
+	}
+	return nil
+}
+
+func (m *datasetMap) Set(key string, val goja.Value) bool {
+	setAttr(m.n, dataAttrName(key), m.d.capString(str(val, false), "dataset"))
+	return true
+}
+
+func (m *datasetMap) Has(key string) bool { return hasAttr(m.n, dataAttrName(key)) }
+
+func (m *datasetMap) Delete(key string) bool {
+	removeAttr(m.n, dataAttrName(key))
+	return true
+}
+
+func (m *datasetMap) Keys() []string {
+	var keys []string
+	for _, a := range m.n.Attr {
+		name := attrName(a)
+		if !strings.HasPrefix(name, "data-") {
+			continue
+		}
+		var b strings.Builder
+		up := false
+		for _, r := range name[len("data-"):] {
+			switch {
+			case r == '-':
+				up = true
+				continue
+			case up && r >= 'a' && r <= 'z':
+				r -= 'a' - 'A'
+			case up:
+				b.WriteByte('-')
+			}
+			up = false
+			b.WriteRune(r)
+		}
+		keys = append(keys, b.String())
+	}
+	return keys
 }

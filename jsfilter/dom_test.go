@@ -481,3 +481,27 @@ func TestNodeValue(t *testing.T) {
 		t.Errorf("nodeValue setter: %q", text.Data)
 	}
 }
+
+func TestDataset(t *testing.T) {
+	page := minglePage.parse(t)
+	ul := find(t, page, "#main-menu")
+	var keys []string
+	for _, a := range ul.Attr {
+		if strings.HasPrefix(a.Key, "data-") {
+			keys = append(keys, a.Key)
+		}
+	}
+	got := evalOn(t, page, minglePage.url, `
+		const ul = document.getElementById('main-menu');
+		const out = [ul.dataset.effect, ul.dataset.parentSelector, Object.keys(ul.dataset).length, 'mobileTrigger' in ul.dataset,
+			ul.dataset.none, ul.dataset === ul.dataset];
+		ul.dataset.pwNew = 'x';
+		delete ul.dataset.effect;
+		return out.join('|');`)
+	if want := "slide-top|.tm-mega-menu|" + strconv.Itoa(len(keys)) + "|true||true"; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if v, _ := getAttr(ul, "data-pw-new"); v != "x" || hasAttr(ul, "data-effect") {
+		t.Errorf("dataset writes: %v", ul.Attr)
+	}
+}

@@ -13,7 +13,7 @@ import (
 var unsupportedMembers = map[string][]string{
 	"Node": {"compareDocumentPosition", "isEqualNode", "lookupPrefix", "lookupNamespaceURI",
 		"isDefaultNamespace", "addEventListener", "removeEventListener", "dispatchEvent"},
-	"Element": {"style", "dataset", "innerText", "outerText", "shadowRoot", "attachShadow", "slot",
+	"Element": {"style", "innerText", "outerText", "shadowRoot", "attachShadow", "slot",
 		"assignedSlot", "part", "prefix", "getAttributeNS", "setAttributeNS", "removeAttributeNS",
 		"hasAttributeNS", "getAttributeNode", "getAttributeNodeNS", "setAttributeNode",
 		"setAttributeNodeNS", "removeAttributeNode", "getElementsByTagNameNS", "getBoundingClientRect",
