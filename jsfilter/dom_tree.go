@@ -115,14 +115,6 @@ func childIndex(n *html.Node) int {
 	return i
 }
 
-func childAt(n *html.Node, i int) *html.Node {
-	c := n.FirstChild
-	for ; c != nil && i > 0; i-- {
-		c = c.NextSibling
-	}
-	return c
-}
-
 // nodeLength is the DOM's length of a node: UTF-16 code units of a text or
 // comment's data, else the number of children.
 func nodeLength(n *html.Node) int {
