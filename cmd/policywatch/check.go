@@ -38,7 +38,7 @@ Exits with status 1 when any file has an error, 0 otherwise.`)
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q (use --declarations DIR)", rest[0])
 	}
-	services, problems, err := declaration.LoadDir(*dir)
+	services, problems, err := loadDeclarations(*dir)
 	if err != nil {
 		return err
 	}

@@ -132,7 +132,7 @@ schedule in a running server, see 'policywatch serve --every'.`)
 // fail at the end; err is for a directory that cannot be read or a filter
 // that matches nothing.
 func loadCrawlTargets(dir, service, docType string, report func(declaration.Problem)) (targets []crawler.Target, broken int, err error) {
-	services, problems, err := declaration.LoadDir(dir)
+	services, problems, err := loadDeclarations(dir)
 	if err != nil {
 		return nil, 0, err
 	}

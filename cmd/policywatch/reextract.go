@@ -99,7 +99,7 @@ func declaredRules(dir string, fs *flag.FlagSet, report func(declaration.Problem
 	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) && !explicit {
 		return nil, 0, nil
 	}
-	services, problems, err := declaration.LoadDir(dir)
+	services, problems, err := loadDeclarations(dir)
 	if err != nil {
 		return nil, 0, err
 	}
