@@ -141,6 +141,9 @@ var _ interface {
 	Changes(ctx context.Context, f ChangeFilter) ([]ChangeEntry, error)
 	Snapshot(ctx context.Context, hash string) (Snapshot, error)
 	Fetches(ctx context.Context, documentID int64) ([]Fetch, error)
+	Subscriptions(ctx context.Context, withRemoved bool) ([]Subscription, error)
+	Subscription(ctx context.Context, id int64) (Subscription, error)
+	Deliveries(ctx context.Context, f DeliveryFilter) ([]DeliveryEntry, error)
 } = (*Store)(nil)
 
 var _ interface {
@@ -154,4 +157,11 @@ var _ interface {
 	AddChange(c Change) (int64, error)
 	UpdateChange(c Change) error
 	DeleteChangeInto(toVersionID int64) error
+	AddSubscription(s Subscription) (int64, error)
+	RemoveSubscription(id int64, at time.Time) error
+	SetLastDigest(id int64, at time.Time) error
+	QueueDeliveries(c Change) (int, error)
+	ClaimDeliveries(o ClaimOptions) ([]ClaimedDelivery, error)
+	ClaimDigest(o ClaimOptions, dayStart time.Time) ([]ClaimedDelivery, error)
+	FinishAttempt(r AttemptResult) (bool, error)
 } = (*Tx)(nil)
