@@ -129,7 +129,28 @@ func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at tim
 	if _, _, err := tx.AddFetch(fetch); err != nil {
 		return nil, err
 	}
-	return nil, placeVersion(tx, out, candidate, doc)
+	if err := placeVersion(tx, out, candidate, doc); err != nil {
+		return nil, err
+	}
+	return nil, queueAlerts(tx, c.Source, *out, at)
+}
+
+// queueAlerts puts the change a crawled capture made at the head of its
+// document's history into the outbox, for every subscription it matches,
+// in the transaction that records it: an alert is never lost by a crash,
+// nor sent for a version that was never stored. Imports, the demo and
+// captures placed behind the newest version tell of the past: they alert
+// no one.
+func queueAlerts(tx *store.Tx, source capture.Source, out Outcome, at time.Time) error {
+	if source != capture.Crawl || out.Change == nil {
+		return nil
+	}
+	next, err := tx.VersionAfter(out.DocumentID, at)
+	if err != nil || next != nil {
+		return err
+	}
+	_, err = tx.QueueDeliveries(*out.Change)
+	return err
 }
 
 func isAbsoluteURL(s string) bool {
