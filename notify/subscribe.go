@@ -76,7 +76,12 @@ func Subscribe(ctx context.Context, st *store.Store, r Request) (store.Subscript
 	if err != nil {
 		return store.Subscription{}, err
 	}
-	err = st.Write(ctx, func(tx *store.Tx) error {
+	return Save(ctx, st, sub)
+}
+
+// Save stores a subscription Validate made and returns it with its id.
+func Save(ctx context.Context, st *store.Store, sub store.Subscription) (store.Subscription, error) {
+	err := st.Write(ctx, func(tx *store.Tx) error {
 		var err error
 		sub.ID, err = tx.AddSubscription(sub)
 		return err

@@ -31,6 +31,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	baseURL := addBaseURLFlag(fs)
 	every := fs.Duration("every", 0, "crawl the declared documents at this interval, e.g. 6h (0: do not crawl)")
 	flags := addCrawlFlags(fs)
+	alerts := addNotifyFlags(fs) // after the flags it shares (--allow-private-networks)
 	rest, err := parseFlags(env, fs, args, `
 Serves the web UI, the feeds (Atom, RSS, JSON Feed) and the JSON API of a
 database. Prints the URL it serves on and runs until interrupted (Ctrl-C or
@@ -43,7 +44,10 @@ With --every, it also crawls the documents declared in --declarations in the
 background: at start, then each document again after the interval (spread
 by ±10 % so they do not all go at once), one crawl at a time. When each
 document is next due is kept in the database, so a restart does not crawl
-everything again. The crawling options are those of 'policywatch crawl'.`)
+everything again. The crawling options are those of 'policywatch crawl'.
+
+It also delivers the alerts of subscriptions in the background, as
+'policywatch notify' does once; the options are the same.`)
 	if err != nil {
 		return err
 	}
@@ -69,13 +73,21 @@ everything again. The crawling options are those of 'policywatch crawl'.`)
 	defer st.Close()
 	crawlCtx, stopCrawling := context.WithCancel(ctx)
 	defer stopCrawling()
-	waitCrawling, err := startScheduler(crawlCtx, st, flags, *every, slog.New(slog.NewTextHandler(env.stderr, nil)))
+	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
+	waitNotifying, err := startNotifier(crawlCtx, st, alerts, logger)
 	if err != nil {
+		return err
+	}
+	waitCrawling, err := startScheduler(crawlCtx, st, flags, *every, logger)
+	if err != nil {
+		stopCrawling()
+		waitNotifying()
 		return err
 	}
 	err = serveHTTP(ctx, env, st, *listen, base)
 	stopCrawling()
-	waitCrawling() // the store must outlive the crawl
+	waitCrawling()  // the store must outlive the crawl
+	waitNotifying() // and the attempts in flight
 	return err
 }
 
