@@ -24,6 +24,9 @@
 // jitter), or after the receiver's Retry-After (seconds or an HTTP date,
 // at most 6 h); after MaxAttempts (8: about 4 hours) the delivery fails
 // for good. Any response but 2xx is a failure; redirects are not followed.
+// Deliveries to one receiver are attempted in parallel and retried
+// independently, so they may arrive out of order: order by
+// data.to.captured_at.
 // Webhook connections are checked by netguard: no loopback, private or
 // other special-purpose address unless private networks are allowed; no
 // proxy is used.

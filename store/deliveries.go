@@ -150,7 +150,7 @@ func (t *Tx) ClaimDeliveries(o ClaimOptions) ([]ClaimedDelivery, error) {
 	ids, err := t.ids(`
 		SELECT d.id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
 		WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND d.lease_until <= ?
-			AND s.digest = 0 AND s.kind IN (`+kinds+`)
+			AND s.digest = 0 AND s.removed_at = '' AND s.kind IN (`+kinds+`)
 		ORDER BY d.next_attempt_at, d.id LIMIT ?`,
 		append(append([]any{now, now}, args...), o.Limit)...)
 	if err != nil {
