@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -37,7 +38,7 @@ func openStore(t testing.TB) *store.Store {
 
 // recordFile records one file of the demo's cookie history, dated by its
 // name, from the given source.
-func recordFile(t testing.TB, st *store.Store, name, source string) archive.Outcome {
+func recordFile(t testing.TB, st *store.Store, name string, source capture.Source) archive.Outcome {
 	t.Helper()
 	content, err := os.ReadFile(filepath.Join(cookiesHistory, name))
 	if err != nil {

@@ -74,7 +74,7 @@ func TestKill9AfterRecordingThenNotifyDelivers(t *testing.T) {
 		t.Skip("runs a child process")
 	}
 	db := filepath.Join(t.TempDir(), "pw.db")
-	site := newPolicySite(t)
+	site := newEditablePolicySite(t)
 	hook := newHookReceiver(t)
 	mustRun(t, site.crawlArgs(db)...)
 	mustRun(t, "subscribe", "add", "--db", db, "--webhook", hook.URL, "--allow-private-networks")
@@ -142,7 +142,7 @@ func TestKill9MidDeliveryThenNotifyDeliversAgainWithTheSameID(t *testing.T) {
 		t.Skip("runs a child process")
 	}
 	db := filepath.Join(t.TempDir(), "pw.db")
-	site := newPolicySite(t)
+	site := newEditablePolicySite(t)
 	arrived := make(chan string, 4)
 	var first atomic.Bool
 	first.Store(true)

@@ -14,17 +14,17 @@ import (
 	"time"
 )
 
-// policySite serves one policy whose text changes when edited is set, and
+// editablePolicySite serves one policy whose text changes when edited is set, and
 // the declaration of it.
-type policySite struct {
+type editablePolicySite struct {
 	*httptest.Server
 	edited atomic.Bool
 	decls  string
 }
 
-func newPolicySite(t *testing.T) *policySite {
+func newEditablePolicySite(t *testing.T) *editablePolicySite {
 	t.Helper()
-	s := &policySite{}
+	s := &editablePolicySite{}
 	s.Server = httptest.NewServer(withoutRobots(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, "<html><body>"+policyBody(s.edited.Load())+"</body></html>")
@@ -41,7 +41,7 @@ func newPolicySite(t *testing.T) *policySite {
 	return s
 }
 
-func (s *policySite) crawlArgs(db string) []string {
+func (s *editablePolicySite) crawlArgs(db string) []string {
 	return []string{"crawl", "--db", db, "--declarations", s.decls, "--delay", "0", "--allow-private-networks"}
 }
 
@@ -173,7 +173,7 @@ func TestSubscribeRefusesBadInputAndStoresNothing(t *testing.T) {
 
 func TestCrawlThenNotifyDeliversOnceAndReportsFailures(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "pw.db")
-	site := newPolicySite(t)
+	site := newEditablePolicySite(t)
 	ok := newHookReceiver(t)
 	failing := newHookReceiver(t)
 	failing.status.Store(http.StatusServiceUnavailable)
@@ -230,7 +230,7 @@ func TestCrawlThenNotifyDeliversOnceAndReportsFailures(t *testing.T) {
 
 func TestServeDeliversInTheBackgroundAndStopsCleanly(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "pw.db")
-	site := newPolicySite(t)
+	site := newEditablePolicySite(t)
 	hook := newHookReceiver(t)
 	mustRun(t, site.crawlArgs(db)...)
 	mustRun(t, "subscribe", "add", "--db", db, "--webhook", hook.URL, "--allow-private-networks")
