@@ -93,10 +93,16 @@ type htmlWalker struct {
 	// roots are the selected nodes, walked in declared order; one met
 	// inside another was walked already, and is not walked twice.
 	roots map[*html.Node]bool
+	// noise says what is left out: heuristics for a guessed main content,
+	// almost nothing in a declared selection.
+	noise noiseRule
 }
 
 func (w *htmlWalker) walkRoots(roots []*html.Node) {
 	for _, r := range roots {
+		if w.roots != nil {
+			w.noise = selectionRule(r)
+		}
 		// A root is content even if it looks like noise (a selected <nav>).
 		if r.Type == html.ElementNode {
 			w.element(r)
@@ -120,7 +126,7 @@ func (w *htmlWalker) node(n *html.Node) {
 	case html.DocumentNode:
 		w.children(n)
 	case html.ElementNode:
-		if !isNoise(n) && !w.roots[n] {
+		if !w.noise.drops(n) && !w.roots[n] {
 			w.element(n)
 		}
 	}
@@ -134,12 +140,12 @@ func (w *htmlWalker) element(n *html.Node) {
 	case isRoleHeading(n):
 		w.flush()
 		w.realLevel = ariaLevel(n)
-		w.doc.heading(w.realLevel, textOf(n))
-	case a == atom.Summary, w.kind != ListItem && isBoldOnly(n):
+		w.doc.heading(w.realLevel, w.headingText(n))
+	case a == atom.Summary, w.kind != ListItem && isBoldOnly(n, w.noise):
 		// Accordion titles and bold paragraphs standing in for headings sit
 		// one level below the last real heading, as siblings of each other.
 		w.flush()
-		w.doc.heading(min(w.realLevel+1, 6), textOf(n))
+		w.doc.heading(min(w.realLevel+1, 6), w.headingText(n))
 	case a == atom.A:
 		target, ok := linkTarget(n, w.resolve)
 		if !ok || w.text.open {
@@ -152,7 +158,7 @@ func (w *htmlWalker) element(n *html.Node) {
 	case headingLevel(a) > 0:
 		w.flush()
 		w.realLevel = headingLevel(a)
-		w.doc.heading(w.realLevel, textOf(n))
+		w.doc.heading(w.realLevel, w.headingText(n))
 	case a == atom.Ul || a == atom.Ol || a == atom.Menu:
 		w.flush()
 		w.lists = append(w.lists, a == atom.Ol)
@@ -172,8 +178,14 @@ func (w *htmlWalker) element(n *html.Node) {
 	case a == atom.Pre || a == atom.Listing || a == atom.Xmp || a == atom.Plaintext:
 		w.flush()
 		var b strings.Builder
-		preText(n, &b)
+		preText(n, &b, w.noise)
 		w.doc.add(Block{Kind: Preformatted, Text: normalizePre(b.String())})
+	case spacedInline[a]:
+		// Controls and options are inline, but their texts are never one
+		// word with their neighbours'.
+		w.text.buf.WriteByte(' ')
+		w.children(n)
+		w.text.buf.WriteByte(' ')
 	case inlineElements[a]:
 		w.children(n)
 	case w.kind == ListItem:
@@ -200,7 +212,7 @@ func (w *htmlWalker) flush() {
 // a row is a header row in <thead> or when all its cells are <th>.
 func (w *htmlWalker) table(n *html.Node) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type != html.ElementNode || isNoise(c) {
+		if c.Type != html.ElementNode || w.noise.drops(c) {
 			continue
 		}
 		switch c.DataAtom {
@@ -209,7 +221,7 @@ func (w *htmlWalker) table(n *html.Node) {
 			w.doc.add(Block{Kind: Paragraph, Text: text, Links: links})
 		case atom.Thead, atom.Tbody, atom.Tfoot:
 			for r := c.FirstChild; r != nil; r = r.NextSibling {
-				if r.DataAtom == atom.Tr && !isNoise(r) {
+				if r.DataAtom == atom.Tr && !w.noise.drops(r) {
 					w.row(r, c.DataAtom == atom.Thead)
 				}
 			}
@@ -224,7 +236,7 @@ func (w *htmlWalker) row(tr *html.Node, inHead bool) {
 	var links []Link
 	allTH := true
 	for c := tr.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) || isNoise(c) {
+		if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) || w.noise.drops(c) {
 			continue
 		}
 		allTH = allTH && c.DataAtom == atom.Th
@@ -251,50 +263,60 @@ func isLayoutTable(n *html.Node) bool {
 	})
 }
 
-// textOf returns an element's normalised text, with block boundaries and
-// <br> as spaces and noise but buttons left out (a heading's links are
-// left out too).
+// textOf returns an element's normalised text as a heading of a guessed
+// main content has it: block boundaries and <br> as spaces, noise but
+// buttons left out, links reduced to their text.
 func textOf(n *html.Node) string {
+	return textWith(n, guessedHeading)
+}
+
+// textWith returns an element's text as textOf, leaving out what rule
+// drops.
+func textWith(n *html.Node, rule noiseRule) string {
 	var t inlineText
-	collectText(n, &t, nil, true)
+	collectText(n, &t, nil, rule)
 	text, _ := t.take()
 	return text
+}
+
+// headingText is the text of a heading element met in the walk.
+func (w *htmlWalker) headingText(n *html.Node) string {
+	return textWith(n, w.noise.forHeading())
 }
 
 // inlineOf returns an element's text, as textOf, and its links.
 func (w *htmlWalker) inlineOf(n *html.Node) (string, []Link) {
 	var t inlineText
-	collectText(n, &t, &w.resolve, false)
+	collectText(n, &t, &w.resolve, w.noise)
 	return t.take()
 }
 
-// collectText writes n's text to t, and its links when resolve is set.
-// Headings keep the text of buttons (accordion titles are buttons inside
-// headings); keepButtons says so.
-func collectText(n *html.Node, t *inlineText, resolve *linkResolver, keepButtons bool) {
+// collectText writes n's text to t, and its links when resolve is set,
+// leaving out what rule drops.
+func collectText(n *html.Node, t *inlineText, resolve *linkResolver, rule noiseRule) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		switch c.Type {
 		case html.TextNode:
 			t.buf.WriteString(c.Data)
 		case html.ElementNode:
-			if isNoise(c) && !(keepButtons && c.DataAtom == atom.Button) {
+			if rule.drops(c) {
 				continue
 			}
-			if c.DataAtom == atom.Br || !inlineElements[c.DataAtom] {
+			if c.DataAtom == atom.Br || !inlineElements[c.DataAtom] || spacedInline[c.DataAtom] {
 				t.buf.WriteByte(' ')
-				collectText(c, t, resolve, keepButtons)
+				collectText(c, t, resolve, rule)
 				t.buf.WriteByte(' ')
 				continue
 			}
 			if c.DataAtom == atom.A && resolve != nil && !t.open {
 				if target, ok := linkTarget(c, *resolve); ok {
 					t.startLink(target)
-					collectText(c, t, resolve, keepButtons)
+					collectText(c, t, resolve, rule)
 					t.endLink()
 					continue
 				}
 			}
-			collectText(c, t, resolve, keepButtons)
+			collectText(c, t, resolve, rule)
 		}
 	}
 }
@@ -310,16 +332,17 @@ func linkTarget(a *html.Node, resolve linkResolver) (string, bool) {
 	return "", false
 }
 
-// preText collects preformatted text as it is, <br> as a line break.
-func preText(n *html.Node, b *strings.Builder) {
+// preText collects preformatted text as it is, <br> as a line break,
+// leaving out what rule drops.
+func preText(n *html.Node, b *strings.Builder, rule noiseRule) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		switch {
 		case c.Type == html.TextNode:
 			b.WriteString(c.Data)
 		case c.Type == html.ElementNode && c.DataAtom == atom.Br:
 			b.WriteByte('\n')
-		case c.Type == html.ElementNode && !isNoise(c):
-			preText(c, b)
+		case c.Type == html.ElementNode && !rule.drops(c):
+			preText(c, b, rule)
 		}
 	}
 }
@@ -352,5 +375,14 @@ var inlineElements = map[atom.Atom]bool{
 	atom.Mark: true, atom.Nobr: true, atom.Q: true, atom.S: true, atom.Samp: true, atom.Small: true,
 	atom.Span: true, atom.Strike: true, atom.Strong: true, atom.Sub: true, atom.Sup: true,
 	atom.Time: true, atom.Tt: true, atom.U: true, atom.Var: true, atom.Picture: true, atom.Ruby: true,
-	atom.Rt: true, atom.Img: true, atom.Wbr: true,
+	atom.Rt: true, atom.Img: true, atom.Wbr: true, atom.Button: true, atom.Select: true, atom.Option: true,
+	atom.Optgroup: true, atom.Textarea: true, atom.Output: true,
+}
+
+// spacedInline are the inline elements whose text stands apart from the
+// text around them: form controls (noise in a guessed main content, text
+// in a declared selection, as the labels of accordion buttons are).
+var spacedInline = map[atom.Atom]bool{
+	atom.Button: true, atom.Select: true, atom.Option: true, atom.Optgroup: true, atom.Textarea: true,
+	atom.Output: true,
 }

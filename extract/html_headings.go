@@ -33,8 +33,9 @@ const maxBoldHeading = 120
 
 // isBoldOnly reports a paragraph (or a div holding only inline content)
 // whose whole text is bold — <p><strong>Sharing</strong></p> — short,
-// and not a sentence: pages use these as headings.
-func isBoldOnly(n *html.Node) bool {
+// and not a sentence: pages use these as headings. What rule drops does
+// not count.
+func isBoldOnly(n *html.Node, rule noiseRule) bool {
 	if n.DataAtom != atom.P && n.DataAtom != atom.Div {
 		return false
 	}
@@ -52,7 +53,7 @@ func isBoldOnly(n *html.Node) bool {
 					return false
 				}
 				bold = true
-			case c.DataAtom == atom.Br || isNoise(c):
+			case c.DataAtom == atom.Br || rule.drops(c):
 			default:
 				return false
 			}
@@ -61,7 +62,7 @@ func isBoldOnly(n *html.Node) bool {
 	if !bold {
 		return false
 	}
-	text := textOf(n)
+	text := textWith(n, rule.forHeading())
 	if text == "" || utf8.RuneCountInString(text) > maxBoldHeading {
 		return false
 	}

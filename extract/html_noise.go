@@ -17,6 +17,69 @@ var noiseElements = map[atom.Atom]bool{
 	atom.Title: true, atom.Meta: true, atom.Link: true,
 }
 
+// neverText are the elements that hold no text a reader reads, whatever
+// the page: code, templates, metadata, the fallback content of embedded
+// media and scripts, graphics, and controls without text of their own.
+// They are all that is left out of a declared selection.
+var neverText = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true, atom.Svg: true,
+	atom.Math: true, atom.Iframe: true, atom.Object: true, atom.Embed: true, atom.Canvas: true,
+	atom.Audio: true, atom.Video: true, atom.Input: true, atom.Datalist: true, atom.Head: true,
+	atom.Title: true, atom.Meta: true, atom.Link: true,
+}
+
+// noiseRule says which elements a walk leaves out of the text.
+type noiseRule uint8
+
+const (
+	// guessedContent: the main content was guessed, and every heuristic
+	// of isNoise applies.
+	guessedContent noiseRule = iota
+	// guessedHeading: as guessedContent, but buttons are kept: accordion
+	// titles are buttons inside headings.
+	guessedHeading
+	// declaredSelection: a declaration chose a part of the page. As in
+	// Open Terms Archive, everything in it is text except what never is
+	// (neverText): noise inside a selection is for the declaration's
+	// remove rules, which were written against Open Terms Archive's output.
+	declaredSelection
+)
+
+// selectionRule is the rule for a selected root. Selecting the whole page
+// (html or body) chooses no part of it: its furniture is left out as when
+// nothing is selected.
+func selectionRule(root *html.Node) noiseRule {
+	switch root.DataAtom {
+	case atom.Html, atom.Body:
+		return guessedContent
+	}
+	if root.Type == html.DocumentNode {
+		return guessedContent
+	}
+	return declaredSelection
+}
+
+// drops reports whether the rule leaves n out.
+func (r noiseRule) drops(n *html.Node) bool {
+	switch r {
+	case declaredSelection:
+		return neverText[n.DataAtom]
+	case guessedHeading:
+		if n.DataAtom == atom.Button {
+			return false
+		}
+	}
+	return isNoise(n)
+}
+
+// forHeading is the rule for a heading's text.
+func (r noiseRule) forHeading() noiseRule {
+	if r == guessedContent {
+		return guessedHeading
+	}
+	return r
+}
+
 var noiseRoles = map[string]bool{
 	"navigation": true, "banner": true, "contentinfo": true, "complementary": true,
 }
@@ -41,10 +104,11 @@ var furnitureMarkers = []string{
 // consentWords mark a dialog as a consent prompt.
 var consentWords = []string{"cookie", "consent", "your privacy choices", "tracking technologies"}
 
-// isNoise reports an element left out of the text. Hidden elements, forms
-// and marked containers are kept when they wrap the main content (some
-// sites hide the page until a script runs; ASP.NET wraps whole pages in a
-// <form>; a cookie policy page may carry "cookie-consent" classes).
+// isNoise reports an element left out of a guessed main content. Hidden
+// elements, forms and marked containers are kept when they wrap the main
+// content (some sites hide the page until a script runs; ASP.NET wraps
+// whole pages in a <form>; a cookie policy page may carry "cookie-consent"
+// classes).
 func isNoise(n *html.Node) bool {
 	if noiseElements[n.DataAtom] {
 		return true

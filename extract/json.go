@@ -46,7 +46,7 @@ func extractSelectedJSON(roots []*html.Node, opts Options) (*Document, error) {
 			b.WriteString(r.Data)
 			continue
 		}
-		preText(r, &b)
+		preText(r, &b, guessedContent)
 		b.WriteByte('\n')
 	}
 	return extractJSON(b.String(), opts)
