@@ -103,11 +103,12 @@ func (w *htmlWalker) walkRoots(roots []*html.Node) {
 		if w.roots != nil {
 			w.noise = selectionRule(r)
 		}
-		// A root is content even if it looks like noise (a selected <nav>).
+		// A root is content even if it looks like noise (a selected <nav>);
+		// a range's roots include the text directly inside it.
 		if r.Type == html.ElementNode {
 			w.element(r)
 		} else {
-			w.children(r)
+			w.node(r)
 		}
 	}
 	w.flush()

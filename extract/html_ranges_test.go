@@ -69,3 +69,13 @@ func TestRangeErrors(t *testing.T) {
 		t.Error("ranges on plain text: no error")
 	}
 }
+
+// TestRangeKeepsTextOutsideElements: a range's bare text (not wrapped in
+// an element of its own) is content, as in Open Terms Archive, which
+// clones the range's contents.
+func TestRangeKeepsTextOutsideElements(t *testing.T) {
+	page := `<html><body><div><h2 id="a">A</h2>Bare text <b>inline</b> tail.<p>Paragraph.</p><h2 id="b">B</h2></div></body></html>`
+	doc := extractHTML(t, page, Options{Select: []Selector{{Range: &Range{StartAfter: "#a", EndBefore: "#b"}}}})
+	findBlock(t, doc, "Bare text inline tail.")
+	findBlock(t, doc, "Paragraph.")
+}
