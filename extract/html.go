@@ -123,7 +123,7 @@ func (w *htmlWalker) children(n *html.Node) {
 func (w *htmlWalker) node(n *html.Node) {
 	switch n.Type {
 	case html.TextNode:
-		w.text.buf.WriteString(n.Data)
+		w.text.writeText(n.Data)
 	case html.DocumentNode:
 		w.children(n)
 	case html.ElementNode:
@@ -137,7 +137,9 @@ func (w *htmlWalker) element(n *html.Node) {
 	switch a := n.DataAtom; {
 	case a == atom.Br:
 		w.text.buf.WriteByte(' ')
-	case a == atom.Img || a == atom.Wbr:
+	case a == atom.Img:
+		w.text.writeImage(altText(n))
+	case a == atom.Wbr:
 	case isRoleHeading(n):
 		w.flush()
 		w.realLevel = ariaLevel(n)
@@ -298,9 +300,13 @@ func collectText(n *html.Node, t *inlineText, resolve *linkResolver, rule noiseR
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		switch c.Type {
 		case html.TextNode:
-			t.buf.WriteString(c.Data)
+			t.writeText(c.Data)
 		case html.ElementNode:
 			if rule.drops(c) {
+				continue
+			}
+			if c.DataAtom == atom.Img {
+				t.writeImage(altText(c))
 				continue
 			}
 			if c.DataAtom == atom.Br || !inlineElements[c.DataAtom] || spacedInline[c.DataAtom] {
@@ -320,6 +326,13 @@ func collectText(n *html.Node, t *inlineText, resolve *linkResolver, rule noiseR
 			collectText(c, t, resolve, rule)
 		}
 	}
+}
+
+// altText is what an image says in the text: its alt text (a ✔ in a
+// table cell, an icon's name). Open Terms Archive writes ![alt](src); a
+// Document keeps links, not images, so the source is left out.
+func altText(img *html.Node) string {
+	return attr(img, "alt")
 }
 
 // linkTarget is the target of an <a href>; ok is false for anchors

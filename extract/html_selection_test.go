@@ -97,3 +97,57 @@ func TestSelectionKeepsButtonOfRealPolicy(t *testing.T) {
 		t.Errorf("title %q: the selection holds no h1", doc.Title)
 	}
 }
+
+// TestImageAltText: an image is its alt text, apart from the words
+// around it; decorative images (empty alt) say nothing. Markdown images
+// read the same way.
+func TestImageAltText(t *testing.T) {
+	page := `<main><h1><img src="logo.png" alt="Example">Privacy</h1>
+<p>Click the<img src="gear.png" alt="settings">icon. <img src="line.png" alt=""> <img src="x.png"></p>
+<p><a href="/policy.pdf"><img src="pdf.png" alt="Download the policy"></a></p>
+<table><tr><th>Data</th><th>Collected</th></tr><tr><td>Name</td><td><img src="check.png" alt="✔"></td></tr></table></main>`
+	doc := extractHTML(t, page, Options{})
+	if doc.Title != "Example Privacy" {
+		t.Errorf("title %q", doc.Title)
+	}
+	findBlock(t, doc, "Click the settings icon.")
+	if b := findBlock(t, doc, "Download the policy"); len(b.Links) != 1 || b.Links[0].Text != "Download the policy" {
+		t.Errorf("image link: %+v", b.Links)
+	}
+	if md := doc.Markdown(); !strings.Contains(md, "| Name | ✔ |") || strings.Contains(md, ".png") {
+		t.Errorf("Markdown:\n%s", md)
+	}
+
+	md, err := Extract([]byte("| Name | ![✔](check.png) |\n\nSee[![the PDF](pdf.png)](/policy.pdf).\n"), "text/markdown", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := md.Markdown(); got != "| Name | ✔ |\n\nSee [the PDF](/policy.pdf).\n" {
+		t.Errorf("Markdown images read as:\n%s", got)
+	}
+}
+
+// TestCheckMarkTableOfRealPolicy: ChristianMingle's table of the
+// personal information it collects ticks each row with an image of a
+// check mark; its alt text is the cell.
+func TestCheckMarkTableOfRealPolicy(t *testing.T) {
+	content, err := os.ReadFile("../testdata/ota-histories/dating/ChristianMingle/Privacy Policy/snapshots/2026-07-01T12-31-01Z.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := Extract(content, "text/html", Options{Select: CSS(".legal-text-container")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ticked := 0
+	for _, s := range doc.Sections {
+		for _, b := range s.Blocks {
+			if b.Kind == TableRow && len(b.Cells) == 2 && b.Cells[1] == "✔" {
+				ticked++
+			}
+		}
+	}
+	if ticked != 10 {
+		t.Errorf("%d rows ticked ✔, want the 10 categories", ticked)
+	}
+}

@@ -120,6 +120,40 @@ type inlineText struct {
 	open      bool // a link is open: its text is being written
 	openURL   string
 	openStart int
+
+	imageEnd int // where the last image's alt text ended, 0 for none
+}
+
+// writeText writes text, apart from an image's alt text just before it
+// if both would make one word.
+func (t *inlineText) writeText(s string) {
+	if t.imageEnd > 0 && t.imageEnd == t.buf.Len() && startsWithWord(s) {
+		t.buf.WriteByte(' ')
+	}
+	t.buf.WriteString(s)
+}
+
+// writeImage writes an image's alt text as a word of its own: apart from
+// a word just before it, and (writeText) from one just after it.
+func (t *inlineText) writeImage(alt string) {
+	if strings.TrimFunc(alt, isSpaceRune) == "" {
+		return
+	}
+	if t.endsWithWord() && startsWithWord(alt) {
+		t.buf.WriteByte(' ')
+	}
+	t.buf.WriteString(alt)
+	t.imageEnd = t.buf.Len()
+}
+
+func (t *inlineText) endsWithWord() bool {
+	r, _ := utf8.DecodeLastRuneInString(t.buf.String())
+	return isWordRune(r)
+}
+
+func startsWithWord(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return isWordRune(r)
 }
 
 type rawLink struct {
@@ -144,6 +178,7 @@ func (t *inlineText) endLink() {
 func (t *inlineText) take() (string, []Link) {
 	raw := t.buf.String()
 	t.buf.Reset()
+	t.imageEnd = 0
 	if t.open {
 		t.links = append(t.links, rawLink{start: t.openStart, end: len(raw), url: t.openURL})
 		t.openStart = 0

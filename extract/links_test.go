@@ -47,8 +47,8 @@ func TestMarkdownLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := blocksWithLinks(doc)
-	if len(blocks) != 6 {
-		t.Fatalf("%d blocks with links, want 6:\n%s", len(blocks), doc.Markdown())
+	if len(blocks) != 7 {
+		t.Fatalf("%d blocks with links, want 7:\n%s", len(blocks), doc.Markdown())
 	}
 	assertLinks(t, blocks[0],
 		Link{Text: "the X Rules", URL: "https://help.x.com/rules"},
@@ -74,11 +74,12 @@ func TestMarkdownLinks(t *testing.T) {
 	if want := "Reference full, collapsed and shortcut, unknown ref and https://auto.link."; blocks[4].Text != want {
 		t.Errorf("text %q, want %q", blocks[4].Text, want)
 	}
-	// Icon links (no text) and images are not links.
-	if b := findBlock(t, doc, "Icons: and and ."); len(b.Links) != 0 {
+	// An image is its alt text, so an icon link is a link; a link without
+	// text is not.
+	if b := findBlock(t, doc, "Icons: logo and and img."); !slices.Equal(b.Links, []Link{{Text: "logo", URL: "https://x.com/home"}}) {
 		t.Errorf("icon links listed: %+v", b.Links)
 	}
-	row := blocks[5]
+	row := blocks[6]
 	if row.Kind != TableRow || !slices.Equal(row.Cells, []string{"auth_token", "Login and more"}) {
 		t.Fatalf("row %+v", row)
 	}
@@ -137,8 +138,9 @@ func TestHTMLLinks(t *testing.T) {
 	assertLinks(t, p1,
 		Link{Text: "rules", URL: "https://help.x.com/en/rules?x=1&y=2#s"},
 		Link{Text: "write to us", URL: "mailto:dpo@x.com"})
-	p2 := findBlock(t, doc, "Click here or here; call. outer inner")
+	p2 := findBlock(t, doc, "icon Click here or here; call. outer inner")
 	assertLinks(t, p2,
+		Link{Text: "icon", URL: "https://x.com/a"},
 		Link{Text: "Click here", URL: "https://x.com/b"},
 		Link{Text: "here", URL: "https://x.com/c"},
 		Link{Text: "call", URL: "tel:+15550100"},
@@ -166,7 +168,7 @@ func TestHTMLLinks(t *testing.T) {
 	assertLinks(t, extractHTML(t, based, Options{}).Sections[0].Blocks[0], Link{Text: "Page", URL: "page"})
 
 	md := doc.Markdown()
-	if !strings.Contains(md, "\n[Click here](https://x.com/b) or [here](https://x.com/c); [call](tel:+15550100). [outer](https://x.com/outer) [inner](https://x.com/inner)\n") {
+	if !strings.Contains(md, "\n[icon](https://x.com/a) [Click here](https://x.com/b) or [here](https://x.com/c); [call](tel:+15550100). [outer](https://x.com/outer) [inner](https://x.com/inner)\n") {
 		t.Errorf("Markdown:\n%s", md)
 	}
 	if again := extractMarkdown(t, md); again.Markdown() != md {

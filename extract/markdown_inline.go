@@ -7,7 +7,8 @@ import (
 )
 
 // Inline Markdown is reduced to plain text: links to their text (their
-// targets listed apart), images dropped, emphasis and code markers removed, escapes resolved. The
+// targets listed apart), images to their alt text, emphasis and code
+// markers removed, escapes resolved. The
 // renderer (escapeInline) escapes exactly what this parser would otherwise
 // interpret, using the same predicates, so that rendering then parsing
 // gives back the same text.
@@ -106,7 +107,16 @@ func (ip *inlineParser) write(t *inlineText, s string, budget *int, inLink bool)
 		case '!':
 			if i+1 < len(s) && s[i+1] == '[' && *budget > 0 {
 				if link, ok := ip.parseLink(s, i+1); ok {
-					i = link.end // images are dropped
+					// An image is its alt text, a word of its own, as
+					// in HTML (writeImage).
+					if t.endsWithWord() && startsWithWord(link.text) {
+						b.WriteByte(' ')
+					}
+					ip.write(t, link.text, budget, true)
+					if t.endsWithWord() && startsWithWord(s[link.end:]) {
+						b.WriteByte(' ')
+					}
+					i = link.end
 					continue
 				}
 				*budget--

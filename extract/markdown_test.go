@@ -18,7 +18,7 @@ func TestInlineMarkdown(t *testing.T) {
 	cases := map[string]string{
 		"See [the Rules](https://x.com/rules \"X (Rules)\") now": "See the Rules now",
 		"[**Learn more**](#anchor) and [ref link][1]":            "Learn more and ref link",
-		"Logo ![X logo](https://x.com/logo.png) gone":            "Logo gone",
+		"Logo ![X logo](https://x.com/logo.png) kept":            "Logo X logo kept",
 		"[](https://empty.example) empty link":                   "empty link",
 		"**Bold** and *em* and _em_ and __strong__":              "Bold and em and em and strong",
 		"**  broken bold":                     "broken bold",
