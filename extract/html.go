@@ -254,16 +254,42 @@ func (w *htmlWalker) row(tr *html.Node, inHead bool) {
 }
 
 // isLayoutTable reports a table used for page layout rather than data: one
-// holding headings, lists, nested tables or preformatted text. Its content
-// is walked as ordinary blocks.
+// holding headings, nested tables or preformatted text, or marked
+// role=presentation. Its content is walked as ordinary blocks. Lists do
+// not make a layout table: data tables list the data of a category in a
+// cell (itemSeparator).
 func isLayoutTable(n *html.Node) bool {
 	if attr(n, "role") == "presentation" {
 		return true
 	}
 	return hasDescendant(n, func(d *html.Node) bool {
 		a := d.DataAtom
-		return headingLevel(a) > 0 || a == atom.Ul || a == atom.Ol || a == atom.Table || a == atom.Pre
+		return headingLevel(a) > 0 || a == atom.Table || a == atom.Pre
 	})
+}
+
+// itemSeparator parts the items of a list inside one line of text (a
+// table cell): "Name • Email address • Phone number". Its bullet is no
+// word and no Markdown syntax, so the cell reads and round-trips as it is.
+const itemSeparator = " • "
+
+// continuesList reports a list item that follows another item's text: it
+// has an item before it in its list, or its list is nested in an item.
+func continuesList(li *html.Node) bool {
+	for p := li.PrevSibling; p != nil; p = p.PrevSibling {
+		if p.Type == html.ElementNode && p.DataAtom == atom.Li {
+			return true
+		}
+	}
+	for p := li.Parent; p != nil; p = p.Parent {
+		switch p.DataAtom {
+		case atom.Li:
+			return true
+		case atom.Td, atom.Th, atom.Caption, atom.Table:
+			return false
+		}
+	}
+	return false
 }
 
 // textOf returns an element's normalised text as a heading of a guessed
@@ -308,6 +334,9 @@ func collectText(n *html.Node, t *inlineText, resolve *linkResolver, rule noiseR
 			if c.DataAtom == atom.Img {
 				t.writeImage(altText(c))
 				continue
+			}
+			if c.DataAtom == atom.Li && continuesList(c) {
+				t.buf.WriteString(itemSeparator)
 			}
 			if c.DataAtom == atom.Br || !inlineElements[c.DataAtom] || spacedInline[c.DataAtom] {
 				t.buf.WriteByte(' ')
