@@ -44,6 +44,7 @@ func (b *docBuilder) add(block Block) {
 		}
 	}
 	block.Links = placeableLinks(&block)
+	canonicalEmphasis(&block)
 	if len(b.sections) == 0 {
 		b.sections = append(b.sections, Section{})
 	}

@@ -63,7 +63,8 @@ func (d *Document) hasLevelOneHeading(text string) bool {
 // paragraph line, an indented "- " or "1. " item, a "| a | b |" row
 // (followed by a "| --- |" line for a header row), or fenced code. Links
 // are written as [text](url) where their text is found in order; a link
-// whose text is not found is left out.
+// whose text is not found is left out. Emphasis is written as **strong**
+// and *em*.
 func (b Block) Markdown() string {
 	switch b.Kind {
 	case ListItem:
@@ -71,15 +72,21 @@ func (b Block) Markdown() string {
 		if b.Ordered {
 			marker = "1. "
 		}
-		return strings.Repeat("  ", b.Depth) + marker + renderLinked(b.Text, placeLinks([]string{b.Text}, b.Links), false)
+		return strings.Repeat("  ", b.Depth) + marker + b.inlineMarkdown()
 	case TableRow:
-		return tableRowMarkdown(b.Cells, b.Header, b.Links)
+		return tableRowMarkdown(b.Cells, b.Header, b.Links, b.Emphasis)
 	case Preformatted:
 		fence := strings.Repeat("`", max(3, longestRun(b.Text, '`')+1))
 		return fence + "\n" + b.Text + "\n" + fence
 	default:
-		return escapeLineStart(renderLinked(b.Text, placeLinks([]string{b.Text}, b.Links), false))
+		return escapeLineStart(b.inlineMarkdown())
 	}
+}
+
+// inlineMarkdown renders the block's Text with its links and emphasis.
+func (b Block) inlineMarkdown() string {
+	placed := placeLinks([]string{b.Text}, b.Links)
+	return renderInline(b.Text, placed, renderableSpans(b.Text, b.Emphasis, placed), false)
 }
 
 func headingMarkdown(level int, text string) string {
@@ -91,16 +98,12 @@ func headingMarkdown(level int, text string) string {
 	return strings.Repeat("#", min(max(level, 1), 6)) + " " + line
 }
 
-func tableRowMarkdown(cells []string, header bool, links []Link) string {
+func tableRowMarkdown(cells []string, header bool, links []Link, emphasis []Emphasis) string {
 	placed := placeLinks(cells, links)
 	escaped := make([]string, len(cells))
 	for i, c := range cells {
-		n := 0
-		for n < len(placed) && placed[n].cell == i {
-			n++
-		}
-		escaped[i] = renderLinked(c, placed[:n], true)
-		placed = placed[n:]
+		cellLinks := linksInCell(placed, i)
+		escaped[i] = renderInline(c, cellLinks, renderableSpans(c, spansInCell(emphasis, i), cellLinks), true)
 	}
 	if isSeparatorRow(escaped) {
 		escaped[0] = `\` + escaped[0]

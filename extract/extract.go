@@ -105,7 +105,7 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 			doc = parsePlainText(text)
 		}
 	}
-	repairDocument(doc)
+	repairKeepingEmphasis(doc)
 	if !documentHasText(doc) {
 		return nil, ErrNoText
 	}

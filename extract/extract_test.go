@@ -119,11 +119,16 @@ func TestTwitterCookiesPolicyMarkdown(t *testing.T) {
 	}
 	findBlock(t, doc, "To help us detect and fight spam, abuse, and other activities that violate the Twitter Rules.")
 	assertContains(t, doc, "Note: Please confirm that you are logged in")
+	// Emphasis is kept in canonical form; the broken markers pair with
+	// nothing and are dropped, as are hard line breaks.
 	md := doc.Markdown()
-	for _, marker := range []string{"**", "  \n"} {
-		if strings.Contains(md, marker) {
-			t.Errorf("Markdown keeps %q", marker)
+	for _, want := range []string{"\n**Note:** Please confirm that you are logged in", "turn on **Opt out of Ads Personalization** in your"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("Markdown lacks %q", want)
 		}
+	}
+	if b := findBlock(t, doc, "Authentication and Security:"); len(b.Emphasis) != 0 || strings.Contains(md, "  \n") {
+		t.Errorf("broken markers kept: %+v", b.Emphasis)
 	}
 	// Links stay links: listed on their block and written inline.
 	rules := findBlock(t, doc, "To help us detect and fight spam, abuse, and other activities that violate the Twitter Rules.")

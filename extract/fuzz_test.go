@@ -23,6 +23,7 @@ func FuzzMarkdownRoundTrip(f *testing.F) {
 	f.Add("<ul><li>a<ol><li>b</li></ol></li></ul><table><tr><th>x|y</th></tr></table><pre>```</pre>", "text/html")
 	for _, seed := range []string{
 		"See [the *X* Rules](https://x.com/r \"t\") and [a](<b c>) or [same](u) [same](v)!\n",
+		"**a** *b* ***c*** *foo**bar**baz* **x*y***z** __d__ _e_ **[f](g)** [**h**](i) **Note:**j\n",
 		"Wow![x](y) \\[not\\] [a\\]b](<p(q)\\>>) [ref][r] [r] [r][]\n\n[r]: /ref 'T'\n",
 		"| [a|b](c\\|d) | [e](f) |\n| --- | --- |\n\n- [x_](y) *[z](w)*\n",
 		"[ref]: [x](y)\n\ntext\n[d]: e\n\n# [h](i)\n",
@@ -53,9 +54,12 @@ func FuzzMarkdownRoundTrip(f *testing.F) {
 		if second := again.Markdown(); second != first {
 			t.Fatalf("round trip changed the Markdown:\n%q\n%q", first, second)
 		}
-		// The links the Markdown shows are the links the document lists.
+		// The links and emphasis the Markdown shows are the document's.
 		if a, b := allLinks(doc), allLinks(again); !slices.Equal(a, b) {
 			t.Fatalf("links %+v read back as %+v from %q", a, b, first)
+		}
+		if a, b := allEmphasis(doc), allEmphasis(again); !slices.Equal(a, b) {
+			t.Fatalf("emphasis %+v read back as %+v from %q", a, b, first)
 		}
 	})
 }
@@ -68,4 +72,14 @@ func allLinks(d *Document) []Link {
 		}
 	}
 	return links
+}
+
+func allEmphasis(d *Document) []Emphasis {
+	var spans []Emphasis
+	for _, s := range d.Sections {
+		for _, b := range s.Blocks {
+			spans = append(spans, b.Emphasis...)
+		}
+	}
+	return spans
 }

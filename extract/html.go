@@ -183,6 +183,10 @@ func (w *htmlWalker) element(n *html.Node) {
 		var b strings.Builder
 		preText(n, &b, w.noise)
 		w.doc.add(Block{Kind: Preformatted, Text: normalizePre(b.String())})
+	case emphasisOf(a) != "":
+		w.text.startEmphasis(emphasisOf(a))
+		w.children(n)
+		w.text.endEmphasis()
 	case spacedInline[a]:
 		// Controls and options are inline, but their texts are never one
 		// word with their neighbours'.
@@ -207,8 +211,8 @@ func (w *htmlWalker) flush() {
 	if w.text.buf.Len() == 0 {
 		return
 	}
-	text, links := w.text.take()
-	w.doc.add(Block{Kind: w.kind, Text: text, Links: links, Depth: w.depth, Ordered: w.ordered})
+	text, links, emphasis := w.text.take()
+	w.doc.add(Block{Kind: w.kind, Text: text, Links: links, Emphasis: emphasis, Depth: w.depth, Ordered: w.ordered})
 }
 
 // table emits one TableRow per <tr> of this table (not of nested tables);
@@ -220,8 +224,8 @@ func (w *htmlWalker) table(n *html.Node) {
 		}
 		switch c.DataAtom {
 		case atom.Caption:
-			text, links := w.inlineOf(c)
-			w.doc.add(Block{Kind: Paragraph, Text: text, Links: links})
+			text, links, emphasis := w.inlineOf(c)
+			w.doc.add(Block{Kind: Paragraph, Text: text, Links: links, Emphasis: emphasis})
 		case atom.Thead, atom.Tbody, atom.Tfoot:
 			for r := c.FirstChild; r != nil; r = r.NextSibling {
 				if r.DataAtom == atom.Tr && !w.noise.drops(r) {
@@ -237,20 +241,22 @@ func (w *htmlWalker) table(n *html.Node) {
 func (w *htmlWalker) row(tr *html.Node, inHead bool) {
 	var cells []string
 	var links []Link
+	var emphasis []Emphasis
 	allTH := true
 	for c := tr.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type != html.ElementNode || (c.DataAtom != atom.Td && c.DataAtom != atom.Th) || w.noise.drops(c) {
 			continue
 		}
 		allTH = allTH && c.DataAtom == atom.Th
-		text, cellLinks := w.inlineOf(c)
+		text, cellLinks, cellEmphasis := w.inlineOf(c)
+		emphasis = appendCellEmphasis(emphasis, cellEmphasis, len(cells))
 		cells = append(cells, text)
 		links = append(links, cellLinks...)
 	}
 	if len(cells) == 0 {
 		return
 	}
-	w.doc.add(Block{Kind: TableRow, Cells: cells, Links: links, Header: inHead || allTH})
+	w.doc.add(Block{Kind: TableRow, Cells: cells, Links: links, Emphasis: emphasis, Header: inHead || allTH})
 }
 
 // isLayoutTable reports a table used for page layout rather than data: one
@@ -304,7 +310,7 @@ func textOf(n *html.Node) string {
 func textWith(n *html.Node, rule noiseRule) string {
 	var t inlineText
 	collectText(n, &t, nil, rule)
-	text, _ := t.take()
+	text, _, _ := t.take()
 	return text
 }
 
@@ -313,8 +319,9 @@ func (w *htmlWalker) headingText(n *html.Node) string {
 	return textWith(n, w.noise.forHeading())
 }
 
-// inlineOf returns an element's text, as textOf, and its links.
-func (w *htmlWalker) inlineOf(n *html.Node) (string, []Link) {
+// inlineOf returns an element's text, as textOf, its links and its
+// emphasis.
+func (w *htmlWalker) inlineOf(n *html.Node) (string, []Link, []Emphasis) {
 	var t inlineText
 	collectText(n, &t, &w.resolve, w.noise)
 	return t.take()
@@ -342,6 +349,12 @@ func collectText(n *html.Node, t *inlineText, resolve *linkResolver, rule noiseR
 				t.buf.WriteByte(' ')
 				collectText(c, t, resolve, rule)
 				t.buf.WriteByte(' ')
+				continue
+			}
+			if kind := emphasisOf(c.DataAtom); kind != "" {
+				t.startEmphasis(kind)
+				collectText(c, t, resolve, rule)
+				t.endEmphasis()
 				continue
 			}
 			if c.DataAtom == atom.A && resolve != nil && !t.open {
@@ -388,6 +401,18 @@ func preText(n *html.Node, b *strings.Builder, rule noiseRule) {
 			preText(c, b, rule)
 		}
 	}
+}
+
+// emphasisOf is the emphasis an element marks, as turndown reads it:
+// <strong> and <b> strong, <em> and <i> emphasis.
+func emphasisOf(a atom.Atom) EmphasisKind {
+	switch a {
+	case atom.Strong, atom.B:
+		return Strong
+	case atom.Em, atom.I:
+		return Em
+	}
+	return ""
 }
 
 func headingLevel(a atom.Atom) int {

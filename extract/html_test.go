@@ -231,7 +231,7 @@ func TestHTMLNestedListsAndTable(t *testing.T) {
 		"- Usage data\n\n" +
 		"| Cookie | Purpose |\n" +
 		"| --- | --- |\n" +
-		"| auth_token | Keeps you logged in |\n" +
+		"| auth_token | Keeps you *logged in* |\n" +
 		`| guest\|id |  |` + "\n\n" +
 		"```\n  line one\n    indented   two\n```\n"
 	if got := doc.Markdown(); got != want {

@@ -9,9 +9,10 @@ import (
 
 // Links are kept beside the plain text, not inside it: Block.Text stays
 // what a reader reads, and Block.Links lists each link's text and target.
-// Every format collects a block's text and links in an inlineText; every
-// link target goes through linkResolver.target, the one place where URLs
-// are cleaned and tracking parameters stripped (tracking.go).
+// Every format collects a block's text and links in an inlineText
+// (document_inline.go); every link target goes through
+// linkResolver.target, the one place where URLs are cleaned and tracking
+// parameters stripped (links_tracking.go).
 
 // linkResolver cleans link targets and resolves relative ones against the
 // capture's URL when it is known.
@@ -109,88 +110,6 @@ func cleanURL(raw string) string {
 
 func hasScheme(u, scheme string) bool {
 	return len(u) >= len(scheme) && strings.EqualFold(u[:len(scheme)], scheme)
-}
-
-// inlineText accumulates one block's raw text (or one table cell's) and
-// the byte ranges of its links within it.
-type inlineText struct {
-	buf   strings.Builder
-	links []rawLink
-
-	open      bool // a link is open: its text is being written
-	openURL   string
-	openStart int
-
-	imageEnd int // where the last image's alt text ended, 0 for none
-}
-
-// writeText writes text, apart from an image's alt text just before it
-// if both would make one word.
-func (t *inlineText) writeText(s string) {
-	if t.imageEnd > 0 && t.imageEnd == t.buf.Len() && startsWithWord(s) {
-		t.buf.WriteByte(' ')
-	}
-	t.buf.WriteString(s)
-}
-
-// writeImage writes an image's alt text as a word of its own: apart from
-// a word just before it, and (writeText) from one just after it.
-func (t *inlineText) writeImage(alt string) {
-	if strings.TrimFunc(alt, isSpaceRune) == "" {
-		return
-	}
-	if t.endsWithWord() && startsWithWord(alt) {
-		t.buf.WriteByte(' ')
-	}
-	t.buf.WriteString(alt)
-	t.imageEnd = t.buf.Len()
-}
-
-func (t *inlineText) endsWithWord() bool {
-	r, _ := utf8.DecodeLastRuneInString(t.buf.String())
-	return isWordRune(r)
-}
-
-func startsWithWord(s string) bool {
-	r, _ := utf8.DecodeRuneInString(s)
-	return isWordRune(r)
-}
-
-type rawLink struct {
-	start, end int
-	url        string
-}
-
-func (t *inlineText) startLink(target string) {
-	t.open, t.openURL, t.openStart = true, target, t.buf.Len()
-}
-
-func (t *inlineText) endLink() {
-	if t.open {
-		t.links = append(t.links, rawLink{start: t.openStart, end: t.buf.Len(), url: t.openURL})
-		t.open = false
-	}
-}
-
-// take returns the normalised text and its links (those with text) and
-// empties the buffer. A link still open — a link wrapping several blocks —
-// counts in this block and goes on in the next.
-func (t *inlineText) take() (string, []Link) {
-	raw := t.buf.String()
-	t.buf.Reset()
-	t.imageEnd = 0
-	if t.open {
-		t.links = append(t.links, rawLink{start: t.openStart, end: len(raw), url: t.openURL})
-		t.openStart = 0
-	}
-	var links []Link
-	for _, l := range t.links {
-		if text := normalizeText(raw[l.start:l.end]); text != "" {
-			links = append(links, Link{Text: text, URL: l.url})
-		}
-	}
-	t.links = t.links[:0]
-	return normalizeText(raw), links
 }
 
 // placedLink is a link found in a block's text: in texts[cell] (a table

@@ -101,9 +101,9 @@ func TestMarkdownLinks(t *testing.T) {
 
 	md := doc.Markdown()
 	for _, want := range []string{
-		"Read [the X Rules](https://help.x.com/rules) and [opt out](<https://x.com/a b>).",
+		"Read [the *X* Rules](https://help.x.com/rules) and [opt out](<https://x.com/a b>).",
 		"[Learn more](https://help.x.com/en/privacy) or [Learn more](https://x.com/more) or Learn more.",
-		`Escapes: [a \[b\] \_c\_](<https://x.com/a_(b)>) and [bold code](https://x.com/c).`,
+		`Escapes: [a \[b\] \_c\_](<https://x.com/a_(b)>) and [**bold** code](https://x.com/c).`,
 		"| [auth_token](https://x.com/auth) | [Login](https://x.com/login) and [more](https://x.com/more) |",
 	} {
 		if !strings.Contains(md, want+"\n") {
@@ -168,7 +168,7 @@ func TestHTMLLinks(t *testing.T) {
 	assertLinks(t, extractHTML(t, based, Options{}).Sections[0].Blocks[0], Link{Text: "Page", URL: "page"})
 
 	md := doc.Markdown()
-	if !strings.Contains(md, "\n[icon](https://x.com/a) [Click here](https://x.com/b) or [here](https://x.com/c); [call](tel:+15550100). [outer](https://x.com/outer) [inner](https://x.com/inner)\n") {
+	if !strings.Contains(md, "\n[icon](https://x.com/a) [**Click** here](https://x.com/b) or [here](https://x.com/c); [call](tel:+15550100). [outer](https://x.com/outer) [inner](https://x.com/inner)\n") {
 		t.Errorf("Markdown:\n%s", md)
 	}
 	if again := extractMarkdown(t, md); again.Markdown() != md {

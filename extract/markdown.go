@@ -233,12 +233,15 @@ func (p *markdownParser) tableRow(line string) {
 	}
 	cells := make([]string, len(raw))
 	var links []Link
+	var emphasis []Emphasis
 	for i, c := range raw {
 		var cellLinks []Link
-		cells[i], cellLinks = p.inline.parse(c)
+		var cellEmphasis []Emphasis
+		cells[i], cellLinks, cellEmphasis = p.inline.parse(c)
 		links = append(links, cellLinks...)
+		emphasis = appendCellEmphasis(emphasis, cellEmphasis, i)
 	}
-	p.doc.add(Block{Kind: TableRow, Cells: cells, Links: links})
+	p.doc.add(Block{Kind: TableRow, Cells: cells, Links: links, Emphasis: emphasis})
 	p.inTable = true
 }
 
@@ -274,9 +277,9 @@ func (p *markdownParser) indentedCode(lines []string, i int) int {
 }
 
 // headingText reads a heading's inline Markdown; headings are plain text,
-// their links reduced to their text.
+// their links reduced to their text, their emphasis left out.
 func (p *markdownParser) headingText(raw string) string {
-	text, _ := p.inline.parse(raw)
+	text, _, _ := p.inline.parse(raw)
 	return text
 }
 
@@ -284,8 +287,8 @@ func (p *markdownParser) closeParagraph() {
 	if len(p.paragraph) == 0 {
 		return
 	}
-	text, links := p.inline.parse(strings.Join(p.paragraph, " "))
-	p.doc.add(Block{Kind: Paragraph, Text: text, Links: links})
+	text, links, emphasis := p.inline.parse(strings.Join(p.paragraph, " "))
+	p.doc.add(Block{Kind: Paragraph, Text: text, Links: links, Emphasis: emphasis})
 	p.paragraph = p.paragraph[:0]
 }
 
@@ -293,8 +296,8 @@ func (p *markdownParser) closeItem() {
 	if !p.itemOpen {
 		return
 	}
-	text, links := p.inline.parse(strings.Join(p.item, " "))
-	p.doc.add(Block{Kind: ListItem, Text: text, Links: links, Depth: p.itemDepth, Ordered: p.itemOrdered})
+	text, links, emphasis := p.inline.parse(strings.Join(p.item, " "))
+	p.doc.add(Block{Kind: ListItem, Text: text, Links: links, Emphasis: emphasis, Depth: p.itemDepth, Ordered: p.itemOrdered})
 	p.itemOpen = false
 	p.item = p.item[:0]
 }

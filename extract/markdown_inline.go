@@ -7,8 +7,9 @@ import (
 )
 
 // Inline Markdown is reduced to plain text: links to their text (their
-// targets listed apart), images to their alt text, emphasis and code
-// markers removed, escapes resolved. The
+// targets listed apart), images to their alt text, emphasis to spans
+// beside the text (markdown_emphasis.go), code markers removed, escapes
+// resolved. The
 // renderer (escapeInline) escapes exactly what this parser would otherwise
 // interpret, using the same predicates, so that rendering then parsing
 // gives back the same text.
@@ -38,8 +39,9 @@ func runeAfter(s string, j int) rune {
 }
 
 // emphasisIsLiteral reports whether a run of '*' or '_' between prev and
-// next stays as text. Everything else is a marker and is removed — also
-// unmatched ones, since converters leave bold markers broken across lines.
+// next stays as text. Everything else is a delimiter run: paired, it
+// marks emphasis; unpaired, it is dropped all the same, since converters
+// leave bold markers broken across lines (pairDelimiters).
 // A run between spaces is literal ("a * b"); '_' inside a word is literal
 // (snake_case).
 func emphasisIsLiteral(marker byte, prev, next rune) bool {
@@ -54,21 +56,26 @@ func emphasisIsLiteral(marker byte, prev, next rune) bool {
 type inlineParser struct {
 	refs    map[string]string
 	resolve linkResolver
+
+	runs   []delimiterRun // of the paragraph being read
+	scopes int            // scopes handed out: 0 is the paragraph's own
 }
 
 // parseInline reduces inline Markdown to normalised text, without links.
 func parseInline(s string) string {
-	text, _ := (&inlineParser{}).parse(s)
+	text, _, _ := (&inlineParser{}).parse(s)
 	return text
 }
 
-// parse reduces one paragraph's raw Markdown to normalised text and its
-// links.
-func (ip *inlineParser) parse(s string) (string, []Link) {
+// parse reduces one paragraph's raw Markdown to normalised text, its
+// links and its emphasis.
+func (ip *inlineParser) parse(s string) (string, []Link, []Emphasis) {
 	var t inlineText
 	t.buf.Grow(len(s))
 	budget := linkAttempts
-	ip.write(&t, s, &budget, false)
+	ip.runs, ip.scopes = ip.runs[:0], 0
+	ip.write(&t, s, &budget, false, 0)
+	pairDelimiters(ip.runs, &t)
 	return t.take()
 }
 
@@ -77,9 +84,10 @@ func (ip *inlineParser) parse(s string) (string, []Link) {
 // linear to parse.
 const linkAttempts = 64
 
-// write appends the text of s to t. Inside a link's text (inLink), links
-// are reduced to their text: a link cannot hold another.
-func (ip *inlineParser) write(t *inlineText, s string, budget *int, inLink bool) {
+// write appends the text of s to t, and records its delimiter runs in
+// scope. Inside a link's text (inLink), links are reduced to their text:
+// a link cannot hold another.
+func (ip *inlineParser) write(t *inlineText, s string, budget *int, inLink bool, scope int) {
 	b := &t.buf
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -112,7 +120,7 @@ func (ip *inlineParser) write(t *inlineText, s string, budget *int, inLink bool)
 					if t.endsWithWord() && startsWithWord(link.text) {
 						b.WriteByte(' ')
 					}
-					ip.write(t, link.text, budget, true)
+					ip.write(t, link.text, budget, true, ip.newScope())
 					if t.endsWithWord() && startsWithWord(s[link.end:]) {
 						b.WriteByte(' ')
 					}
@@ -131,7 +139,7 @@ func (ip *inlineParser) write(t *inlineText, s string, budget *int, inLink bool)
 					if keep {
 						t.startLink(target)
 					}
-					ip.write(t, link.text, budget, true)
+					ip.write(t, link.text, budget, true, ip.newScope())
 					if keep {
 						t.endLink()
 					}
@@ -153,6 +161,7 @@ func (ip *inlineParser) write(t *inlineText, s string, budget *int, inLink bool)
 		case '*', '_':
 			n := runLength(s, i, c)
 			if !emphasisIsLiteral(c, runeBefore(s, i), runeAfter(s, i+n)) {
+				ip.runs = append(ip.runs, newDelimiterRun(s, i, n, b.Len(), scope))
 				i += n
 				continue
 			}
@@ -163,6 +172,11 @@ func (ip *inlineParser) write(t *inlineText, s string, budget *int, inLink bool)
 		b.WriteByte(c)
 		i++
 	}
+}
+
+func (ip *inlineParser) newScope() int {
+	ip.scopes++
+	return ip.scopes
 }
 
 func runLength(s string, i int, c byte) int {

@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"math"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -81,6 +83,135 @@ func collapseSpaces(s string) string {
 		}
 		i += size
 	}
+	return string(out)
+}
+
+// normalizeMapped normalises s as normalizeText does and maps byte
+// offsets of s (in any order) to offsets of the result, so that spans
+// found in raw text (emphasis) land on the same characters once it is
+// normalised. An offset inside a run of whitespace maps to where the
+// run's space is (or would be), one inside a character that changes in
+// normalisation to the start of what it became.
+func normalizeMapped(s string, offsets []int) (string, []int) {
+	mapped := slices.Clone(offsets)
+	if isCleanASCII(s) {
+		return s, mapped
+	}
+	if !utf8.ValidString(s) {
+		s = validUTF8Mapped(s, mapped)
+	}
+	if !norm.NFC.IsNormalString(s) {
+		s = nfcMapped(s, mapped)
+	}
+	return collapseSpacesMapped(s, mapped), mapped
+}
+
+// offsetCursor rewrites offsets of an input into offsets of the output as
+// a transformation reads the input from left to right.
+type offsetCursor struct {
+	offsets []int
+	order   []int // indexes of offsets, by increasing offset
+	next    int
+}
+
+func newOffsetCursor(offsets []int) *offsetCursor {
+	order := make([]int, len(offsets))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return offsets[a] - offsets[b] })
+	return &offsetCursor{offsets: offsets, order: order}
+}
+
+// at maps every offset below end not yet mapped to out: the input up to
+// end came out as the output up to out, what lies from the last mapped
+// position to end becoming what follows out.
+func (c *offsetCursor) at(end, out int) {
+	for c.next < len(c.order) && c.offsets[c.order[c.next]] < end {
+		c.offsets[c.order[c.next]] = out
+		c.next++
+	}
+}
+
+// validUTF8Mapped is strings.ToValidUTF8(s, "\uFFFD") with its offsets.
+func validUTF8Mapped(s string, offsets []int) string {
+	c := newOffsetCursor(offsets)
+	out := make([]byte, 0, len(s)+8)
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r != utf8.RuneError || size > 1 {
+			c.at(i+size, len(out))
+			out = append(out, s[i:i+size]...)
+			i += size
+			continue
+		}
+		// One replacement for a run of invalid bytes.
+		j := i + 1
+		for j < len(s) {
+			if r, size := utf8.DecodeRuneInString(s[j:]); r != utf8.RuneError || size > 1 {
+				break
+			}
+			j++
+		}
+		c.at(j, len(out))
+		out = append(out, "\uFFFD"...)
+		i = j
+	}
+	c.at(math.MaxInt, len(out))
+	return string(out)
+}
+
+// nfcMapped is norm.NFC.String(s) with its offsets: the text is
+// normalised segment by segment, and a segment that changes maps the
+// offsets inside it to its start.
+func nfcMapped(s string, offsets []int) string {
+	c := newOffsetCursor(offsets)
+	out := make([]byte, 0, len(s))
+	var it norm.Iter
+	it.InitString(norm.NFC, s)
+	for !it.Done() {
+		start := it.Pos()
+		segment := it.Next()
+		end := it.Pos()
+		if string(segment) == s[start:end] {
+			for i := start; i < end; {
+				_, size := utf8.DecodeRuneInString(s[i:])
+				c.at(i+size, len(out)+i-start)
+				i += size
+			}
+		} else {
+			c.at(end, len(out))
+		}
+		out = append(out, segment...)
+	}
+	c.at(math.MaxInt, len(out))
+	return string(out)
+}
+
+// collapseSpacesMapped is collapseSpaces with its offsets.
+func collapseSpacesMapped(s string, offsets []int) string {
+	c := newOffsetCursor(offsets)
+	out := make([]byte, 0, len(s))
+	pendingSpace := false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case isSpaceRune(r):
+			c.at(i+size, len(out))
+			pendingSpace = len(out) > 0
+		case isZeroWidth(r), unicode.IsControl(r):
+			c.at(i+size, len(out))
+		default:
+			if pendingSpace {
+				out = append(out, ' ')
+				pendingSpace = false
+			}
+			c.at(i+size, len(out))
+			out = append(out, s[i:i+size]...)
+		}
+		i += size
+	}
+	c.at(math.MaxInt, len(out))
 	return string(out)
 }
 

@@ -3,6 +3,7 @@ package extract
 import (
 	"slices"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestNormalizeText(t *testing.T) {
@@ -58,5 +59,39 @@ func TestFoldForComparison(t *testing.T) {
 	want := `"Quoted" 'single' it's - dash - en nbsp... next`
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestNormalizeMapped: the text is normalizeText's, and offsets map in
+// order onto character boundaries, words keeping their place.
+func TestNormalizeMapped(t *testing.T) {
+	for _, s := range []string{
+		"plain", "  two  spaces  ", "a\u00a0b \u200bc", "Cafe\u0301 au lait", "bad \xff\xfe bytes \xff",
+		"tab\there\r\n", "\u00a0 \u200b ", "e\u0301\u0301x", "日本語 テキスト", "",
+	} {
+		offsets := make([]int, len(s)+1)
+		for i := range offsets {
+			offsets[len(offsets)-1-i] = i // in reverse: any order works
+		}
+		got, mapped := normalizeMapped(s, offsets)
+		if want := normalizeText(s); got != want {
+			t.Errorf("normalizeMapped(%q) = %q, want %q", s, got, want)
+		}
+		last := 0
+		for i := len(mapped) - 1; i >= 0; i-- {
+			m := mapped[i]
+			if m < last || m > len(got) || m < len(got) && !utf8.RuneStart(got[m]) {
+				t.Errorf("%q: offset %d maps to %d (previous %d) in %q", s, offsets[i], m, last, got)
+			}
+			last = m
+		}
+	}
+	text, mapped := normalizeMapped("  Keep <b>bold</b>  words\u00a0here ", []int{7, 10, 14, 18})
+	if text != "Keep <b>bold</b> words here" || !slices.Equal(mapped, []int{5, 8, 12, 16}) {
+		t.Errorf("got %q %v", text, mapped)
+	}
+	_, mapped = normalizeMapped("a  Cafe\u0301 b", []int{3, 7, 9, 10})
+	if !slices.Equal(mapped, []int{2, 5, 7, 8}) {
+		t.Errorf("composed character: offsets %v", mapped)
 	}
 }

@@ -73,6 +73,25 @@ func TestAMillionAttributes(t *testing.T) {
 	assertContains(t, doc, "Text beside many attributes.")
 }
 
+// TestManyEmphasisMarkers: paragraphs full of delimiter runs and of
+// emphasis elements are read and rendered in linear time.
+func TestManyEmphasisMarkers(t *testing.T) {
+	for _, c := range []struct{ content, contentType string }{
+		{strings.Repeat("*a _b **c ", 50000) + strings.Repeat("d* e_ f** ", 50000), "text/markdown"},
+		{strings.Repeat("**a*", 100000), "text/markdown"},
+		{strings.Repeat("[*a*](u) *", 30000), "text/markdown"},
+		{"<main><p>" + strings.Repeat("<b>bold</b> <i>it</i>", 100000) + "</p></main>", "text/html"},
+		{"<main><p>" + strings.Repeat("<b>a<i>b</b>c</i>", 50000) + "</p></main>", "text/html"},
+	} {
+		doc := extractWithin(t, 30*time.Second, []byte(c.content), c.contentType)
+		start := time.Now()
+		md := doc.Markdown()
+		if elapsed := time.Since(start); elapsed > 10*time.Second {
+			t.Errorf("rendering %d bytes took %v", len(md), elapsed)
+		}
+	}
+}
+
 // FuzzExtract: no input makes extraction panic, hang or return invalid
 // text, with or without declaration rules. Seeds are the corpus pages and
 // the fixtures. CI runs it for a bounded time:

@@ -49,6 +49,9 @@ func TestMarkdownRoundTrip(t *testing.T) {
 			if a, b := allLinks(doc), allLinks(again); !slices.Equal(a, b) {
 				t.Errorf("links changed in the round trip: %d links, %d read back", len(a), len(b))
 			}
+			if a, b := allEmphasis(doc), allEmphasis(again); !slices.Equal(a, b) {
+				t.Errorf("emphasis changed in the round trip: %d spans, %d read back", len(a), len(b))
+			}
 			if again.Title != doc.Title && doc.Title != "" {
 				t.Errorf("title %q became %q", doc.Title, again.Title)
 			}
