@@ -72,7 +72,12 @@ func (b Block) Markdown() string {
 		if b.Ordered {
 			marker = "1. "
 		}
-		return strings.Repeat("  ", b.Depth) + marker + b.inlineMarkdown()
+		item := b.inlineMarkdown()
+		if classifyLine(marker+item) == breakLine {
+			// An item "- -" would read as a thematic break "- - -".
+			item = `\` + item
+		}
+		return strings.Repeat("  ", b.Depth) + marker + item
 	case TableRow:
 		return tableRowMarkdown(b.Cells, b.Header, b.Links, b.Emphasis)
 	case Preformatted:

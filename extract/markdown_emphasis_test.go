@@ -58,3 +58,29 @@ func TestRandomHTMLEmphasisRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestRandomMarkdownRoundTrip: random Markdown made of emphasis
+// delimiters, links, escapes and block markers reads into a document whose
+// Markdown reads back as the same document.
+func TestRandomMarkdownRoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	pieces := []string{"a", "bc", " ", "*", "_", "**", "***", "__", "!", "[", "]", "(", ")", "](u)", "[l](https://x.com/l)", "\\", "\\*", "`", "<", "é", "1. ", "- ", "#", "|", ":", "\"", "x_y", "\n", "  ", "![i](s)", "<!--", "-->", "~~~", "* "}
+	for range 100000 {
+		var b strings.Builder
+		for n := r.IntN(24); n > 0; n-- {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		doc, err := Extract([]byte(b.String()), "text/markdown", Options{})
+		if err != nil {
+			continue
+		}
+		first := doc.Markdown()
+		again, err := Extract([]byte(first), "text/markdown", Options{})
+		if err != nil {
+			t.Fatalf("input %q first %q: %v", b.String(), first, err)
+		}
+		if second := again.Markdown(); second != first || !slices.Equal(allEmphasis(doc), allEmphasis(again)) || !slices.Equal(allLinks(doc), allLinks(again)) {
+			t.Fatalf("input %q\nfirst  %q\nsecond %q\n%+v\n%+v", b.String(), first, second, allEmphasis(doc), allEmphasis(again))
+		}
+	}
+}

@@ -165,3 +165,16 @@ func TestTitleRendering(t *testing.T) {
 		t.Errorf("read back: %q, title %q", again.Markdown(), again.Title)
 	}
 }
+
+// TestListItemLikeThematicBreak: an item whose text makes its line a
+// thematic break ("- - -") is escaped, so that it reads back as an item.
+func TestListItemLikeThematicBreak(t *testing.T) {
+	doc := extractMarkdown(t, "- \\- -\n")
+	md := doc.Markdown()
+	if b := doc.Sections[0].Blocks[0]; md != "- \\- -\n" || b.Kind != ListItem || b.Text != "- -" {
+		t.Errorf("Markdown %q of %+v", md, b)
+	}
+	if again := extractMarkdown(t, md).Markdown(); again != md {
+		t.Errorf("read back as %q, want %q", again, md)
+	}
+}
