@@ -23,14 +23,24 @@ import (
 // its words are compared with the words of OTA's Markdown. It is an
 // external test package because package declaration imports extract.
 
-// otaFloor holds, per document, the token F1 of plain words and of words
-// with their emphasis (styledTokens) measured before extraction learned
-// to keep what OTA keeps in a selection (interactive elements' text, alt
-// text, list-holding tables, emphasis). Figures may only go up.
-var otaFloor = map[string]struct{ words, styled float64 }{
-	"Bumble/Terms of Service":                    {words: 1.0000, styled: 0.9507},
-	"Coffee Meets Bagel/Copyright Claims Policy": {words: 0.9949, styled: 0.9580},
-}
+// otaF1 is a document's token F1 against OTA: of its words, and of its
+// words with their emphasis (styledTokens).
+type otaF1 struct{ words, styled float64 }
+
+// otaBefore are the figures measured before extraction learned to keep
+// what OTA keeps in a selection (interactive elements' text, alt text,
+// list-holding tables, emphasis); otaFloor are the figures reached since,
+// cut to four decimals. They may only go up: raise the floor when they do.
+var (
+	otaBefore = map[string]otaF1{
+		"Bumble/Terms of Service":                    {words: 1.0000, styled: 0.9507},
+		"Coffee Meets Bagel/Copyright Claims Policy": {words: 0.9949, styled: 0.9580},
+	}
+	otaFloor = map[string]otaF1{
+		"Bumble/Terms of Service":                    {words: 1.0000, styled: 0.9981},
+		"Coffee Meets Bagel/Copyright Claims Policy": {words: 0.9948, styled: 0.9805},
+	}
+)
 
 // TestOTAVersionsTokenF1 extracts each snapshot OTA versioned with the
 // declaration in force at its date and compares the words with OTA's
@@ -49,12 +59,14 @@ func TestOTAVersionsTokenF1(t *testing.T) {
 			md := extractSnapshot(t, c).Markdown()
 			f1, missing, extra := tokenF1(markdownTokens(md), markdownTokens(c.otaMarkdown))
 			styled, styledMissing, styledExtra := tokenF1(styledTokens(md), styledTokens(c.otaMarkdown))
-			t.Logf("words: F1 %.4f (floor %.4f), missing %v, extra %v", f1, floor.words, top(missing, 10), top(extra, 10))
-			t.Logf("words with emphasis: F1 %.4f (floor %.4f), missing %v, extra %v", styled, floor.styled, top(styledMissing, 10), top(styledExtra, 10))
-			if f1 < floor.words-5e-5 {
+			before := otaBefore[c.name]
+			t.Logf("words: F1 %.4f (floor %.4f, before %.4f), missing %v, extra %v", f1, floor.words, before.words, top(missing, 10), top(extra, 10))
+			t.Logf("words with emphasis: F1 %.4f (floor %.4f, before %.4f), missing %v, extra %v",
+				styled, floor.styled, before.styled, top(styledMissing, 10), top(styledExtra, 10))
+			if f1 < floor.words {
 				t.Errorf("token F1 %.4f fell below %.4f", f1, floor.words)
 			}
-			if styled < floor.styled-5e-5 {
+			if styled < floor.styled {
 				t.Errorf("token F1 with emphasis %.4f fell below %.4f", styled, floor.styled)
 			}
 		})
