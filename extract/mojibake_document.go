@@ -7,104 +7,79 @@ import "strings"
 // afterwards (an inline tag or a control character between them is gone
 // from the extracted text), and the text read again from the canonical
 // Markdown would then be repaired differently. repairDocument finishes the
-// job on the extracted text, so that the output is a fixed point.
+// job on the extracted text, so that the output is a fixed point: the
+// document is the unit of evidence for lossy damage, each of its texts the
+// unit that re-encodes whole or not.
 
-// Each round repairs one layer of text encoded wrongly several times
-// ("ÂÂ¢" → "Â¢" → "¢"), so rounds go on until nothing changes; every
-// round that changes something shortens the text or replaces a lossy "â"
-// by punctuation that starts no sequence, so this ends.
+// maxRepairRounds bounds the rounds over the document; a round changes
+// something only when normalisation brought new neighbours together.
+const maxRepairRounds = 4
+
 func repairDocument(d *Document) {
-	if !documentHasLeadRune(d) {
+	if !documentHasLeadByte(d) {
 		return
 	}
-	for {
-		joined := documentStrings(d)
-		if !containsLeadRune(joined) || !hasMojibake(joined) {
+	lossy := false
+	eachDocumentString(d, func(s *string, _ bool) {
+		lossy = lossy || strings.IndexByte(*s, 0xC3) >= 0 && lossyEvidence(*s)
+	})
+	for range maxRepairRounds {
+		changed := false
+		quoteOpen := false
+		eachDocumentString(d, func(s *string, pre bool) {
+			if strings.IndexByte(*s, 0xC3) < 0 {
+				return
+			}
+			fixed := repairText(*s, lossy, &quoteOpen)
+			if fixed == *s {
+				return
+			}
+			if !pre {
+				// A repair can leave a lossy quote next to a space.
+				fixed = normalizeText(fixed)
+			}
+			*s, changed = fixed, true
+		})
+		if !changed {
 			return
 		}
-		quoteOpen := false
-		fix := func(s *string) {
-			if containsLeadRune(*s) {
-				*s = normalizeRepaired(repairSequences(*s, &quoteOpen))
-			}
-		}
-		fix(&d.Title)
 		for i := range d.Sections {
-			section := &d.Sections[i]
-			for j := range section.Path {
-				fix(&section.Path[j])
-			}
-			for k := range section.Blocks {
-				block := &section.Blocks[k]
-				if block.Kind == Preformatted {
-					if containsLeadRune(block.Text) {
-						block.Text = repairSequences(block.Text, &quoteOpen)
-					}
-				} else {
-					fix(&block.Text)
-				}
-				for c := range block.Cells {
-					fix(&block.Cells[c])
-				}
-				for l := range block.Links {
-					fix(&block.Links[l].Text)
-				}
+			for k := range d.Sections[i].Blocks {
+				block := &d.Sections[i].Blocks[k]
 				block.Links = placeableLinks(block)
 			}
 		}
-		if joined == documentStrings(d) {
-			return
+	}
+}
+
+// eachDocumentString calls fn with every text of d in reading order; pre
+// marks preformatted text, which keeps its line breaks.
+func eachDocumentString(d *Document, fn func(s *string, pre bool)) {
+	fn(&d.Title, false)
+	for i := range d.Sections {
+		section := &d.Sections[i]
+		for j := range section.Path {
+			fn(&section.Path[j], false)
+		}
+		for k := range section.Blocks {
+			block := &section.Blocks[k]
+			fn(&block.Text, block.Kind == Preformatted)
+			for c := range block.Cells {
+				fn(&block.Cells[c], false)
+			}
+			for l := range block.Links {
+				fn(&block.Links[l].Text, false)
+			}
 		}
 	}
 }
 
-// normalizeRepaired normalises a repaired one-line text again (a repair
-// can leave a lossy quote next to a space).
-func normalizeRepaired(s string) string { return normalizeText(s) }
-
-// documentStrings joins every text of d, one per line.
-func documentStrings(d *Document) string {
-	var b strings.Builder
-	b.WriteString(d.Title)
-	for _, s := range d.Sections {
-		for _, p := range s.Path {
-			b.WriteString("\n" + p)
-		}
-		for _, bl := range s.Blocks {
-			b.WriteString("\n" + bl.Text)
-			for _, c := range bl.Cells {
-				b.WriteString("\n" + c)
-			}
-			for _, l := range bl.Links {
-				b.WriteString("\n" + l.Text)
-			}
-		}
-	}
-	return b.String()
-}
-
-// documentHasLeadRune is the fast path: most documents have no character
-// that can start a sequence.
-func documentHasLeadRune(d *Document) bool {
-	if containsLeadRune(d.Title) {
-		return true
-	}
-	for _, s := range d.Sections {
-		for _, p := range s.Path {
-			if containsLeadRune(p) {
-				return true
-			}
-		}
-		for _, b := range s.Blocks {
-			if containsLeadRune(b.Text) {
-				return true
-			}
-			for _, c := range b.Cells {
-				if containsLeadRune(c) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+// documentHasLeadByte is the fast path: most documents have no character
+// that can start a sequence (every one is encoded as 0xC3 0x82–0xB4).
+func documentHasLeadByte(d *Document) bool {
+	found := false
+	eachDocumentString(d, func(s *string, _ bool) {
+		found = found || strings.IndexByte(*s, 0xC3) >= 0
+	})
+	return found
 }
