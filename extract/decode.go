@@ -93,6 +93,15 @@ func decodeBOM(content []byte) (string, bool) {
 
 // decodeLabel decodes with the encoding a charset label names; unknown or
 // empty labels report false so that the next clue is tried.
+//
+// A label naming Latin-1 or Windows-1252 (WHATWG reads both, and ASCII, as
+// windows-1252) on content that is valid UTF-8 with non-ASCII characters
+// is wrong: servers and templates label UTF-8 so, which is how most
+// mojibake is made, while Windows-1252 text is valid UTF-8 only if every
+// byte from 0x80 up happens to fall into UTF-8 sequences ("Ã©" written in
+// Windows-1252, itself mojibake). Such content is read as UTF-8, exactly,
+// instead of being garbled and then repaired, with the bytes Windows-1252
+// leaves undefined lost.
 func decodeLabel(content []byte, label string) (string, bool) {
 	if strings.TrimSpace(label) == "" {
 		return "", false
@@ -101,7 +110,19 @@ func decodeLabel(content []byte, label string) (string, bool) {
 	if enc == nil {
 		return "", false
 	}
+	if name == "windows-1252" && !isASCII(content) && utf8.Valid(content) {
+		return string(content), true
+	}
 	return decodeWith(content, enc, name), true
+}
+
+func isASCII(content []byte) bool {
+	for _, c := range content {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func decodeWith(content []byte, enc encoding.Encoding, name string) string {
