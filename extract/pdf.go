@@ -59,15 +59,26 @@ func readPDF(content []byte) ([]pdfParagraph, error) {
 	if err != nil {
 		return nil, fmt.Errorf("extract: reading PDF: %v", err)
 	}
-	var paragraphs []pdfParagraph
+	var pages [][]pdfRow
 	for i := 1; i <= reader.NumPage(); i++ {
 		page := reader.Page(i)
 		if page.V.IsNull() || page.V.Key("Contents").Kind() == pdf.Null {
 			continue
 		}
-		paragraphs = appendPDFParagraphs(paragraphs, pdfRows(page.Content().Text))
+		pages = append(pages, pdfRows(page.Content().Text))
 	}
-	return paragraphs, nil
+	return pagesParagraphs(pages), nil
+}
+
+// pagesParagraphs reads the rows of every page as paragraphs; the glyph
+// advances that tell words apart are learnt from the whole document.
+func pagesParagraphs(pages [][]pdfRow) []pdfParagraph {
+	advances := learnAdvances(pages)
+	var paragraphs []pdfParagraph
+	for _, rows := range pages {
+		paragraphs = appendPDFParagraphs(paragraphs, rows, advances)
+	}
+	return paragraphs
 }
 
 // pdfDocument builds a Document from a PDF's paragraphs: a short paragraph
@@ -129,10 +140,16 @@ type pdfRow struct {
 
 // pdfRows groups a page's glyphs by baseline, top to bottom, each row
 // left to right. (The library's GetTextByRow ignores Td moves, which most
-// generators use, so rows are built here from the positioned glyphs.)
+// generators use, so rows are built here from the positioned glyphs.) The
+// "\n" the library adds after each TJ array is dropped: where a TJ ends
+// says nothing about words (writers start one for a kerning pair or a
+// style run), the positions do.
 func pdfRows(texts []pdf.Text) []pdfRow {
 	var rows []pdfRow
 	for _, t := range texts {
+		if t.S == "\n" {
+			continue
+		}
 		k := slices.IndexFunc(rows, func(r pdfRow) bool { return abs(r.y-t.Y) < max(t.FontSize*0.3, 1) })
 		if k < 0 {
 			rows = append(rows, pdfRow{y: t.Y})
@@ -142,9 +159,24 @@ func pdfRows(texts []pdf.Text) []pdfRow {
 	}
 	slices.SortStableFunc(rows, func(a, b pdfRow) int { return compareFloats(b.y, a.y) })
 	for _, r := range rows {
-		slices.SortStableFunc(r.texts, func(a, b pdf.Text) int { return compareFloats(a.X, b.X) })
+		if !drawnInOrder(r.texts) {
+			slices.SortStableFunc(r.texts, func(a, b pdf.Text) int { return compareFloats(a.X, b.X) })
+		}
 	}
 	return rows
+}
+
+// drawnInOrder reports a row drawn left to right but for small moves back:
+// kerning, when the library cannot advance over glyphs, places the next
+// glyph a little left of the one before ("T" then "ypography"), and
+// sorting by X would take the word apart.
+func drawnInOrder(texts []pdf.Text) bool {
+	for j := 1; j < len(texts); j++ {
+		if texts[j].X < texts[j-1].X-0.3*max(texts[j-1].FontSize, 1) {
+			return false
+		}
+	}
+	return true
 }
 
 func abs(x float64) float64 { return max(x, -x) }
@@ -162,7 +194,7 @@ func compareFloats(a, b float64) int {
 // appendPDFParagraphs appends a page's rows as paragraphs: a new one
 // starts where the gap above a row is wider than 1.5 lines of its text, or
 // where the type size changes (a heading and its text).
-func appendPDFParagraphs(paragraphs []pdfParagraph, rows []pdfRow) []pdfParagraph {
+func appendPDFParagraphs(paragraphs []pdfParagraph, rows []pdfRow, advances glyphAdvances) []pdfParagraph {
 	var current strings.Builder
 	currentSize, currentBold := 0.0, true
 	flush := func() {
@@ -182,7 +214,7 @@ func appendPDFParagraphs(paragraphs []pdfParagraph, rows []pdfRow) []pdfParagrap
 		if current.Len() > 0 {
 			current.WriteByte(' ')
 		}
-		current.WriteString(rowText(row))
+		current.WriteString(rowText(row, advances))
 	}
 	flush()
 	return paragraphs
@@ -199,21 +231,6 @@ func rowIsBold(row pdfRow) bool {
 	return true
 }
 
-// rowText is a row's glyphs as a line of text.
-func rowText(row pdfRow) string {
-	var line strings.Builder
-	explicitSpaces := slices.ContainsFunc(row.texts, func(t pdf.Text) bool { return strings.TrimSpace(t.S) == "" })
-	afterSpace := false
-	for j, t := range row.texts {
-		if j > 0 && !afterSpace && needsSpace(row.texts[j-1], t, explicitSpaces) {
-			line.WriteByte(' ')
-		}
-		line.WriteString(t.S)
-		afterSpace = strings.HasSuffix(t.S, " ")
-	}
-	return strings.TrimSpace(line.String())
-}
-
 // rowFontSize is the largest font size of a row.
 func rowFontSize(r pdfRow) float64 {
 	size := 0.0
@@ -221,25 +238,4 @@ func rowFontSize(r pdfRow) float64 {
 		size = max(size, t.FontSize)
 	}
 	return size
-}
-
-// needsSpace reports whether two pieces of a row, the first not ending in
-// a space, are separate words: the second brings no space of its own and
-// there is a visible gap between them.
-func needsSpace(prev, next pdf.Text, rowDrawsSpaces bool) bool {
-	if strings.HasPrefix(next.S, " ") {
-		return false
-	}
-	size := max(prev.FontSize, 1)
-	if prev.W > 0 {
-		return next.X-(prev.X+prev.W) > size*0.15
-	}
-	// The library knows no glyph widths for many embedded fonts (those of
-	// browser-printed PDFs among them), so the gap cannot be measured. A
-	// row that draws its spaces as glyphs needs none added; otherwise only
-	// an advance much wider than the glyphs' usual one is a word break.
-	if rowDrawsSpaces {
-		return false
-	}
-	return next.X-prev.X > float64(utf8.RuneCountInString(prev.S))*size*0.6+size*0.3
 }

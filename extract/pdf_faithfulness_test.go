@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"context"
 	"html"
 	"os"
@@ -9,7 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
+	"github.com/ledongthuc/pdf"
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
@@ -61,6 +64,20 @@ func TestPDFFaithfulness(t *testing.T) {
 	if ours < 0.97 {
 		t.Errorf("Extract gave back %.4f of the words of a browser-printed PDF, want at least 0.97", ours)
 	}
+	// The same PDF without its space glyphs is a text layer as Google Docs
+	// writes them: words apart only by where their glyphs are.
+	spaceless := words(documentText(spacelessReading(t, content)))
+	long := 0
+	for _, w := range spaceless {
+		if utf8.RuneCountInString(w) > 25 {
+			long++
+		}
+	}
+	spacelessRecall := wordRecall(want, spaceless)
+	t.Logf("the same without its space glyphs: %.4f of %d words in order, %d of %d words longer than 25 letters", spacelessRecall, len(want), long, len(spaceless))
+	if spacelessRecall < 0.97 {
+		t.Errorf("without space glyphs, Extract gave back %.4f of the words, want at least 0.97", spacelessRecall)
+	}
 	gotHeadings := map[string]bool{}
 	for _, sec := range got.Sections {
 		gotHeadings[sec.Heading()] = true
@@ -88,6 +105,34 @@ func TestPDFFaithfulness(t *testing.T) {
 		}
 		t.Logf("pdftotext (poppler): %.4f of %d words in order", wordRecall(want, words(string(out))), len(want))
 	}
+}
+
+// spacelessReading reads a PDF as Extract does, its space glyphs dropped.
+// Only spaces placed where they are drawn go: the library stacks the
+// glyphs of some runs at one X (it cannot advance over glyphs of unknown
+// width), and without its spaces such a run would hold no word boundary
+// at all, where a writer that draws no spaces moves on between words.
+func spacelessReading(t *testing.T, content []byte) *Document {
+	t.Helper()
+	reader, err := pdf.NewReader(bytes.NewReader(content), int64(len(content)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pages [][]pdfRow
+	for i := 1; i <= reader.NumPage(); i++ {
+		var texts []pdf.Text
+		glyphs := reader.Page(i).Content().Text
+		for j, g := range glyphs {
+			if strings.TrimSpace(g.S) == "" && j > 0 && abs(g.X-glyphs[j-1].X) > stackedGap*g.FontSize {
+				continue
+			}
+			texts = append(texts, g)
+		}
+		pages = append(pages, pdfRows(texts))
+	}
+	doc := pdfDocument(pagesParagraphs(pages))
+	repairDocument(doc)
+	return doc
 }
 
 // documentHTML lays a Document out as a plain HTML page.

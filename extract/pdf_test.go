@@ -3,6 +3,8 @@ package extract
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -14,15 +16,32 @@ import (
 func minimalPDF(lines []pdfLine) []byte {
 	var stream strings.Builder
 	for _, l := range lines {
-		text := strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(l.text)
-		fmt.Fprintf(&stream, "BT /F1 %d Tf 72 %d Td (%s) Tj ET\n", l.size, l.y, text)
+		fmt.Fprintf(&stream, "BT /F1 %d Tf 72 %d Td (%s) Tj ET\n", l.size, l.y, pdfString(l.text))
+	}
+	return pdfWithStream(stream.String(), map[string]string{"F1": "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"})
+}
+
+// pdfString escapes text for a PDF string literal.
+func pdfString(text string) string {
+	return strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(text)
+}
+
+// pdfWithStream writes a one-page PDF drawing stream with the fonts given
+// (resource name to font dictionary).
+func pdfWithStream(stream string, fonts map[string]string) []byte {
+	names := slices.Sorted(maps.Keys(fonts))
+	var resources strings.Builder
+	for i, name := range names {
+		fmt.Fprintf(&resources, "/%s %d 0 R ", name, 5+i)
 	}
 	objects := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
 		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", stream.Len(), stream.String()),
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << " + resources.String() + ">> >> /Contents 4 0 R >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", len(stream), stream),
+	}
+	for _, name := range names {
+		objects = append(objects, fonts[name])
 	}
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.4\n")
