@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ledongthuc/pdf"
@@ -211,13 +212,27 @@ func appendPDFParagraphs(paragraphs []pdfParagraph, rows []pdfRow, advances glyp
 		}
 		currentSize = size
 		currentBold = currentBold && rowIsBold(row)
-		if current.Len() > 0 {
+		text := rowText(row, advances)
+		if current.Len() > 0 && !hyphenBreak(current.String(), text) {
 			current.WriteByte(' ')
 		}
-		current.WriteString(rowText(row, advances))
+		current.WriteString(text)
 	}
 	flush()
 	return paragraphs
+}
+
+// hyphenBreak reports a line that ends in a word's hyphen ("cross-") and a
+// next line that goes on with the word ("posting"): the word was broken
+// at its hyphen, which stays.
+func hyphenBreak(before, next string) bool {
+	rest, ok := strings.CutSuffix(before, "-")
+	if !ok {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(rest)
+	first, _ := utf8.DecodeRuneInString(next)
+	return unicode.IsLetter(last) && unicode.IsLower(first)
 }
 
 // rowIsBold reports a row whose every visible glyph is set in a bold face

@@ -96,3 +96,24 @@ func TestPDFErrors(t *testing.T) {
 		t.Error("CSS rules on a PDF: no error")
 	}
 }
+
+// TestPDFLigaturesAndHyphens: ligature glyphs are the letters they join,
+// and a word broken after its hyphen at the end of a line is one word.
+func TestPDFLigaturesAndHyphens(t *testing.T) {
+	// Bytes 128 and 129 draw the "fi" and "ffi" glyphs, as writers encode
+	// them with a Differences array.
+	stream := "BT /F1 11 Tf 72 700 Td (Our a\\201liates \\200nd it. We prevent cross-) Tj ET\n" +
+		"BT /F1 11 Tf 72 686 Td (posting and re-) Tj ET\n" +
+		"BT /F1 11 Tf 72 672 Td (Use of - Data.) Tj ET\n"
+	content := pdfWithStream(stream, map[string]string{
+		"F1": "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [128 /fi /ffi] >> >>",
+	})
+	doc, err := Extract(content, "application/pdf", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "Our affiliates find it. We prevent cross-posting and re- Use of - Data."
+	if got := documentTexts(doc); len(got) != 1 || got[0] != want {
+		t.Errorf("texts %q, want %q", got, want)
+	}
+}

@@ -162,8 +162,12 @@ func rowText(row pdfRow, advances glyphAdvances) string {
 		line.WriteString(t.S)
 		afterSpace = strings.HasSuffix(t.S, " ")
 	}
-	return strings.TrimSpace(line.String())
+	return ligatures.Replace(strings.TrimSpace(line.String()))
 }
+
+// ligatures are the glyphs writers set for letter pairs ("ﬁ" for "fi"):
+// typesetting, not text, so that "aﬀiliates" is "affiliates".
+var ligatures = strings.NewReplacer("ﬀ", "ff", "ﬁ", "fi", "ﬂ", "fl", "ﬃ", "ffi", "ﬄ", "ffl", "ﬅ", "st", "ﬆ", "st")
 
 // needsSpace reports whether two pieces of a row, the first not ending in
 // a space, are separate words: the second brings no space of its own and
