@@ -220,10 +220,6 @@ func scanMojibake(s string, lossy bool) []mojiSpan {
 			i = sp.end
 			continue
 		}
-		if spans == nil {
-			// A page garbled whole has a span for every accented letter.
-			spans = make([]mojiSpan, 0, min(strings.Count(s[i:], "\xc3"), 1024))
-		}
 		spans = append(spans, sp)
 		i = sp.end
 	}
