@@ -43,15 +43,6 @@ var cp1252High = map[rune]byte{
 	'œ': 0x9C, 'ž': 0x9E, 'Ÿ': 0x9F,
 }
 
-// mojibakeByte is the byte a Latin-1 or Windows-1252 decoder turned into r.
-func mojibakeByte(r rune) (byte, bool) {
-	if r >= 0x80 && r <= 0xFF {
-		return byte(r), true
-	}
-	b, ok := cp1252High[r]
-	return b, ok
-}
-
 // continuationByte is the UTF-8 continuation byte (0x80–0xBF) r was decoded
 // from, if any.
 func continuationByte(r rune) (byte, bool) {
