@@ -121,7 +121,9 @@ type Source struct {
 	RemoveQueryParams []string
 	// ConvertSpaces is Open Terms Archive's built-in convertSpacesToStandard
 	// filter: every space character (Unicode category Zs: no-break, thin,
-	// ideographic…) in the text becomes an ordinary space.
+	// ideographic…) in the text becomes an ordinary space. policywatch's
+	// canonical text does this for every page already (whitespace runs of
+	// any kind are one space), so it is recorded and changes nothing.
 	ConvertSpaces bool
 	// Filters are the other declared filters, in declared order: functions
 	// of the service's SERVICE.filters.js (or, for a past declaration,

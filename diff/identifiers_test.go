@@ -97,3 +97,27 @@ func TestLooksRotating(t *testing.T) {
 		}
 	}
 }
+
+// TestEmphasisAloneIsCosmetic: bold or italics added or removed, the words
+// the same, is a new version (the Markdown differs, as in Open Terms
+// Archive) but never a change of meaning.
+func TestEmphasisAloneIsCosmetic(t *testing.T) {
+	old, err := extract.Extract([]byte("<main><h1>Privacy</h1><p>We keep your data for one year.</p><p>You can delete it.</p></main>"), "text/html", extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	new, err := extract.Extract([]byte("<main><h1>Privacy</h1><p>We keep your data for <strong>one year</strong>.</p><p>You can <em>delete</em> it.</p></main>"), "text/html", extract.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old.Markdown() == new.Markdown() {
+		t.Fatal("emphasis does not show in the canonical Markdown")
+	}
+	r := Compare(old, new)
+	if r.Class != Cosmetic || r.Stats.WordsAdded != 0 || r.Stats.WordsRemoved != 0 {
+		t.Errorf("emphasis only: class %s, stats %+v, reasons %q; want cosmetic with no word changed", r.Class, r.Stats, r.Reasons())
+	}
+	if s := r.Story(); s.Magnitude != "" || !strings.HasPrefix(s.Line, "Style only") {
+		t.Errorf("story %+v", s)
+	}
+}
