@@ -60,6 +60,9 @@ type Options struct {
 	Now func() time.Time
 	// Logger reports attempts; nil discards.
 	Logger *slog.Logger
+	// OnAttempt, if set, is told each attempt's channel (webhook, email)
+	// and outcome (delivered, retry, failed): metrics.
+	OnAttempt func(channel, outcome string)
 }
 
 func (o Options) withDefaults() Options {
@@ -293,6 +296,10 @@ func (w *Worker) attempt(ctx context.Context, ds []store.ClaimedDelivery, send f
 			log.Info("attempt failed; will retry", "err", o.err, "next_attempt", next.UTC().Format(time.RFC3339))
 		}
 		results[i] = r
+		if w.opts.OnAttempt != nil {
+			outcome := map[string]string{store.StateDelivered: "delivered", store.StateFailed: "failed", store.StatePending: "retry"}[r.State]
+			w.opts.OnAttempt(d.Subscription.Kind, outcome)
+		}
 	}
 	err := w.st.Write(ctx, func(tx *store.Tx) error {
 		for _, r := range results {

@@ -270,3 +270,14 @@ func TestParseSize(t *testing.T) {
 		t.Errorf("bad --max-size: exit %d, %q", r.code, r.stderr)
 	}
 }
+
+func TestRediffRecomputesNothingOnAFreshDatabase(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "r.db")
+	if r := runCommand(t, nil, importArgs(db, cookiesHistory)...); r.code != exitOK {
+		t.Fatalf("import: %s", r.stderr)
+	}
+	r := runCommand(t, nil, "rediff", "--db", db)
+	if r.code != exitOK || !strings.Contains(r.stdout, "1 documents, 0 changes recomputed") {
+		t.Errorf("rediff: exit %d, %q %q", r.code, r.stdout, r.stderr)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/policywatch/policywatch/metrics"
 	"github.com/policywatch/policywatch/notify"
 	"github.com/policywatch/policywatch/store"
 )
@@ -139,12 +140,13 @@ func (f notifyFlags) options() (notify.Options, error) {
 // startNotifier runs the delivery worker in the background of serve until
 // ctx is cancelled; the returned function waits for it to stop (attempts in
 // flight finish first, each bounded by its timeout).
-func startNotifier(ctx context.Context, st *store.Store, f notifyFlags, logger *slog.Logger) (wait func(), err error) {
+func startNotifier(ctx context.Context, st *store.Store, f notifyFlags, logger *slog.Logger, m *metrics.Metrics) (wait func(), err error) {
 	opts, err := f.options()
 	if err != nil {
 		return nil, err
 	}
 	opts.Logger = logger.With("worker", "notify")
+	opts.OnAttempt = m.ObserveDelivery
 	w, err := notify.NewWorker(st, opts)
 	if err != nil {
 		return nil, usagef("%v", err)

@@ -9,13 +9,14 @@ import (
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/crawler"
 	"github.com/policywatch/policywatch/declaration"
+	"github.com/policywatch/policywatch/metrics"
 	"github.com/policywatch/policywatch/store"
 	"github.com/policywatch/policywatch/watch"
 )
 
 // startScheduler starts crawling in the background when every > 0 and
 // returns a function that waits for it to stop (after ctx is cancelled).
-func startScheduler(ctx context.Context, st *store.Store, flags crawlFlags, every time.Duration, logger *slog.Logger) (wait func(), err error) {
+func startScheduler(ctx context.Context, st *store.Store, flags crawlFlags, every time.Duration, logger *slog.Logger, m *metrics.Metrics) (wait func(), err error) {
 	if every <= 0 {
 		return func() {}, nil
 	}
@@ -39,7 +40,10 @@ func startScheduler(ctx context.Context, st *store.Store, flags crawlFlags, ever
 		return nil, usagef("--shrink-threshold: %v", err)
 	}
 	s := &watch.Scheduler{
-		Run:        &watch.Run{Store: st, Archive: arch, Every: every},
+		Run: &watch.Run{Store: st, Archive: arch, Every: every, Logger: logger,
+			Observe: func(r watch.Result) {
+				m.ObserveFetch(metrics.Fetch{Outcome: r.Outcome(), Class: string(r.Class), FetchDuration: r.FetchDuration, RecordDuration: r.RecordDuration})
+			}},
 		NewFetcher: func() watch.Fetcher { return crawler.New(flags.config()) },
 		Targets:    targets, Logger: logger,
 	}

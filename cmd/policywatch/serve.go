@@ -14,6 +14,7 @@ import (
 
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/demo"
+	"github.com/policywatch/policywatch/metrics"
 	"github.com/policywatch/policywatch/store"
 	"github.com/policywatch/policywatch/web"
 )
@@ -32,6 +33,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	every := fs.Duration("every", 0, "crawl the declared documents at this interval, e.g. 6h (0: do not crawl)")
 	flags := addCrawlFlags(fs)
 	alerts := addNotifyFlags(fs) // after the flags it shares (--allow-private-networks)
+	logFormat := addLogFormatFlag(fs)
 	rest, err := parseFlags(env, fs, args, `
 Serves the web UI, the feeds (Atom, RSS, JSON Feed) and the JSON API of a
 database. Prints the URL it serves on and runs until interrupted (Ctrl-C or
@@ -47,7 +49,12 @@ document is next due is kept in the database, so a restart does not crawl
 everything again. The crawling options are those of 'policywatch crawl'.
 
 It also delivers the alerts of subscriptions in the background, as
-'policywatch notify' does once; the options are the same.`)
+'policywatch notify' does once; the options are the same.
+
+Logs go to stderr (--log-format json for log collectors), one event per
+fetch; Prometheus metrics are served at /metrics and the health of the
+database at /healthz. A database that cannot be written (a read-only
+directory or file) is served read-only: no crawling, no deliveries.`)
 	if err != nil {
 		return err
 	}
@@ -61,30 +68,41 @@ It also delivers the alerts of subscriptions in the background, as
 	if err != nil {
 		return err
 	}
+	logger, err := newLogger(env.stderr, *logFormat)
+	if err != nil {
+		return err
+	}
 	var st *store.Store
+	readOnly := false
 	if *every > 0 {
 		st, err = store.Open(ctx, *dbPath) // crawling fills a new database
-	} else {
-		st, err = openExisting(ctx, *dbPath)
+	} else if st, err = openExisting(ctx, *dbPath); err != nil {
+		// A database nobody may write can still be read and served.
+		if ro, roErr := store.OpenReadOnly(ctx, *dbPath); roErr == nil {
+			logger.Warn("serving read-only: no crawling, no alert deliveries", "db", *dbPath, "reason", err)
+			st, err, readOnly = ro, nil, true
+		}
 	}
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	m := metrics.New(st)
 	crawlCtx, stopCrawling := context.WithCancel(ctx)
 	defer stopCrawling()
-	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
-	waitNotifying, err := startNotifier(crawlCtx, st, alerts, logger)
-	if err != nil {
-		return err
+	waitNotifying := func() {}
+	if !readOnly {
+		if waitNotifying, err = startNotifier(crawlCtx, st, alerts, logger, m); err != nil {
+			return err
+		}
 	}
-	waitCrawling, err := startScheduler(crawlCtx, st, flags, *every, logger)
+	waitCrawling, err := startScheduler(crawlCtx, st, flags, *every, logger, m)
 	if err != nil {
 		stopCrawling()
 		waitNotifying()
 		return err
 	}
-	err = serveHTTP(ctx, env, st, *listen, base)
+	err = serveHTTP(ctx, env, st, *listen, base, logger, m)
 	stopCrawling()
 	waitCrawling()  // the store must outlive the crawl
 	waitNotifying() // and the attempts in flight
@@ -137,7 +155,7 @@ serves the web UI on it. Open the printed URL in a browser.`)
 		return err
 	}
 	fmt.Fprintf(env.stderr, "loaded %d captures of %d documents: %d versions, in %s\n", sum.Captures, sum.Documents, sum.Versions, path)
-	return serveHTTP(ctx, env, st, *listen, base)
+	return serveHTTP(ctx, env, st, *listen, base, slog.New(slog.NewTextHandler(env.stderr, nil)), metrics.New(st))
 }
 
 func addBaseURLFlag(fs *flag.FlagSet) *string {
@@ -160,7 +178,7 @@ func parseBaseURLFlag(raw string) (string, error) {
 // serveHTTP serves the UI of st on addr until ctx is cancelled, then shuts
 // down gracefully. Feeds link to baseURL, or to the listening address when
 // it is "".
-func serveHTTP(ctx context.Context, env *environment, st *store.Store, addr, baseURL string) error {
+func serveHTTP(ctx context.Context, env *environment, st *store.Store, addr, baseURL string, logger *slog.Logger, m *metrics.Metrics) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", addr, err)
@@ -168,9 +186,8 @@ func serveHTTP(ctx context.Context, env *environment, st *store.Store, addr, bas
 	if baseURL == "" {
 		baseURL = browsableURL(ln.Addr())
 	}
-	logger := slog.New(slog.NewTextHandler(env.stderr, nil))
 	server := &http.Server{
-		Handler:           web.New(st, archive.New(st), web.Options{Logger: logger, BaseURL: baseURL}).Handler(),
+		Handler:           web.New(st, archive.New(st), web.Options{Logger: logger, BaseURL: baseURL, Metrics: m}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -108,3 +108,41 @@ func TestBadBaseURLIsAUsageError(t *testing.T) {
 		t.Errorf("demo with POLICYWATCH_BASE_URL=nope: exit %d, stderr %q; want a usage error", r.code, r.stderr)
 	}
 }
+
+// TestServeExposesMetricsAndHealth: /metrics answers in Prometheus's text
+// format, counting requests by route; /healthz checks the database.
+func TestServeExposesMetricsAndHealth(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "m.db")
+	if r := runCommand(t, nil, importArgs(db, cookiesHistory)...); r.code != exitOK {
+		t.Fatalf("import: %s", r.stderr)
+	}
+	addr, stop := serveWith(t, nil, "--db", db, "--log-format", "json")
+	defer stop()
+	get := func(path string) string {
+		t.Helper()
+		res, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", path, res.StatusCode)
+		}
+		return string(body)
+	}
+	get("/")
+	get("/feed.atom")
+	if h := get("/healthz"); strings.TrimSpace(h) != "ok" {
+		t.Errorf("/healthz: %q", h)
+	}
+	metrics := get("/metrics")
+	for _, want := range []string{`policywatch_http_requests_total{route="GET /{$}",status="200"} 1`, "policywatch_database_bytes", "policywatch_crawl_queue_documents 0"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if r := runCommand(t, nil, "serve", "--log-format", "xml"); r.code != exitUsage || !strings.Contains(r.stderr, "--log-format") {
+		t.Errorf("--log-format xml: exit %d, %q", r.code, r.stderr)
+	}
+}
