@@ -136,3 +136,28 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 		t.Error("no database size in /metrics")
 	}
 }
+
+// TestDocumentPageListsTheAlertsSent: the delivery log shows on the
+// document page, without the subscribers' addresses.
+func TestDocumentPageListsTheAlertsSent(t *testing.T) {
+	site := newTestSite(t)
+	ctx := context.Background()
+	const secretURL = "https://hooks.example.org/T0KEN-that-must-stay-private"
+	versions, err := site.st.Versions(ctx, site.cookiesDoc)
+	if err != nil || versions[0].Change == nil {
+		t.Fatalf("versions: %v", err)
+	}
+	err = site.st.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.AddSubscription(store.Subscription{Kind: store.KindWebhook, URL: secretURL, Secret: "whsec_c2VjcmV0c2VjcmV0c2VjcmV0"}); err != nil {
+			return err
+		}
+		_, err := tx.QueueDeliveries(*versions[0].Change)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := site.mustGet(t, documentPath(site.cookiesDoc), http.StatusOK)
+	assertContains(t, "document page", body, "<h2>Alerts</h2>", "#1", "webhook", "pending")
+	assertNotContains(t, "document page", body, "hooks.example.org", "T0KEN", "whsec_")
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
@@ -64,9 +65,41 @@ type versionPicker struct {
 }
 
 type documentBody struct {
-	Document store.Document
-	Timeline []timelineEntry
-	Picker   versionPicker
+	Document   store.Document
+	Timeline   []timelineEntry
+	Picker     versionPicker
+	Deliveries []deliveryRow
+}
+
+// deliveryRow is one alert sent about a change of the document, as the
+// page shows it: never its target (webhook URLs carry secrets, addresses
+// are personal), only which subscription, how, and how it went.
+type deliveryRow struct {
+	Subscription int64
+	Kind         string
+	State        string
+	Attempts     int
+	LastStatus   int
+	LastAt       time.Time
+	LastError    string
+	ChangeTo     time.Time // the capture time of the version announced
+}
+
+// documentDeliveries is how many alerts a document page lists.
+const documentDeliveries = 20
+
+func deliveryRows(entries []store.DeliveryEntry) []deliveryRow {
+	rows := make([]deliveryRow, 0, len(entries))
+	for _, e := range entries {
+		row := deliveryRow{Subscription: e.SubscriptionID, Kind: e.Kind, State: e.State, Attempts: e.Attempts,
+			LastError: e.LastError, ChangeTo: e.Alert.Change.ToAt, LastAt: e.CreatedAt}
+		if n := len(e.Log); n > 0 {
+			last := e.Log[n-1]
+			row.LastStatus, row.LastAt = last.Status, last.At
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }
 
 func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
@@ -86,10 +119,15 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 		picker.ToID = timeline[0].ID
 		picker.FromID = timeline[0].PreviousID
 	}
+	deliveries, err := s.store.Deliveries(r.Context(), store.DeliveryFilter{DocumentID: id, Limit: documentDeliveries})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "document", page{
 		Title:    doc.Service + " · " + doc.Type,
 		FeedPath: documentPath(id) + "/feed",
-		Body:     documentBody{Document: doc, Timeline: timeline, Picker: picker},
+		Body:     documentBody{Document: doc, Timeline: timeline, Picker: picker, Deliveries: deliveryRows(deliveries)},
 	})
 }
 
