@@ -120,9 +120,9 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 			}
 			result.Before, result.After, result.Rewritten = len(current), len(chain), false
 			if sameHistory(current, chain) {
-				for _, v := range current {
-					if v.Extractor != extract.Release {
-						if err := tx.SetVersionExtractor(v.ID, extract.Release); err != nil {
+				for i, v := range current {
+					if v.Extractor != extract.Release || v.Words != chain[i].version.Words {
+						if err := tx.SetVersionExtractor(v.ID, extract.Release, chain[i].version.Words); err != nil {
 							return err
 						}
 					}

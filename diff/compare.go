@@ -79,6 +79,9 @@ type comparer struct {
 	words *runeCoder // one rune per distinct token, shared by all word diffs
 	stats Stats
 	edits []edit // every run of deleted and/or inserted text, for the class
+	// plain is set while headings are compared: plain text, whose every
+	// part counts, where a block's Markdown line has link targets.
+	plain bool
 
 	// Buffers diffWords reuses from one paragraph to the next.
 	aIDs, bIDs   []rune
@@ -114,8 +117,14 @@ func prepareSections(doc *extract.Document) []*section {
 	if doc == nil {
 		return nil
 	}
-	out := make([]*section, len(doc.Sections))
-	for i, s := range doc.Sections {
+	out := make([]*section, 0, len(doc.Sections)+1)
+	if title := doc.ShownTitle(); title != "" {
+		// The Markdown shows it as a heading: so does the comparison, or a
+		// change of title alone would be a version with an empty diff.
+		title = strings.ToValidUTF8(title, "\uFFFD")
+		out = append(out, &section{path: []string{title}, heading: title})
+	}
+	for _, s := range doc.Sections {
 		prepared := &section{path: make([]string, len(s.Path)), texts: make([]string, len(s.Blocks))}
 		for k, p := range s.Path {
 			prepared.path[k] = strings.ToValidUTF8(p, "\uFFFD")
@@ -126,7 +135,7 @@ func prepareSections(doc *extract.Document) []*section {
 		for k, b := range s.Blocks {
 			prepared.texts[k] = blockText(b)
 		}
-		out[i] = prepared
+		out = append(out, prepared)
 	}
 	return out
 }
@@ -237,7 +246,7 @@ func (c *comparer) compareSection(o, n *section) Section {
 		out.OldPath = slices.Clone(o.path)
 	}
 	if o.heading != n.heading {
-		heading := c.diffWords(o.heading, n.heading)
+		heading := c.diffHeadings(o.heading, n.heading)
 		out.Heading = heading.Ops
 		out.Status = Changed
 	} else {
@@ -259,7 +268,9 @@ func (c *comparer) wholeSection(s *section, status Status) Section {
 	if out.Path == nil {
 		out.Path = []string{}
 	}
+	c.plain = true
 	c.wholeText(s.heading, status)
+	c.plain = false
 	for i, t := range s.texts {
 		out.Paragraphs[i] = c.wholeText(t, status)
 	}
@@ -269,21 +280,25 @@ func (c *comparer) wholeSection(s *section, status Status) Section {
 // wholeText renders a text only in the old (Removed) or new (Added)
 // document, and counts it.
 func (c *comparer) wholeText(text string, status Status) Paragraph {
-	words := countWords(text)
+	words := lineWords(text)
+	if c.plain {
+		words = countWords(text)
+	}
 	p := Paragraph{Status: status, Ops: []Op{}}
 	if text == "" {
 		return p
 	}
 	kind := Insert
+	tokens := countWords(text) // link targets included: they weigh the edit
 	if status == Removed {
 		kind = Delete
 		c.stats.WordsRemoved += words
-		c.edits = append(c.edits, edit{from: text, fromWords: words})
+		c.edits = append(c.edits, edit{from: text, fromWords: tokens})
 	} else {
 		c.stats.WordsAdded += words
-		c.edits = append(c.edits, edit{to: text, toWords: words})
+		c.edits = append(c.edits, edit{to: text, toWords: tokens})
 	}
-	p.Ops = append(p.Ops, Op{Kind: kind, Text: text})
+	p.Ops = append(p.Ops, Op{Kind: kind, Text: text, Words: words})
 	return p
 }
 

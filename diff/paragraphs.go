@@ -81,7 +81,7 @@ func (c *comparer) newBlockWords(texts []string, side int) *blockWords {
 
 func (b *blockWords) count(i int) int {
 	if b.counts[i] < 0 {
-		b.counts[i] = countWords(b.texts[i])
+		b.counts[i] = lineWords(b.texts[i])
 	}
 	return b.counts[i]
 }
@@ -157,7 +157,7 @@ func (c *comparer) compareBlocks(olds, news []string) []Paragraph {
 			c.stats.WordsUnchanged += newBlocks.count(s.new)
 			p := Paragraph{Status: Unchanged, Ops: []Op{}}
 			if news[s.new] != "" {
-				p.Ops = append(p.Ops, Op{Kind: Equal, Text: news[s.new]})
+				p.Ops = append(p.Ops, Op{Kind: Equal, Text: news[s.new], Words: newBlocks.count(s.new)})
 			}
 			out = append(out, p)
 		case s.paired():

@@ -125,6 +125,9 @@ type Op struct {
 	Kind   OpKind `json:"op"`
 	Text   string `json:"text"`
 	Folded string `json:"folded,omitempty"`
+	// Words counts the words of Text that are text (not a link target),
+	// as the statistics count them.
+	Words int `json:"-"`
 }
 
 // Reasons for folding an op.

@@ -34,8 +34,9 @@ const (
 )
 
 // SectionChange is what happened to one section. Kind is "added",
-// "removed", "renamed", "moved", "rewritten", or "substituted" for a
-// section whose only edits are the substitutions made throughout; a
+// "removed", "renamed", "moved", "rewritten", "links" for a section whose
+// only edits are link targets, or "substituted" for one whose only edits
+// are the substitutions made throughout; a
 // section renamed or moved and also rewritten is told once, as rewritten,
 // with OldHeading set.
 // Words count the section's own edits, substitutions and style aside.
@@ -124,10 +125,10 @@ func magnitude(changedWords, oldWords, touched, structural int) Magnitude {
 // sectionChange says what happened to a section, and counts its words
 // added, removed and kept (substitutions and restyling count as kept).
 func sectionChange(sec Section) (change SectionChange, added, removed, unchanged int) {
-	substituted := false
+	substituted, edited := false, false
 	count := func(ops []Op) {
 		for _, op := range ops {
-			n := countWords(op.Text)
+			n := op.Words
 			switch {
 			case op.Kind == Equal:
 				unchanged += n
@@ -137,8 +138,10 @@ func sectionChange(sec Section) (change SectionChange, added, removed, unchanged
 					unchanged += n
 				}
 			case op.Kind == Insert:
+				edited = true
 				added += n
 			default:
+				edited = true
 				removed += n
 			}
 		}
@@ -157,6 +160,8 @@ func sectionChange(sec Section) (change SectionChange, added, removed, unchanged
 		change.Kind = "removed"
 	case added+removed > 0:
 		change.Kind = "rewritten"
+	case edited:
+		change.Kind = "links" // only link targets changed: no word of the text
 	case renamed:
 		change.Kind = "renamed"
 	case sec.Moved:
@@ -240,6 +245,7 @@ func (s Story) line(r *Result) string {
 		}
 		parts = append(parts, fmt.Sprintf("%s rewritten (%s)", name(c), wordCounts(c.WordsAdded, c.WordsRemoved)))
 	}
+	list("Links changed in", byKind["links"])
 	if n := len(byKind["moved"]); n > 0 {
 		parts = append(parts, plural(n, "section")+" moved")
 	}
@@ -384,7 +390,7 @@ func sentencesOf(ops []Op, old bool) []sentence {
 		}
 		start := text.Len()
 		text.WriteString(op.Text)
-		if op.Kind != Equal && op.Folded == "" && countWords(op.Text) > 0 {
+		if op.Kind != Equal && op.Folded == "" && op.Words > 0 {
 			edits = append(edits, span{start, text.Len()})
 		}
 	}

@@ -47,7 +47,7 @@ func TestStoryOfARewrite(t *testing.T) {
 	// in the list of services.
 	r := Compare(historyVersion(t, "cookies-policy", "2022-09-24T00-33-30Z.md"), historyVersion(t, "cookies-policy", "2022-11-23T00-34-28Z.md"))
 	s := r.Story()
-	if !strings.HasPrefix(s.Line, "‘What are my privacy options?’ rewritten (+157 −5 words)") || s.Magnitude != Major {
+	if !strings.HasPrefix(s.Line, "‘What are my privacy options?’ rewritten (+147 −5 words)") || s.Magnitude != Major {
 		t.Errorf("line %q (%s): want the most rewritten section first, major", s.Line, s.Magnitude)
 	}
 	if len(s.Sentences) == 0 || len(s.Sentences) > storySentences {

@@ -130,46 +130,6 @@ func isWord(token string) bool {
 	return startsWord(r)
 }
 
-// countWords counts the word tokens of s without building them, in one
-// pass: a word starts at a letter or digit after anything else, and goes on
-// through letters, digits, marks and apostrophes followed by a letter.
-func countWords(s string) int {
-	words := 0
-	inWord := false
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case asciiAlnum[c]:
-				if !inWord {
-					words++
-					inWord = true
-				}
-				for i+1 < len(s) && asciiAlnum[s[i+1]] {
-					i++ // the rest of an ASCII word, in a tight loop
-				}
-			case c == '\'' && inWord && letterAt(s, i+1):
-			default:
-				inWord = false
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case inWord && isWordRune(r):
-		case !inWord && startsWord(r):
-			words++
-			inWord = true
-		case r == '’' && inWord && letterAt(s, i+size):
-		default:
-			inWord = false
-		}
-		i += size
-	}
-	return words
-}
-
 // letterAt says whether a letter starts at s[i].
 func letterAt(s string, i int) bool {
 	if i >= len(s) {

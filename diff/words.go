@@ -1,7 +1,6 @@
 package diff
 
 import (
-	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
@@ -19,6 +18,10 @@ type piece struct {
 	bStart, bEnd       int // and in the new one (inserted, for an edit)
 	words              int // words of an equal piece
 	delWords, insWords int
+	// The same counted as text (link targets are no words): statistics.
+	// The counts above, link targets included, weigh edits: a link that
+	// moves to another host is an edit of words.
+	textWords, delText, insText int
 }
 
 // tokenIDs tokenizes text and returns one id per token and where each
@@ -34,31 +37,19 @@ func (c *comparer) tokenIDs(text string, side int, ids []rune, ends []int) ([]ru
 	return ids, ends
 }
 
-// wordsIn counts the words among tokens [from, to) of text, whose token
-// ends are ends.
-func wordsIn(text string, ends []int, from, to int) int {
-	n := 0
-	for k := from; k < to; k++ {
-		start := 0
-		if k > 0 {
-			start = ends[k-1]
-		}
-		if c := text[start]; c < utf8.RuneSelf {
-			if asciiAlnum[c] {
-				n++
-			}
-		} else if r, _ := utf8.DecodeRuneInString(text[start:ends[k]]); startsWord(r) {
-			n++
-		}
-	}
-	return n
-}
-
 // diffWords diffs two texts token by token, counts the edits and returns
 // them as a paragraph. Their common start and end are cut off first, at
 // token boundaries, and kept as one equal piece each: a paragraph with one
 // word changed costs a diff of a few tokens, not of all of them.
 func (c *comparer) diffWords(aText, bText string) Paragraph {
+	return c.diffWordsCounted(aText, bText, lineWords(aText))
+}
+
+// diffHeadings is diffWords for two headings: plain text, every part of
+// which counts.
+func (c *comparer) diffHeadings(aText, bText string) Paragraph {
+	c.plain = true
+	defer func() { c.plain = false }()
 	return c.diffWordsCounted(aText, bText, countWords(aText))
 }
 
@@ -68,6 +59,10 @@ func (c *comparer) diffWords(aText, bText string) Paragraph {
 func (c *comparer) diffWordsCounted(aText, bText string, aWords int) Paragraph {
 	prefix, aEnd, bEnd := commonEnds(aText, bText)
 	aMid, bMid := aText[prefix:aEnd], bText[prefix:bEnd]
+	var aSkip, bSkip []span
+	if !c.plain {
+		aSkip, bSkip = notText(aText), notText(bText)
+	}
 	pieces := c.pieces[:0]
 	defer func() { c.pieces = pieces[:0] }()
 	// The first and last pieces are never between two edits, so
@@ -113,17 +108,23 @@ func (c *comparer) diffWordsCounted(aText, bText string, aWords int) Paragraph {
 		p := &pieces[len(pieces)-1]
 		switch kind {
 		case diffmatchpatch.DiffEqual:
-			words := wordsIn(aMid, aEnds, i, i+n)
-			p.words += words
+			from, to := offset(aEnds, i), offset(aEnds, i+n)
+			p.words += countWords(aText[from:to])
+			words := wordsBetween(aText, from, to, aSkip)
+			p.textWords += words
 			midWords += words
 			i, j = i+n, j+n
 		case diffmatchpatch.DiffDelete:
-			words := wordsIn(aMid, aEnds, i, i+n)
-			p.delWords += words
+			from, to := offset(aEnds, i), offset(aEnds, i+n)
+			p.delWords += countWords(aText[from:to])
+			words := wordsBetween(aText, from, to, aSkip)
+			p.delText += words
 			midWords += words
 			i += n
 		default:
-			p.insWords += wordsIn(bMid, bEnds, j, j+n)
+			from, to := offset(bEnds, j), offset(bEnds, j+n)
+			p.insWords += countWords(bText[from:to])
+			p.insText += wordsBetween(bText, from, to, bSkip)
 			j += n
 		}
 		p.aEnd, p.bEnd = offset(aEnds, i), offset(bEnds, j)
@@ -143,7 +144,7 @@ func (c *comparer) diffWordsCounted(aText, bText string, aWords int) Paragraph {
 	rotating := !url.skip && rotatingLinksOnly(aText, bText)
 	for i, p := range pieces {
 		if p.equal {
-			c.stats.WordsUnchanged += p.words
+			c.stats.WordsUnchanged += p.textWords
 			url.walkText(aText[p.aStart:p.aEnd])
 			continue
 		}
@@ -162,11 +163,11 @@ func (c *comparer) diffWordsCounted(aText, bText string, aWords int) Paragraph {
 			after := pieces[i+1]
 			e.after = firstTokens(aText[after.aStart:after.aEnd], contextTokens)
 		}
-		if p.delWords == p.insWords && (rotating || cosmeticEdit(e)) {
-			c.stats.WordsUnchanged += p.insWords // the same words, restyled or re-keyed
+		if p.delText == p.insText && (rotating || cosmeticEdit(e)) {
+			c.stats.WordsUnchanged += p.insText // the same words, restyled or re-keyed
 		} else {
-			c.stats.WordsRemoved += p.delWords
-			c.stats.WordsAdded += p.insWords
+			c.stats.WordsRemoved += p.delText
+			c.stats.WordsAdded += p.insText
 		}
 		c.edits = append(c.edits, e)
 	}
@@ -175,14 +176,14 @@ func (c *comparer) diffWordsCounted(aText, bText string, aWords int) Paragraph {
 	ops := make([]Op, 0, len(pieces)+len(pieces)/2)
 	for _, p := range pieces {
 		if p.equal {
-			ops = append(ops, Op{Kind: Equal, Text: aText[p.aStart:p.aEnd]})
+			ops = append(ops, Op{Kind: Equal, Text: aText[p.aStart:p.aEnd], Words: wordsBetween(aText, p.aStart, p.aEnd, aSkip)})
 			continue
 		}
 		if p.aEnd > p.aStart {
-			ops = append(ops, Op{Kind: Delete, Text: aText[p.aStart:p.aEnd]})
+			ops = append(ops, Op{Kind: Delete, Text: aText[p.aStart:p.aEnd], Words: wordsBetween(aText, p.aStart, p.aEnd, aSkip)})
 		}
 		if p.bEnd > p.bStart {
-			ops = append(ops, Op{Kind: Insert, Text: bText[p.bStart:p.bEnd]})
+			ops = append(ops, Op{Kind: Insert, Text: bText[p.bStart:p.bEnd], Words: wordsBetween(bText, p.bStart, p.bEnd, bSkip)})
 		}
 	}
 	return Paragraph{Status: status, Ops: ops}

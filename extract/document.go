@@ -29,7 +29,7 @@ package extract
 // so that versions made by an older release can be regenerated from their
 // snapshots when the extractor improves. Change it whenever the output for
 // some input changes.
-const Release = "extract-2026.12.2"
+const Release = "extract-2026.12.3"
 
 // Document is the canonical, structured content of one capture.
 type Document struct {

@@ -2,7 +2,6 @@ package extract
 
 import (
 	"strings"
-	"unicode"
 )
 
 // Markdown renders the document as canonical Markdown: the title as a level-1
@@ -48,6 +47,15 @@ func (d *Document) Markdown() string {
 // rows of one table.
 func adjacent(prev, next BlockKind) bool {
 	return prev == next && (next == ListItem || next == TableRow)
+}
+
+// ShownTitle is the title when the Markdown shows it as a heading of its
+// own (no level-1 section carries it), else "".
+func (d *Document) ShownTitle() string {
+	if d.Title == "" || d.hasLevelOneHeading(d.Title) {
+		return ""
+	}
+	return d.Title
 }
 
 func (d *Document) hasLevelOneHeading(text string) bool {
@@ -170,30 +178,16 @@ func ComparisonKeyOf(markdown string) string {
 	return foldForComparison(markdown)
 }
 
-// Words counts the words of the document's text (title, headings, blocks,
-// table cells; not link targets): runs of non-space characters holding a letter or digit.
+// Words counts the words of the document: the title Markdown shows, the
+// headings, and each block's text as its Markdown line holds it (see
+// LineWords: link targets are no words). It is what a comparison of the
+// document with itself counts as unchanged.
 func (d *Document) Words() int {
-	n := 0
-	if !d.hasLevelOneHeading(d.Title) {
-		n += countWords(d.Title)
-	}
+	n := CountWords(d.ShownTitle())
 	for _, s := range d.Sections {
-		n += countWords(s.Heading())
+		n += CountWords(s.Heading())
 		for _, b := range s.Blocks {
-			n += countWords(b.Text)
-			for _, c := range b.Cells {
-				n += countWords(c)
-			}
-		}
-	}
-	return n
-}
-
-func countWords(s string) int {
-	n := 0
-	for _, field := range strings.FieldsFunc(s, isSpaceRune) {
-		if strings.IndexFunc(field, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0 {
-			n++
+			n += LineWords(b.Markdown())
 		}
 	}
 	return n

@@ -44,9 +44,9 @@ func (t *Tx) VersionsOf(documentID int64) ([]Version, error) {
 }
 
 // SetVersionExtractor records that another extractor release gives the
-// version's text unchanged.
-func (t *Tx) SetVersionExtractor(versionID int64, extractor string) error {
-	res, err := t.tx.ExecContext(t.ctx, "UPDATE versions SET extractor = ? WHERE id = ?", extractor, versionID)
+// version's text unchanged, and the word count that release gives it.
+func (t *Tx) SetVersionExtractor(versionID int64, extractor string, words int) error {
+	res, err := t.tx.ExecContext(t.ctx, "UPDATE versions SET extractor = ?, words = ? WHERE id = ?", extractor, words, versionID)
 	if err != nil {
 		return fmt.Errorf("version %d: set extractor: %w", versionID, err)
 	}

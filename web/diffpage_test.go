@@ -79,7 +79,7 @@ func TestTimelineMarksRevertsAndFlipFlops(t *testing.T) {
 		} `json:"to"`
 	}
 	getJSON(t, site, fmt.Sprintf("/api/diff?from=%d&to=%d", ids[1], ids[2]), http.StatusOK, &apiDiff)
-	if apiDiff.Summary != "x.com → twitter.com ×4; +4 −4 words" || len(apiDiff.Reasons) == 0 || !apiDiff.To.FlipFlop || apiDiff.To.RevertsTo == nil {
+	if apiDiff.Summary != "x.com → twitter.com ×4; +0 −0 words" || len(apiDiff.Reasons) == 0 || !apiDiff.To.FlipFlop || apiDiff.To.RevertsTo == nil {
 		t.Errorf("/api/diff: %+v", apiDiff)
 	}
 }

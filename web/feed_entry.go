@@ -194,6 +194,8 @@ func sectionLine(sc diff.SectionChange) string {
 		return name + " moved"
 	case "substituted":
 		return name + ": substitutions only"
+	case "links":
+		return name + ": link targets only"
 	}
 	line := fmt.Sprintf("%s %s (%s)", name, sc.Kind, wordCounts(sc.WordsAdded, sc.WordsRemoved))
 	if sc.OldHeading != "" {

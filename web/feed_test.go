@@ -228,11 +228,11 @@ func TestFeedEntryTellsTheStory(t *testing.T) {
 		p := documentPath(doc) + "/feed." + ext
 		item := itemByID(t, getFeed(t, site, p), id)
 		content := itemText(item)
-		assertContains(t, p, item.Title, "X Trackers Policy — substantive, major: ‘What are my privacy options?’ rewritten (+157 −5 words)")
+		assertContains(t, p, item.Title, "X Trackers Policy — substantive, major: ‘What are my privacy options?’ rewritten (+147 −5 words)")
 		assertContains(t, p, content,
 			"<h3>Sections touched</h3>",
-			"‘What are my privacy options?’ rewritten (+157 −5 words)",
-			"‘How cookies are used on Twitter’ rewritten (+9 −22 words)",
+			"‘What are my privacy options?’ rewritten (+147 −5 words)",
+			"‘How cookies are used on Twitter’ rewritten (+9 −21 words)",
 			"<h3>Sentences changed</h3>",
 			"<em>In ‘Where are these technologies used?’:</em>",
 			"sites that use our embeds, including embedded timelines.</ins>",
