@@ -50,14 +50,14 @@ func TestOneDefinitionOfAWord(t *testing.T) {
 
 func TestLinkTargetsAndListNumbersAreNoWords(t *testing.T) {
 	for line, want := range map[string]int{
-		"Read [our help](https://help.x.com/en/rules-and-policies/x-cookies) today.":  4,
-		"1. First item with [a link](https://example.com/a(b)c)":                        5,
-		"  12) Nested numbered item":                                                    3,
-		`Escaped \[not a link](nor this) text`:                                           7,
-		"a](b) with no opening bracket":                                                  6,
-		"| guest_id | [Twitter](https://twitter.com) | 2 years |":                        5,
-		"2023 was the year":                                                              4,
-		"[<https://x.com>](<https://x.com/a b>) and [x](<https://x.com/(c)>) end":        6,
+		"Read [our help](https://help.x.com/en/rules-and-policies/x-cookies) today.": 4,
+		"1. First item with [a link](https://example.com/a(b)c)":                     5,
+		"  12) Nested numbered item":                                                 3,
+		`Escaped \[not a link](nor this) text`:                                       7,
+		"a](b) with no opening bracket":                                              6,
+		"| guest_id | [Twitter](https://twitter.com) | 2 years |":                    5,
+		"2023 was the year":                                                          4,
+		"[<https://x.com>](<https://x.com/a b>) and [x](<https://x.com/(c)>) end":    6,
 	} {
 		if got := lineWords(line); got != want {
 			t.Errorf("lineWords(%q) = %d, want %d", line, got, want)

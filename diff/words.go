@@ -1,7 +1,6 @@
 package diff
 
 import (
-
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
