@@ -29,10 +29,14 @@ type apiDocument struct {
 
 type apiChange struct {
 	Class         string              `json:"class"`
+	Magnitude     string              `json:"magnitude,omitempty"`
 	Summary       string              `json:"summary"`
 	WordsAdded    int                 `json:"words_added"`
 	WordsRemoved  int                 `json:"words_removed"`
 	Substitutions []diff.Substitution `json:"substitutions"`
+	// Story is the structured form of the summary, as stored when the
+	// change was recorded; absent for changes of an older release.
+	Story json.RawMessage `json:"story,omitempty"`
 }
 
 type apiVersion struct {
@@ -84,6 +88,8 @@ type apiDiff struct {
 	Class         diff.Class          `json:"class"`
 	Summary       string              `json:"summary"`
 	Reasons       []string            `json:"reasons"`
+	Magnitude     diff.Magnitude      `json:"magnitude,omitempty"`
+	Story         diff.Story          `json:"story"`
 	Sections      []diff.Section      `json:"sections"`
 	From          apiVersion          `json:"from"`
 	To            apiVersion          `json:"to"`
@@ -137,8 +143,11 @@ func (s *Server) handleAPIVersions(w http.ResponseWriter, r *http.Request) {
 		}
 		if c := e.Change; c != nil {
 			v.Change = &apiChange{
-				Class: c.Class, Summary: c.Summary, WordsAdded: c.WordsAdded, WordsRemoved: c.WordsRemoved,
+				Class: c.Class, Magnitude: c.Magnitude, Summary: c.Summary, WordsAdded: c.WordsAdded, WordsRemoved: c.WordsRemoved,
 				Substitutions: nonNil(e.Substitutions),
+			}
+			if len(c.Story) > 0 && json.Valid(c.Story) {
+				v.Change.Story = json.RawMessage(c.Story)
 			}
 		}
 		versions[i] = v
@@ -176,7 +185,10 @@ func (s *Server) handleAPIDiff(w http.ResponseWriter, r *http.Request) {
 			to.apiMark = toAPIMark(e.Mark)
 		}
 	}
+	story := res.Story()
 	s.writeJSON(w, http.StatusOK, apiDiff{
+		Magnitude:     story.Magnitude,
+		Story:         story,
 		Stats:         res.Stats,
 		Substitutions: nonNil(res.Substitutions),
 		CaseChanges:   res.CaseChanges,

@@ -147,6 +147,35 @@ func TestAPIDiff(t *testing.T) {
 	if err := json.Unmarshal(got["from"], &fromInfo); err != nil || fromInfo.ID != from || fromInfo.CapturedAt != "2022-11-23T00:34:28Z" {
 		t.Errorf("from %s (%v)", got["from"], err)
 	}
+	// The story, structured: what the summary line says, for programs.
+	var story struct {
+		Line          string `json:"line"`
+		Substitutions []struct {
+			From string `json:"from"`
+		} `json:"substitutions"`
+		Sections []struct {
+			Kind, Heading string
+		} `json:"sections"`
+	}
+	if err := json.Unmarshal(got["story"], &story); err != nil || story.Line != "Twitter → X ×40; Tweet → post ×2" || len(story.Sections) == 0 || story.Sections[0].Kind != "substituted" {
+		t.Errorf("story %s (%v)", got["story"], err)
+	}
+	// The versions list carries each change's stored story and magnitude.
+	var versions struct {
+		Versions []struct {
+			ID     int64 `json:"id"`
+			Change *struct {
+				Magnitude string          `json:"magnitude"`
+				Story     json.RawMessage `json:"story"`
+			} `json:"change"`
+		} `json:"versions"`
+	}
+	getJSON(t, site, fmt.Sprintf("/api/documents/%d/versions", site.cookiesDoc), http.StatusOK, &versions)
+	for _, v := range versions.Versions {
+		if v.ID == to && (v.Change == nil || v.Change.Magnitude != "minor" || !strings.Contains(string(v.Change.Story), `"line":"Twitter → X ×40`)) {
+			t.Errorf("version %d in the list: %+v", v.ID, v.Change)
+		}
+	}
 }
 
 func TestAPIErrorsAreJSON(t *testing.T) {
