@@ -1,13 +1,14 @@
 package archive
 
 import (
+	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -55,6 +56,12 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 		rules.BaseURL = c.URL // relative links become absolute, comparable across captures
 	}
 	doc, extractErr := extractCapture(c, rules)
+	if len(c.Content) >= largeCapture {
+		// The parsed page is garbage now, and as large as several copies of
+		// the text the next steps make: free it before they start, so that
+		// the peak is the larger of the two, not their sum.
+		runtime.GC()
+	}
 	var candidate store.Version
 	if extractErr == nil {
 		var err error
@@ -174,21 +181,80 @@ func validate(ref DocumentRef, c Capture) error {
 
 // versionOf builds the version row for an extracted document, without the
 // document and snapshot it belongs to.
+//
+// A large document is several copies of its text here (Markdown, the
+// sections' JSON, the comparison key): each is written once into a buffer
+// of its final size, and the key is hashed as it is folded, never built.
 func versionOf(doc *extract.Document, at time.Time) (store.Version, error) {
-	sections, err := json.Marshal(doc)
-	if err != nil {
+	markdown, words := doc.MarkdownAndWords()
+	var sections bytes.Buffer
+	sections.Grow(len(markdown) + len(markdown)/2) // JSON's field names and escapes
+	if err := encodeDocument(&sections, doc); err != nil {
 		return store.Version{}, fmt.Errorf("archive: encoding extracted document: %w", err)
 	}
-	markdown := doc.Markdown()
-	key := sha256.Sum256([]byte(extract.ComparisonKeyOf(markdown)))
+	key := extract.ComparisonHash(markdown)
 	return store.Version{
 		CapturedAt: at,
 		Extractor:  extract.Release,
 		Markdown:   markdown,
-		Sections:   sections,
+		Sections:   sections.Bytes(),
 		TextHash:   hex.EncodeToString(key[:]),
-		Words:      doc.Words(),
+		Words:      words,
 	}, nil
+}
+
+// largeCapture is the size from which Record frees the parsed page before
+// going on: a forced collection costs milliseconds, nothing beside a
+// capture this large.
+const largeCapture = 4 << 20
+
+// encodeDocument writes doc as json.Marshal would, block by block: one
+// Marshal of the whole document grows its buffer through every size up to
+// the document's, which for a large one is many copies of its text.
+func encodeDocument(buf *bytes.Buffer, doc *extract.Document) error {
+	head, err := json.Marshal(struct {
+		Title string `json:"title,omitempty"`
+	}{doc.Title})
+	if err != nil {
+		return err
+	}
+	buf.Write(head[:len(head)-1]) // without its closing brace
+	if len(head) > 2 {
+		buf.WriteByte(',')
+	}
+	buf.WriteString(`"sections":[`)
+	for i, s := range doc.Sections {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		blocks := s.Blocks
+		s.Blocks = nil
+		section, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		buf.Write(section[:len(section)-1])
+		if len(blocks) > 0 {
+			if len(section) > 2 {
+				buf.WriteByte(',')
+			}
+			buf.WriteString(`"blocks":[`)
+			for k, b := range blocks {
+				if k > 0 {
+					buf.WriteByte(',')
+				}
+				block, err := json.Marshal(b)
+				if err != nil {
+					return err
+				}
+				buf.Write(block)
+			}
+			buf.WriteByte(']')
+		}
+		buf.WriteByte('}')
+	}
+	buf.WriteString("]}")
+	return nil
 }
 
 // placeVersion puts the candidate into the document's history, as described

@@ -10,7 +10,24 @@ import (
 // rows on adjacent lines), and a final newline. Reading the result back
 // with Extract(…, "text/markdown", …) renders to the same bytes.
 func (d *Document) Markdown() string {
+	md, _ := d.render(false)
+	return md
+}
+
+// MarkdownAndWords is Markdown and Words at once, rendering each block
+// once: for a large document, each rendering is one more copy of its text.
+func (d *Document) MarkdownAndWords() (string, int) {
+	return d.render(true)
+}
+
+// render writes the canonical Markdown and, when counting, the words.
+func (d *Document) render(counting bool) (string, int) {
 	var b strings.Builder
+	b.Grow(d.sizeHint())
+	words := 0
+	if counting {
+		words = CountWords(d.ShownTitle())
+	}
 	var prev *Block
 	separate := func() {
 		if b.Len() > 0 {
@@ -21,6 +38,9 @@ func (d *Document) Markdown() string {
 		b.WriteString(headingMarkdown(1, d.Title))
 	}
 	for _, s := range d.Sections {
+		if counting {
+			words += CountWords(s.Heading())
+		}
 		if s.Level > 0 && s.Heading() != "" {
 			separate()
 			b.WriteString(headingMarkdown(s.Level, s.Heading()))
@@ -33,14 +53,37 @@ func (d *Document) Markdown() string {
 			} else {
 				separate()
 			}
-			b.WriteString(block.Markdown())
+			md := block.Markdown()
+			if counting {
+				words += LineWords(md)
+			}
+			b.WriteString(md)
 			prev = block
 		}
 	}
 	if b.Len() > 0 {
 		b.WriteByte('\n')
 	}
-	return b.String()
+	return b.String(), words
+}
+
+// sizeHint estimates the Markdown's length, so that its buffer is
+// allocated once instead of doubling through every size up to it.
+func (d *Document) sizeHint() int {
+	n := len(d.Title) + 8
+	for _, s := range d.Sections {
+		n += len(s.Heading()) + 10
+		for _, b := range s.Blocks {
+			n += len(b.Text) + 8
+			for _, c := range b.Cells {
+				n += len(c) + 3
+			}
+			for _, l := range b.Links {
+				n += len(l.URL) + 4
+			}
+		}
+	}
+	return n + n/16 // escapes and emphasis marks
 }
 
 // adjacent reports blocks written on consecutive lines: items of one list,
@@ -183,12 +226,6 @@ func ComparisonKeyOf(markdown string) string {
 // LineWords: link targets are no words). It is what a comparison of the
 // document with itself counts as unchanged.
 func (d *Document) Words() int {
-	n := CountWords(d.ShownTitle())
-	for _, s := range d.Sections {
-		n += CountWords(s.Heading())
-		for _, b := range s.Blocks {
-			n += LineWords(b.Markdown())
-		}
-	}
+	_, n := d.render(true)
 	return n
 }
