@@ -10,7 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
@@ -104,32 +106,46 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 		}
 		res.Body.Close()
 	}
-	res, err := http.Get(srv.URL + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(res.Body)
-	if err != nil {
-		t.Fatalf("/metrics does not parse: %v", err)
-	}
-	counts := map[string]float64{}
-	for _, mt := range families["policywatch_http_requests_total"].GetMetric() {
-		var route, status string
-		for _, l := range mt.Label {
-			switch l.GetName() {
-			case "route":
-				route = l.GetValue()
-			case "status":
-				status = l.GetValue()
-			}
+	// A request is counted once its handler has returned, which may be just
+	// after the client has read the response: scrape until all are in.
+	want := map[string]float64{"GET /{$} 200": 1, "GET /documents/{id} 200": 1, "GET /documents/{id} 404": 1, "/ 404": 1}
+	var families map[string]*dto.MetricFamily
+	var counts map[string]float64
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		res, err := http.Get(srv.URL + "/metrics")
+		if err != nil {
+			t.Fatal(err)
 		}
-		counts[route+" "+status] = mt.Counter.GetValue()
+		parser := expfmt.NewTextParser(model.UTF8Validation)
+		families, err = parser.TextToMetricFamilies(res.Body)
+		res.Body.Close()
+		if err != nil {
+			t.Fatalf("/metrics does not parse: %v", err)
+		}
+		counts = map[string]float64{}
+		for _, mt := range families["policywatch_http_requests_total"].GetMetric() {
+			var route, status string
+			for _, l := range mt.Label {
+				switch l.GetName() {
+				case "route":
+					route = l.GetValue()
+				case "status":
+					status = l.GetValue()
+				}
+			}
+			counts[route+" "+status] = mt.Counter.GetValue()
+		}
+		complete := true
+		for key, n := range want {
+			complete = complete && counts[key] >= n
+		}
+		if complete || time.Now().After(deadline) {
+			break
+		}
 	}
-	for key, want := range map[string]float64{"GET /{$} 200": 1, "GET /documents/{id} 200": 1, "GET /documents/{id} 404": 1, "/ 404": 1} {
-		if counts[key] != want {
-			t.Errorf("requests %q = %v, want %v (all: %v)", key, counts[key], want, counts)
+	for key, n := range want {
+		if counts[key] != n {
+			t.Errorf("requests %q = %v, want %v (all: %v)", key, counts[key], n, counts)
 		}
 	}
 	if _, ok := families["policywatch_database_bytes"]; !ok {

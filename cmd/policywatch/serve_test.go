@@ -136,8 +136,20 @@ func TestServeExposesMetricsAndHealth(t *testing.T) {
 	if h := get("/healthz"); strings.TrimSpace(h) != "ok" {
 		t.Errorf("/healthz: %q", h)
 	}
-	metrics := get("/metrics")
-	for _, want := range []string{`policywatch_http_requests_total{route="GET /{$}",status="200"} 1`, "policywatch_database_bytes", "policywatch_crawl_queue_documents 0"} {
+	wants := []string{`policywatch_http_requests_total{route="GET /{$}",status="200"} 1`, "policywatch_database_bytes", "policywatch_crawl_queue_documents 0"}
+	metrics := ""
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		// A request counts once its handler returns, maybe after the reply.
+		metrics = get("/metrics")
+		all := true
+		for _, want := range wants {
+			all = all && strings.Contains(metrics, want)
+		}
+		if all || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, want := range wants {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
