@@ -187,17 +187,26 @@ func validate(ref DocumentRef, c Capture) error {
 // of its final size, and the key is hashed as it is folded, never built.
 func versionOf(doc *extract.Document, at time.Time) (store.Version, error) {
 	markdown, words := doc.MarkdownAndWords()
-	var sections bytes.Buffer
-	sections.Grow(len(markdown) + len(markdown)/2) // JSON's field names and escapes
-	if err := encodeDocument(&sections, doc); err != nil {
-		return store.Version{}, fmt.Errorf("archive: encoding extracted document: %w", err)
+	var sections []byte
+	if len(markdown) < largeCapture {
+		var err error
+		if sections, err = json.Marshal(doc); err != nil {
+			return store.Version{}, fmt.Errorf("archive: encoding extracted document: %w", err)
+		}
+	} else {
+		var buf bytes.Buffer
+		buf.Grow(len(markdown) + len(markdown)/2) // JSON's field names and escapes
+		if err := encodeDocument(&buf, doc); err != nil {
+			return store.Version{}, fmt.Errorf("archive: encoding extracted document: %w", err)
+		}
+		sections = buf.Bytes()
 	}
 	key := extract.ComparisonHash(markdown)
 	return store.Version{
 		CapturedAt: at,
 		Extractor:  extract.Release,
 		Markdown:   markdown,
-		Sections:   sections.Bytes(),
+		Sections:   sections,
 		TextHash:   hex.EncodeToString(key[:]),
 		Words:      words,
 	}, nil
