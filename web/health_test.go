@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,4 +177,34 @@ func TestDocumentPageListsTheAlertsSent(t *testing.T) {
 	body := site.mustGet(t, documentPath(site.cookiesDoc), http.StatusOK)
 	assertContains(t, "document page", body, "<h2>Alerts</h2>", "#1", "webhook", "pending")
 	assertNotContains(t, "document page", body, "hooks.example.org", "T0KEN", "whsec_")
+}
+
+// TestAHugeVersionIsReadInParts: a version of several megabytes was one
+// page; it is now read in parts, and whole as a Markdown file.
+func TestAHugeVersionIsReadInParts(t *testing.T) {
+	site := newTestSite(t)
+	var md strings.Builder
+	md.WriteString("# Huge policy\n\n")
+	for i := range 4000 {
+		fmt.Fprintf(&md, "## Section %d\n\n%s\n\n", i, strings.Repeat(fmt.Sprintf("We keep record %d for a year. ", i), 30))
+	}
+	out, err := archive.New(site.st).Record(context.Background(), archive.DocumentRef{Service: "Huge", Type: "Privacy Policy"},
+		archive.Capture{At: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), ContentType: "text/markdown", Content: []byte(md.String())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := versionPath(out.DocumentID, out.VersionID)
+	first := site.mustGet(t, path, http.StatusOK)
+	if len(first) > 1<<20 || !strings.Contains(first, "Part 1 of ") || !strings.Contains(first, "Section 0") || strings.Contains(first, "Section 3999") {
+		t.Fatalf("first part: %d bytes; want one part of the text, with its pager", len(first))
+	}
+	second := site.mustGet(t, path+"?page=2", http.StatusOK)
+	if !strings.Contains(second, "Part 2 of ") || strings.Contains(second, "<h3>Section 0</h3>") {
+		t.Errorf("second part does not go on from the first")
+	}
+	site.mustGet(t, path+"?page=none", http.StatusBadRequest)
+	res, body := site.get(t, path+"/markdown")
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/markdown") || !strings.Contains(body, "Section 3999") {
+		t.Errorf("the whole text: status %d, type %q, %d bytes", res.StatusCode, res.Header.Get("Content-Type"), len(body))
+	}
 }

@@ -3,7 +3,10 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/policywatch/policywatch/extract"
@@ -139,6 +142,37 @@ type versionBody struct {
 	Previous *timelineEntry
 	Next     *timelineEntry
 	Current  *timelineEntry
+	// Page and Pages number the parts of a long version, each about
+	// versionPageBytes of text; Pages is 1 for most documents.
+	Page, Pages int
+}
+
+// versionPageBytes is how much text one page of a version shows: a huge
+// document is read in parts, never sent as one page of many megabytes.
+const versionPageBytes = 256 << 10
+
+// pageSections cuts the sections into pages of about versionPageBytes of
+// text, at section boundaries, and returns page (1-based) and the count.
+func pageSections(doc extract.Document, page int) ([]extract.Section, int) {
+	var pages [][2]int
+	start, size := 0, 0
+	for i, s := range doc.Sections {
+		n := len(s.Heading())
+		for _, b := range s.Blocks {
+			n += len(b.Text)
+			for _, c := range b.Cells {
+				n += len(c)
+			}
+		}
+		if size > 0 && size+n > versionPageBytes {
+			pages = append(pages, [2]int{start, i})
+			start, size = i, 0
+		}
+		size += n
+	}
+	pages = append(pages, [2]int{start, len(doc.Sections)})
+	page = min(max(page, 1), len(pages))
+	return doc.Sections[pages[page-1][0]:pages[page-1][1]], len(pages)
 }
 
 func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
@@ -172,10 +206,21 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	body := versionBody{Document: doc, Version: version, Sections: contentSections(content)}
+	part := 1
+	if raw := r.URL.Query().Get("page"); raw != "" {
+		if part, err = strconv.Atoi(raw); err != nil || part < 1 {
+			s.fail(w, r, badRequest{fmt.Sprintf("page %q: want a page number, 1 or more", raw)})
+			return
+		}
+	}
+	body := versionBody{Document: doc, Version: version}
 	if content.Title != "" && (len(content.Sections) == 0 || content.Sections[0].Heading() != content.Title) {
 		body.Title = content.Title
 	}
+	whole := content
+	content.Sections, body.Pages = pageSections(whole, part)
+	body.Page = min(part, body.Pages)
+	body.Sections = contentSections(content)
 	for i := range timeline { // newest first: i-1 is newer, i+1 older
 		if timeline[i].ID != vid {
 			continue
@@ -193,6 +238,36 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 		FeedPath: documentPath(id) + "/feed",
 		Body:     body,
 	})
+}
+
+// handleVersionMarkdown serves a version's canonical Markdown as a file:
+// the whole text, whatever its size, for reading elsewhere.
+func (s *Server) handleVersionMarkdown(w http.ResponseWriter, r *http.Request) {
+	id, err := parseID("document id", r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	vid, err := parseID("version id", r.PathValue("vid"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	doc, err := s.document(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	version, err := s.versionOf(r.Context(), id, vid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name := fmt.Sprintf("%s %s %s.md", doc.Service, doc.Type, version.CapturedAt.UTC().Format("2006-01-02T15-04-05Z"))
+	w.Header().Set("Content-Type", "text/markdown; charset=utf-8")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("inline", map[string]string{"filename": name}))
+	w.Header().Set("Cache-Control", "public, max-age=86400") // a version never changes
+	_, _ = io.WriteString(w, version.Markdown)
 }
 
 // diffParams reads the from and to version ids of a diff request.

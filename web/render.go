@@ -31,6 +31,8 @@ var templateFuncs = template.FuncMap{
 	"headingPath":  func(path []string) string { return strings.Join(path, " › ") },
 	"shortHash":    shortHash,
 	"nextAnchor":   nextAnchor,
+	"inc":          func(n int) int { return n + 1 },
+	"dec":          func(n int) int { return n - 1 },
 }
 
 // nextAnchor is the anchor of the changed row after "cN", or of the top of
