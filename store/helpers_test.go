@@ -25,6 +25,18 @@ func openTestStore(t testing.TB) (*Store, string) {
 	return s, path
 }
 
+// secondStore opens another store on path, as a second process would: it
+// shares nothing in memory with the first (its cache is empty).
+func secondStore(t testing.TB, path string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Open(%s) again: %v", path, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 // rawDB opens path with the driver directly, bypassing the store's checks,
 // to set up files the store must cope with.
 func rawDB(t testing.TB, path string) *sql.DB {

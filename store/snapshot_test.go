@@ -65,14 +65,18 @@ func TestSnapshotEmptyContent(t *testing.T) {
 
 func TestSnapshotDetectsDamage(t *testing.T) {
 	ctx := context.Background()
-	s, _ := openTestStore(t)
-	sd := writeSeed(t, s)
+	writer, path := openTestStore(t)
+	sd := writeSeed(t, writer)
+	// Another store on the file, as another process: its cache is empty,
+	// so it reads the damaged rows (the writer's cache still holds the
+	// verified contents, which it may go on serving).
+	s := secondStore(t, path)
 
 	// Same length, other bytes: decompresses fine but no longer hashes right.
 	swapped := bytes.Clone(sd.newContent)
 	swapped[0] ^= 0x20
-	if _, err := s.writer.Exec("UPDATE snapshots SET compressed = ? WHERE hash = ?",
-		s.encoder.EncodeAll(swapped, nil), sd.hashNew); err != nil {
+	if _, err := s.writer.Exec("UPDATE snapshots SET compressed = ?, base = NULL WHERE hash = ?",
+		s.codec.full.EncodeAll(swapped, nil), sd.hashNew); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.Snapshot(ctx, sd.hashNew)

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/klauspost/compress/zstd"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -33,8 +32,8 @@ type Store struct {
 	path    string
 	writer  *sql.DB
 	readers *sql.DB
-	encoder *zstd.Encoder // EncodeAll and DecodeAll are safe for concurrent use
-	decoder *zstd.Decoder
+	codec   *codec        // zstd state (delta.go)
+	cache   *contentCache // decoded captures and version texts
 	closed  bool
 }
 
@@ -126,10 +125,10 @@ func (s *Store) initReadOnly(ctx context.Context, abs string) error {
 		return fmt.Errorf("%s: schema version %d is older than this binary's %d, and a read-only command does not upgrade it: run any command that writes (import, crawl, reextract) first", s.path, version, want)
 	}
 	var err error
-	s.decoder, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxSnapshotBytes))
-	if err != nil {
-		return fmt.Errorf("zstd decoder: %w", err)
+	if s.codec, err = newCodec(false); err != nil {
+		return err
 	}
+	s.cache = newContentCache(contentCacheBytes)
 	return nil
 }
 
@@ -196,18 +195,10 @@ func (s *Store) init(ctx context.Context, abs string) error {
 		return fmt.Errorf("open database %s for reading: %w", s.path, err)
 	}
 
-	// Snapshots are compressed inside write transactions, which the single
-	// writer connection serialises: one encoder state is enough.
-	s.encoder, err = zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
-	if err != nil {
-		return fmt.Errorf("zstd encoder: %w", err)
+	if s.codec, err = newCodec(true); err != nil {
+		return err
 	}
-	s.decoder, err = zstd.NewReader(nil,
-		zstd.WithDecoderConcurrency(0),
-		zstd.WithDecoderMaxMemory(maxSnapshotBytes))
-	if err != nil {
-		return fmt.Errorf("zstd decoder: %w", err)
-	}
+	s.cache = newContentCache(contentCacheBytes)
 	return nil
 }
 
@@ -229,11 +220,8 @@ func (s *Store) Close() error {
 		// The last connection to close checkpoints and removes the WAL file.
 		errs = append(errs, s.writer.Close())
 	}
-	if s.encoder != nil {
-		errs = append(errs, s.encoder.Close())
-	}
-	if s.decoder != nil {
-		s.decoder.Close()
+	if s.codec != nil {
+		errs = append(errs, s.codec.close())
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close database %s: %w", s.path, err)

@@ -14,6 +14,9 @@ type Tx struct {
 	ctx   context.Context
 	tx    *sql.Tx
 	store *Store
+	// Snapshots added by this transaction, written at commit (snapshot.go).
+	pending      map[string]*pendingSnapshot
+	pendingOrder []*pendingSnapshot
 }
 
 // Write runs fn in one write transaction (BEGIN IMMEDIATE on the single
@@ -34,8 +37,12 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) (err error) {
 			_ = sqlTx.Rollback() // the error that got us here matters more
 		}
 	}()
-	if err := fn(&Tx{ctx: ctx, tx: sqlTx, store: s}); err != nil {
+	tx := &Tx{ctx: ctx, tx: sqlTx, store: s}
+	if err := fn(tx); err != nil {
 		return err
+	}
+	if err := tx.storePending(); err != nil {
+		return fmt.Errorf("write to %s: %w", s.path, err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit write to %s: %w", s.path, err)
@@ -90,6 +97,7 @@ func (t *Tx) AddFetch(f Fetch) (id int64, added bool, err error) {
 	if f.Source == "" {
 		return 0, false, fmt.Errorf("%s: empty source", what)
 	}
+	t.snapshotNamed(f.SnapshotHash, f.DocumentID)
 	res, err := t.tx.ExecContext(t.ctx, `
 		INSERT INTO fetches (document_id, at, source, url, status, error_class, error, snapshot_hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -155,6 +163,7 @@ func (t *Tx) AddVersion(v Version) (int64, error) {
 	if v.SnapshotHash == "" {
 		return 0, fmt.Errorf("%s: no snapshot hash", what)
 	}
+	t.snapshotNamed(v.SnapshotHash, v.DocumentID)
 	res, err := t.tx.ExecContext(t.ctx, `
 		INSERT INTO versions (document_id, captured_at, snapshot_hash, extractor, markdown, markdown_bytes, sections, text_hash, words)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -1,0 +1,293 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Captures of one page differ by a few bytes (tokens, timestamps), so each
+// is stored as a zstd frame with an earlier capture of the same document
+// as raw dictionary. A chain is the captures one document stored, or its
+// version texts, in storage order, at positions 1, 2, 3…; the position
+// decides the base (see baseSeq). Measured on real captures (bench_test
+// and BENCHMARKS.md): a plain chain is smallest but reads in O(n) frames;
+// full keyframes every K captures bound that but cost ~30 KB each, where a
+// delta costs ~1 KB; keyframes compressed against earlier keyframes cost
+// about a delta and need no full frame at all.
+
+// runLength is K: every K-th position is a keyframe, the others are
+// compressed against the position before them.
+const runLength = 16
+
+// maxDepth bounds the frames one read decodes. The layout stays far below
+// it (15 + log2(n/16) + 1: 32 frames for a million captures); a base whose
+// depth would pass it gets a full frame instead, whatever the rows say.
+const maxDepth = 64
+
+// maxDeltaBytes: larger contents or bases get a frame of their own, which
+// bounds the encoder's memory (the dictionary is indexed whole).
+const maxDeltaBytes = 32 << 20
+
+// maxChainFrames bounds a walk over stored bases, so that a damaged row
+// (a base pointing back into its own chain) is an error, not a hang.
+const maxChainFrames = 4 * maxDepth
+
+// baseSeq returns the position that position seq is compressed against, 0
+// for none. Inside a run of K, the previous position; keyframe k (position
+// kK+1) against keyframe k with its lowest set bit cleared, as Subversion's
+// skip-deltas do: so keyframe k reads through popcount(k) keyframes, and
+// only position 1 is a full frame.
+func baseSeq(seq int64) int64 {
+	if seq <= 1 {
+		return 0
+	}
+	i := seq - 1
+	if i%runLength != 0 {
+		return seq - 1
+	}
+	k := i / runLength
+	return (k-k&-k)*runLength + 1
+}
+
+// codec holds the zstd state. Encoders are used inside write transactions,
+// which the single writer connection serialises; mu makes that explicit,
+// since changing the delta encoder's dictionary is not safe concurrently.
+// Decoders that take a dictionary are pooled, one per concurrent read.
+type codec struct {
+	mu       sync.Mutex
+	full     *zstd.Encoder // no dictionary
+	delta    *zstd.Encoder // its dictionary is replaced for every frame
+	plain    *zstd.Decoder // frames of their own; safe for concurrent use
+	decoders chan *zstd.Decoder
+	closed   bool
+}
+
+// decoderOptions bound what one frame may decode to (a damaged or hostile
+// row must not exhaust memory).
+var decoderOptions = []zstd.DOption{zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxSnapshotBytes)}
+
+// newCodec makes the decoders, and the encoders when write is set.
+func newCodec(write bool) (*codec, error) {
+	c := &codec{decoders: make(chan *zstd.Decoder, readerConns+1)}
+	var err error
+	if c.plain, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(maxSnapshotBytes)); err != nil {
+		return nil, fmt.Errorf("zstd decoder: %w", err)
+	}
+	if !write {
+		return c, nil
+	}
+	// No frame checksum: every content is checked against its SHA-256.
+	opts := []zstd.EOption{zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1), zstd.WithEncoderCRC(false)}
+	if c.full, err = zstd.NewWriter(nil, opts...); err != nil {
+		c.close()
+		return nil, fmt.Errorf("zstd encoder: %w", err)
+	}
+	// Made with a dictionary so that replacing it keeps the encoder's state.
+	if c.delta, err = zstd.NewWriter(nil, append(opts, zstd.WithEncoderDictRaw(0, []byte("policywatch")))...); err != nil {
+		c.close()
+		return nil, fmt.Errorf("zstd encoder: %w", err)
+	}
+	return c, nil
+}
+
+func (c *codec) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	var errs []error
+	for _, e := range []*zstd.Encoder{c.full, c.delta} {
+		if e != nil {
+			errs = append(errs, e.Close())
+		}
+	}
+	if c.plain != nil {
+		c.plain.Close()
+	}
+	for {
+		select {
+		case d := <-c.decoders:
+			d.Close()
+		default:
+			return errors.Join(errs...)
+		}
+	}
+}
+
+// encode compresses content against base (nil: no base) and returns the
+// frame and whether it needs base to be read. The frame is decoded again
+// and compared before it is returned: what is stored is known to read back.
+// A delta that is not smaller than content's own frame is not kept; the
+// own frame is only tried when the delta is not obviously small, since the
+// best level costs tens of milliseconds a frame.
+func (c *codec) encode(content, base []byte) (frame []byte, delta bool, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.full == nil {
+		return nil, false, ErrReadOnly
+	}
+	if c.closed {
+		return nil, false, errors.New("zstd encoder: closed")
+	}
+	if len(base) > 0 && len(content) > 0 && len(base) <= maxDeltaBytes && len(content) <= maxDeltaBytes {
+		if frame, err = c.encodeDelta(content, base); err != nil {
+			return nil, false, err
+		}
+		delta = true
+		if len(frame) > len(content)/16 {
+			if own := c.full.EncodeAll(content, nil); len(own) <= len(frame) {
+				frame, delta = own, false
+			}
+		}
+	} else {
+		frame = c.full.EncodeAll(content, nil)
+	}
+	if !delta {
+		base = nil
+	}
+	check, err := c.decode(frame, base, delta, int64(len(content)))
+	if err != nil || !bytes.Equal(check, content) {
+		return nil, false, fmt.Errorf("zstd frame of %d bytes does not decode to its %d bytes of content (%v)", len(frame), len(content), err)
+	}
+	return frame, delta, nil
+}
+
+// encodeDelta compresses content with base as raw dictionary. It streams
+// rather than calling EncodeAll: at the best level a dictionary change
+// rebuilds tens of MB of match tables, and EncodeAll would do it twice
+// (for the stream state that ResetWithOptions resets, then for its own).
+// The encoder keeps a reference to base until the next frame.
+func (c *codec) encodeDelta(content, base []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := c.delta.ResetWithOptions(&buf, zstd.WithEncoderDictRaw(0, base)); err != nil {
+		return nil, fmt.Errorf("zstd dictionary of %d bytes: %w", len(base), err)
+	}
+	if _, err := c.delta.Write(content); err != nil {
+		return nil, fmt.Errorf("zstd: %w", err)
+	}
+	if err := c.delta.Close(); err != nil {
+		return nil, fmt.Errorf("zstd: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// decode decompresses one frame; withBase says it was compressed against
+// base. size is what the row says it decodes to, -1 when it does not say.
+func (c *codec) decode(frame, base []byte, withBase bool, size int64) ([]byte, error) {
+	if size < -1 || size > maxSnapshotBytes {
+		return nil, fmt.Errorf("implausible size %d", size)
+	}
+	var dst []byte
+	if size > 0 {
+		dst = make([]byte, 0, size)
+	}
+	var out []byte
+	var err error
+	if !withBase {
+		out, err = c.plain.DecodeAll(frame, dst)
+	} else {
+		out, err = c.withDictionary(base, func(d *zstd.Decoder) ([]byte, error) {
+			return d.DecodeAll(frame, dst)
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	if size >= 0 && int64(len(out)) != size {
+		return nil, fmt.Errorf("decompressed to %d bytes, recorded size is %d", len(out), size)
+	}
+	return out, nil
+}
+
+// withDictionary runs fn with a pooled decoder whose raw dictionary is base.
+func (c *codec) withDictionary(base []byte, fn func(*zstd.Decoder) ([]byte, error)) ([]byte, error) {
+	var d *zstd.Decoder
+	select {
+	case d = <-c.decoders:
+	default:
+		var err error
+		if d, err = zstd.NewReader(nil, decoderOptions...); err != nil {
+			return nil, err
+		}
+	}
+	if err := d.ResetWithOptions(nil, zstd.WithDecoderDictRaw(0, base)); err != nil {
+		d.Close()
+		return nil, err
+	}
+	out, err := fn(d)
+	// Drop the dictionary before pooling, so the pool holds no old content.
+	if d.ResetWithOptions(nil, zstd.WithDecoderDictDelete()) != nil {
+		d.Close()
+		return out, err
+	}
+	select {
+	case c.decoders <- d:
+	default:
+		d.Close()
+	}
+	return out, err
+}
+
+// link is one stored frame of a chain, as its row holds it.
+type link struct {
+	name     string   // what to call it in errors: "snapshot 3fa4…"
+	key      string   // cache key of its content
+	frame    []byte   // the zstd frame
+	size     int64    // what it decodes to
+	sum      [32]byte // SHA-256 of its content
+	base     string   // reference of the link it was compressed against; "" for none
+	baseKey  string   // that link's cache key when the reference tells it, else ""
+	baseName string   // what to call that one in errors
+}
+
+// unchain returns the content of first, decoding its chain from the newest
+// cached link (or from the frame of its own at the chain's start). Every
+// decoded link is checked against its SHA-256 before it is used as the
+// next one's dictionary or cached, so damage is reported at the frame that
+// has it. fetch reads the link a reference names.
+func (s *Store) unchain(first link, fetch func(ref, name string) (link, error)) ([]byte, error) {
+	if content, ok := s.cache.get(first.key); ok {
+		return content, nil
+	}
+	links := []link{first}
+	var content []byte
+	for {
+		l := links[len(links)-1]
+		if l.base == "" {
+			break
+		}
+		if len(links) > maxChainFrames {
+			return nil, fmt.Errorf("%s: more than %d frames to decode: its bases loop (damaged rows)", first.name, maxChainFrames)
+		}
+		if c, ok := s.cache.get(l.baseKey); ok && l.baseKey != "" {
+			content = c
+			break
+		}
+		next, err := fetch(l.base, l.baseName)
+		if err != nil {
+			return nil, fmt.Errorf("%s: reading %s, the base of %s: %w", first.name, l.baseName, l.name, err)
+		}
+		if c, ok := s.cache.get(next.key); ok {
+			content = c
+			break
+		}
+		links = append(links, next)
+	}
+	for i := len(links) - 1; i >= 0; i-- {
+		l := links[i]
+		out, err := s.codec.decode(l.frame, content, l.base != "", l.size)
+		if err != nil {
+			return nil, fmt.Errorf("%s: decompress: %w", l.name, err)
+		}
+		if sum := sha256.Sum256(out); sum != l.sum {
+			return nil, fmt.Errorf("%s: content hashes to %x: stored bytes are damaged", l.name, sum)
+		}
+		s.cache.put(l.key, out)
+		content = out
+	}
+	return content, nil
+}
