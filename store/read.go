@@ -144,7 +144,16 @@ func (s *Store) Versions(ctx context.Context, documentID int64) ([]VersionSummar
 
 // Version returns one version with its content.
 func (s *Store) Version(ctx context.Context, id int64) (Version, error) {
-	v, err := scanVersion(s.readers.QueryRowContext(ctx, versionQuery+" WHERE id = ?", id))
+	var v Version
+	// One read transaction: the chain of texts is read as of one state.
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var p packedText
+		var err error
+		if v, p, err = scanVersion(tx.QueryRowContext(ctx, versionQuery+" WHERE id = ?", id)); err != nil {
+			return err
+		}
+		return s.unpackVersion(ctx, tx, &v, p)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Version{}, fmt.Errorf("version %d: %w", id, ErrNotFound)
 	}

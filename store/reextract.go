@@ -30,15 +30,22 @@ func (t *Tx) VersionsOf(documentID int64) ([]Version, error) {
 	}
 	defer rows.Close()
 	var list []Version
+	var packed []packedText
 	for rows.Next() {
-		v, err := scanVersion(rows)
+		v, p, err := scanVersion(rows)
 		if err != nil {
 			return nil, fmt.Errorf("versions of document %d: %w", documentID, err)
 		}
-		list = append(list, v)
+		list, packed = append(list, v), append(packed, p)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("versions of document %d: %w", documentID, err)
+	}
+	rows.Close() // the texts are read with queries of their own
+	for i := range list {
+		if err := t.store.unpackVersion(t.ctx, t.tx, &list[i], packed[i]); err != nil {
+			return nil, fmt.Errorf("versions of document %d: %w", documentID, err)
+		}
 	}
 	return list, nil
 }

@@ -69,25 +69,30 @@ func scanDocuments(rows *sql.Rows) ([]Document, error) {
 }
 
 // versionQuery selects a full Version; callers append WHERE.
+// Packed texts are filled in by Store.unpackVersion.
 const versionQuery = `
-	SELECT id, document_id, captured_at, snapshot_hash, extractor, markdown, sections, text_hash, words
+	SELECT id, document_id, captured_at, snapshot_hash, extractor, markdown, sections, text_hash, words,
+		packed, packed_hash, ifnull(packed_base, 0), markdown_bytes
 	FROM versions`
 
-func scanVersion(row scanner) (Version, error) {
+func scanVersion(row scanner) (Version, packedText, error) {
 	var v Version
+	var p packedText
 	var at, sections string
 	if err := row.Scan(&v.ID, &v.DocumentID, &at, &v.SnapshotHash, &v.Extractor,
-		&v.Markdown, &sections, &v.TextHash, &v.Words); err != nil {
-		return Version{}, err
+		&v.Markdown, &sections, &v.TextHash, &v.Words,
+		&p.frame, &p.sum, &p.base, &p.markdownBytes); err != nil {
+		return Version{}, packedText{}, err
 	}
+	p.packed = p.sum != nil
 	var err error
 	if v.CapturedAt, err = parseTime(at); err != nil {
-		return Version{}, fmt.Errorf("version %d: %w", v.ID, err)
+		return Version{}, packedText{}, fmt.Errorf("version %d: %w", v.ID, err)
 	}
 	if sections != "" {
 		v.Sections = []byte(sections)
 	}
-	return v, nil
+	return v, p, nil
 }
 
 // changeEntryQuery selects ChangeEntries; callers append WHERE and ORDER BY.

@@ -142,10 +142,13 @@ func (t *Tx) versionNear(documentID int64, at time.Time, where, relation string)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	v, err := scanVersion(t.tx.QueryRowContext(t.ctx,
+	v, p, err := scanVersion(t.tx.QueryRowContext(t.ctx,
 		versionQuery+" WHERE document_id = ? AND "+where+" LIMIT 1", documentID, ts))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
+	}
+	if err == nil {
+		err = t.store.unpackVersion(t.ctx, t.tx, &v, p)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
@@ -164,10 +167,17 @@ func (t *Tx) AddVersion(v Version) (int64, error) {
 		return 0, fmt.Errorf("%s: no snapshot hash", what)
 	}
 	t.snapshotNamed(v.SnapshotHash, v.DocumentID)
+	// The texts are stored packed (vtext.go); markdown and sections stay ''.
+	p, err := t.packTexts(v.DocumentID, v.Markdown, v.Sections)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", what, err)
+	}
 	res, err := t.tx.ExecContext(t.ctx, `
-		INSERT INTO versions (document_id, captured_at, snapshot_hash, extractor, markdown, markdown_bytes, sections, text_hash, words)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.DocumentID, at, v.SnapshotHash, v.Extractor, v.Markdown, len(v.Markdown), string(v.Sections), v.TextHash, v.Words)
+		INSERT INTO versions (document_id, captured_at, snapshot_hash, extractor, markdown, markdown_bytes, sections, text_hash, words,
+			packed, packed_hash, packed_base, packed_depth, packed_seq)
+		VALUES (?, ?, ?, ?, '', ?, '', ?, ?, ?, ?, ?, ?, ?)`,
+		v.DocumentID, at, v.SnapshotHash, v.Extractor, len(v.Markdown), v.TextHash, v.Words,
+		p.frame, p.sum, p.base, p.depth, p.seq)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}

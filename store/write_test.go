@@ -285,7 +285,7 @@ func TestRejectsZeroTimeAndBadJSON(t *testing.T) {
 			Extractor: "t", Sections: []byte("{not json")})
 		return err
 	})
-	if err == nil || !strings.Contains(err.Error(), "CHECK") {
-		t.Errorf("AddVersion with invalid sections JSON: %v, want CHECK failure", err)
+	if err == nil || !strings.Contains(err.Error(), "not valid JSON") {
+		t.Errorf("AddVersion with invalid sections JSON: %v, want it refused", err)
 	}
 }

@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+)
+
+// A version's texts (canonical Markdown, then the sections JSON) are
+// stored as one content, markdown || sections, split at markdown_bytes,
+// compressed against the texts of an earlier version of the same document
+// in the layout captures use (delta.go), and checked against their SHA-256
+// on every read. Rows of older releases keep plain columns until compact.
+
+// packedText is what a versions row says about its packed texts.
+type packedText struct {
+	packed        bool // false: the plain columns hold the texts
+	frame         []byte
+	sum           []byte
+	base          int64 // 0: a frame of its own
+	markdownBytes int64
+}
+
+// textKey is the cache key of texts with this SHA-256; it cannot collide
+// with a snapshot's key, which is hex.
+func textKey(sum []byte) string { return "v" + string(sum) }
+
+// unpackVersion fills v.Markdown and v.Sections from p, reading bases
+// through q.
+func (s *Store) unpackVersion(ctx context.Context, q querier, v *Version, p packedText) error {
+	if !p.packed {
+		return nil
+	}
+	content, err := s.packedContent(ctx, q, v.ID, p)
+	if err != nil {
+		return err
+	}
+	if p.markdownBytes < 0 || p.markdownBytes > int64(len(content)) {
+		return fmt.Errorf("texts of version %d: Markdown of %d bytes in %d bytes of texts: stored texts are damaged", v.ID, p.markdownBytes, len(content))
+	}
+	v.Markdown = string(content[:p.markdownBytes])
+	v.Sections = nil
+	if rest := content[p.markdownBytes:]; len(rest) > 0 {
+		v.Sections = append([]byte(nil), rest...) // the cache keeps its own
+	}
+	return nil
+}
+
+// packedContent returns the texts (markdown || sections) of version id;
+// the slice may be the cache's and must not be modified.
+func (s *Store) packedContent(ctx context.Context, q querier, id int64, p packedText) ([]byte, error) {
+	first, err := textLink(id, p)
+	if err != nil {
+		return nil, err
+	}
+	return s.unchain(first, func(ref, name string) (link, error) {
+		id, err := strconv.ParseInt(ref, 10, 64)
+		if err != nil {
+			return link{}, err
+		}
+		base, err := readPackedText(ctx, q, id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return link{}, fmt.Errorf("%s is missing: stored texts are damaged", name)
+		}
+		if err != nil {
+			return link{}, err
+		}
+		return textLink(id, base)
+	})
+}
+
+func textLink(id int64, p packedText) (link, error) {
+	l := link{name: fmt.Sprintf("texts of version %d", id), frame: p.frame, size: -1}
+	if len(p.sum) != sha256.Size || !p.packed {
+		return link{}, fmt.Errorf("%s: no SHA-256 of the packed texts: stored texts are damaged", l.name)
+	}
+	copy(l.sum[:], p.sum)
+	l.key = textKey(p.sum)
+	if p.base != 0 {
+		l.base = strconv.FormatInt(p.base, 10)
+		l.baseName = fmt.Sprintf("texts of version %d", p.base)
+	}
+	return l, nil
+}
+
+func readPackedText(ctx context.Context, q querier, id int64) (packedText, error) {
+	var p packedText
+	err := q.QueryRowContext(ctx,
+		"SELECT packed, packed_hash, ifnull(packed_base, 0), markdown_bytes FROM versions WHERE id = ? AND packed_hash IS NOT NULL", id,
+	).Scan(&p.frame, &p.sum, &p.base, &p.markdownBytes)
+	p.packed = err == nil
+	return p, err
+}
+
+// packTexts compresses a new version's texts against the version at the
+// end of its document's chain of texts, and returns the columns to store.
+func (t *Tx) packTexts(documentID int64, markdown string, sections []byte) (packedRow, error) {
+	if len(sections) > 0 && !json.Valid(sections) {
+		return packedRow{}, errors.New("sections are not valid JSON")
+	}
+	content := make([]byte, 0, len(markdown)+len(sections))
+	content = append(append(content, markdown...), sections...)
+	return t.packContent(documentID, content)
+}
+
+// packedRow is the packed_* columns of a versions row.
+type packedRow struct {
+	frame []byte
+	sum   []byte
+	base  sql.NullInt64
+	depth int
+	seq   int64
+}
+
+func (t *Tx) packContent(documentID int64, content []byte) (packedRow, error) {
+	sum := sha256.Sum256(content)
+	r := packedRow{sum: sum[:], depth: 1}
+	if err := t.tx.QueryRowContext(t.ctx,
+		"SELECT ifnull(max(packed_seq), 0) + 1 FROM versions WHERE document_id = ?", documentID).Scan(&r.seq); err != nil {
+		return packedRow{}, fmt.Errorf("end of the texts of document %d: %w", documentID, err)
+	}
+	var baseContent []byte
+	baseDepth := 0
+	if at := baseSeq(r.seq); at != 0 {
+		var baseID int64
+		err := t.tx.QueryRowContext(t.ctx,
+			"SELECT id, packed_depth FROM versions WHERE document_id = ? AND packed_seq = ?", documentID, at).Scan(&baseID, &baseDepth)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return packedRow{}, fmt.Errorf("position %d of the texts of document %d: %w", at, documentID, err)
+		case baseDepth < maxDepth:
+			p, err := readPackedText(t.ctx, t.tx, baseID)
+			if err != nil {
+				return packedRow{}, fmt.Errorf("texts of version %d: %w", baseID, err)
+			}
+			if baseContent, err = t.store.packedContent(t.ctx, t.tx, baseID, p); err != nil {
+				return packedRow{}, err
+			}
+			r.base = sql.NullInt64{Int64: baseID, Valid: true}
+		}
+	}
+	frame, delta, err := t.store.codec.encode(content, baseContent)
+	if err != nil {
+		return packedRow{}, fmt.Errorf("texts of %d bytes: %w", len(content), err)
+	}
+	r.frame = frame
+	if delta {
+		r.depth = baseDepth + 1
+	} else {
+		r.base = sql.NullInt64{}
+	}
+	t.store.cache.put(textKey(r.sum), content)
+	return r, nil
+}
