@@ -96,12 +96,19 @@ func TestVersionTextsArePackedAndReadBack(t *testing.T) {
 				how, i, len(v.Markdown), len(v.Sections), len(markdown[i]), len(sections[i]))
 		}
 	}
-	for i := len(ids) - 1; i >= 0; i-- {
-		v, err := secondStore(t, path).Version(ctx, ids[i]) // cold: the whole chain
-		if err != nil {
-			t.Fatalf("Version(%d): %v", ids[i], err)
+	// Cold readers (nothing cached): newest first, then oldest first.
+	newestFirst, oldestFirst := secondStore(t, path), secondStore(t, path)
+	for j := range ids {
+		for _, r := range []struct {
+			s *Store
+			i int
+		}{{newestFirst, len(ids) - 1 - j}, {oldestFirst, j}} {
+			v, err := r.s.Version(ctx, ids[r.i])
+			if err != nil {
+				t.Fatalf("Version(%d): %v", ids[r.i], err)
+			}
+			check("cold Version", v, r.i)
 		}
-		check("cold Version", v, i)
 	}
 	err := secondStore(t, path).Write(ctx, func(tx *Tx) error {
 		list, err := tx.VersionsOf(documentID(t, s, "X"))

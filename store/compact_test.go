@@ -1,0 +1,259 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestCompactPacksALegacyDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "legacy.db")
+	history := legacyHistory(t)
+	writeLegacyDB(t, path, history)
+	checkHistory(t, path, history) // migrated to schema 5, still in the old form
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var legacyBytes int64
+	if err := s.readers.QueryRow("SELECT sum(length(compressed)) FROM snapshots WHERE chain IS NULL").Scan(&legacyBytes); err != nil {
+		t.Fatal(err)
+	}
+	var calls, lastDone, lastTotal int
+	st, err := s.Compact(ctx, CompactOptions{Progress: func(done, total int) { calls++; lastDone, lastTotal = done, total }})
+	if err != nil {
+		t.Fatalf("Compact: %v", err)
+	}
+	t.Logf("%+v", st)
+	distinct := map[string]bool{}
+	for _, c := range history {
+		distinct[HashContent(c.content)] = true
+	}
+	switch {
+	case st.Snapshots != len(distinct) || st.Versions != 8 || len(st.Damaged) != 0:
+		t.Errorf("packed %d snapshots and %d versions (damaged %q), want %d and 8", st.Snapshots, st.Versions, st.Damaged, len(distinct))
+	case st.SnapshotBytesBefore != legacyBytes || st.SnapshotBytesAfter*10 > st.SnapshotBytesBefore:
+		t.Errorf("snapshots %d → %d bytes (%d before in the file), want a tenth or less", st.SnapshotBytesBefore, st.SnapshotBytesAfter, legacyBytes)
+	case st.VersionBytesAfter*5 > st.VersionBytesBefore:
+		t.Errorf("version texts %d → %d bytes, want a fifth or less", st.VersionBytesBefore, st.VersionBytesAfter)
+	case !st.Vacuumed || st.FileBytesAfter*3 > st.FileBytesBefore:
+		t.Errorf("file %d → %d bytes (vacuumed %v), want a third or less", st.FileBytesBefore, st.FileBytesAfter, st.Vacuumed)
+	case calls < 2 || lastDone != lastTotal || lastTotal != len(distinct)+8:
+		t.Errorf("progress: %d calls, last %d/%d", calls, lastDone, lastTotal)
+	}
+	assertAllPacked(t, s)
+	// The shared capture joined the chain of the document that fetched it
+	// first.
+	if r := frameOf(t, s, HashContent(history[6].content)); r.chain.Int64 != documentID(t, s, "Bumble") {
+		t.Errorf("shared capture in the chain of document %d, want Bumble's", r.chain.Int64)
+	}
+	checkHistory(t, path, history)
+
+	// Nothing left: a second run packs nothing; a new capture goes on at
+	// the end of its chain.
+	again, err := s.Compact(ctx, CompactOptions{NoVacuum: true})
+	if err != nil || again.Snapshots != 0 || again.Versions != 0 || again.Vacuumed {
+		t.Errorf("second Compact: %+v, %v; want nothing done", again, err)
+	}
+	next := record(t, s, "Bumble", otaCaptures(t, "Bumble", "Terms of Service")[20], date("2024-01-01T00:00:00Z"))
+	if r := frameOf(t, s, next); r.seq.Int64 != 19 || r.base == "" {
+		t.Errorf("capture after compact: position %d, base %q; want 19, on the 18th", r.seq.Int64, r.base)
+	}
+}
+
+// assertAllPacked checks that no snapshot a fetch names and no version is
+// left in the old form.
+func assertAllPacked(t testing.TB, s *Store) {
+	t.Helper()
+	var snapshots, versions int
+	if err := s.readers.QueryRow(`SELECT (SELECT count(*) FROM snapshots WHERE chain IS NULL AND hash IN (SELECT snapshot_hash FROM fetches)),
+		(SELECT count(*) FROM versions WHERE packed_hash IS NULL OR markdown <> '' OR sections <> '')`).Scan(&snapshots, &versions); err != nil {
+		t.Fatal(err)
+	}
+	if snapshots != 0 || versions != 0 {
+		t.Errorf("%d snapshots and %d versions still in the old form", snapshots, versions)
+	}
+}
+
+func TestCompactLeavesDamagedRowsAndSaysSo(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "legacy.db")
+	history := legacyHistory(t)[:5]
+	writeLegacyDB(t, path, history)
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	damaged := HashContent(history[2].content)
+	if _, err := s.writer.Exec("UPDATE snapshots SET compressed = ? WHERE hash = ?", s.codec.full.EncodeAll([]byte("other bytes"), nil), damaged); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Compact(ctx, CompactOptions{})
+	if err != nil || len(st.Damaged) != 1 || st.Snapshots != 4 {
+		t.Fatalf("Compact: %+v, %v; want 4 packed and the damaged one reported", st, err)
+	}
+	if r := frameOf(t, s, damaged); r.chain.Valid {
+		t.Errorf("damaged snapshot was packed into chain %d", r.chain.Int64)
+	}
+}
+
+// TestStoreChild is the child process of the kill tests: it opens (and so
+// migrates) the database named by its environment, and compacts it when
+// asked to.
+func TestStoreChild(t *testing.T) {
+	path, action := os.Getenv("POLICYWATCH_TEST_CHILD_DB"), os.Getenv("POLICYWATCH_TEST_CHILD")
+	if path == "" {
+		t.Skip("child process of the kill tests")
+	}
+	compactBatch = 10 * time.Millisecond // many batches, for kills between them
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if action == "compact" {
+		if _, err := s.Compact(context.Background(), CompactOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// runChild runs TestStoreChild on path and SIGKILLs it after killAfter
+// (never, when 0); it returns how long it ran and whether it finished.
+func runChild(t *testing.T, action, path string, killAfter time.Duration) (time.Duration, bool) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestStoreChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "POLICYWATCH_TEST_CHILD="+action, "POLICYWATCH_TEST_CHILD_DB="+path)
+	out := &limitedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var timer <-chan time.Time
+	if killAfter > 0 {
+		timer = time.After(killAfter)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("child %s: %v\n%s", action, err, out)
+		}
+		return time.Since(start), true
+	case <-timer:
+		_ = cmd.Process.Signal(syscall.SIGKILL)
+		err := <-done
+		var exit *exec.ExitError
+		if err == nil || !errors.As(err, &exit) {
+			return time.Since(start), true // it finished just before
+		}
+		return time.Since(start), false
+	}
+}
+
+type limitedBuffer struct{ b []byte }
+
+func (l *limitedBuffer) Write(p []byte) (int, error) {
+	if len(l.b) < 1<<16 {
+		l.b = append(l.b, p...)
+	}
+	return len(p), nil
+}
+func (l *limitedBuffer) String() string { return string(l.b) }
+
+func TestKillDuringMigrationLosesNothing(t *testing.T) {
+	dir := t.TempDir()
+	pristine := filepath.Join(dir, "legacy.db")
+	history := legacyHistory(t)
+	writeLegacyDB(t, pristine, history)
+	probe := filepath.Join(dir, "probe.db")
+	copyFile(t, pristine, probe)
+	full, _ := runChild(t, "migrate", probe, 0)
+	// The migration is a few ALTER TABLEs in one transaction at the end of
+	// the child's run: most kills land before or after it, each checked.
+	for i := range 8 {
+		trial := filepath.Join(dir, fmt.Sprintf("trial-%d.db", i))
+		copyFile(t, pristine, trial)
+		after := time.Duration(float64(full) * (0.5 + 0.6*rand.Float64()))
+		_, finished := runChild(t, "migrate", trial, after)
+		version := schemaVersionOf(t, trial)
+		if version != legacySchema && version != SchemaVersion() {
+			t.Fatalf("trial %d: schema version %d after the kill, want %d or %d", i, version, legacySchema, SchemaVersion())
+		}
+		t.Logf("trial %d: killed after %v of %v (finished %v): schema %d", i, after, full, finished, version)
+		checkHistory(t, trial, history)
+	}
+}
+
+func schemaVersionOf(t testing.TB, path string) int64 {
+	t.Helper()
+	var version int64
+	if err := rawDB(t, path).QueryRow("SELECT user_version FROM pragma_user_version").Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	return version
+}
+
+func TestKillDuringCompactLosesNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "legacy.db")
+	history := legacyHistory(t)
+	writeLegacyDB(t, path, history)
+	probe := filepath.Join(dir, "probe.db")
+	copyFile(t, path, probe)
+	full, _ := runChild(t, "compact", probe, 0)
+
+	partial := 0
+	for i := range 6 {
+		after := time.Duration(float64(full) * (0.15 + 0.15*float64(i) + 0.1*rand.Float64()))
+		ran, finished := runChild(t, "compact", path, after)
+		packed, left := packedCounts(t, path)
+		t.Logf("kill %d after %v (full run %v, ran %v, finished %v): %d rows packed, %d left", i, after, full, ran, finished, packed, left)
+		if packed > 0 && left > 0 {
+			partial++
+		}
+		checkHistory(t, path, history)
+		if finished {
+			break
+		}
+	}
+	if partial == 0 {
+		t.Error("no kill left the database partly packed: the test did not test that")
+	}
+	runChild(t, "compact", path, 0)
+	checkHistory(t, path, history)
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	assertAllPacked(t, s)
+}
+
+// packedCounts returns how many snapshots and versions are in the new form
+// and how many in the old.
+func packedCounts(t testing.TB, path string) (packed, left int) {
+	t.Helper()
+	err := rawDB(t, path).QueryRow(`SELECT
+		(SELECT count(*) FROM snapshots WHERE chain IS NOT NULL) + (SELECT count(*) FROM versions WHERE packed_hash IS NOT NULL),
+		(SELECT count(*) FROM snapshots WHERE chain IS NULL) + (SELECT count(*) FROM versions WHERE packed_hash IS NULL)`).Scan(&packed, &left)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return packed, left
+}
