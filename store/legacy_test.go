@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -121,6 +122,15 @@ func checkHistory(t testing.TB, path string, history []legacyCapture) {
 	}
 	defer s.Close()
 	if err := s.IntegrityCheck(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var table string
+	var rowid, parent any
+	var fk int
+	switch err := s.readers.QueryRow("PRAGMA foreign_key_check").Scan(&table, &rowid, &parent, &fk); {
+	case err == nil:
+		t.Fatalf("foreign key broken: a row of %s (rowid %v) names a missing row of %v", table, rowid, parent)
+	case !errors.Is(err, sql.ErrNoRows):
 		t.Fatal(err)
 	}
 	versions := 0
