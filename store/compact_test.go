@@ -96,7 +96,7 @@ func TestCompactLeavesDamagedRowsAndSaysSo(t *testing.T) {
 	}
 	defer s.Close()
 	damaged := HashContent(history[2].content)
-	if _, err := s.writer.Exec("UPDATE snapshots SET compressed = ? WHERE hash = ?", s.codec.full.EncodeAll([]byte("other bytes"), nil), damaged); err != nil {
+	if _, err := s.writer.Exec("UPDATE snapshots SET compressed = ? WHERE hash = ?", s.codec.large.full.EncodeAll([]byte("other bytes"), nil), damaged); err != nil {
 		t.Fatal(err)
 	}
 	st, err := s.Compact(ctx, CompactOptions{})

@@ -54,17 +54,30 @@ func baseSeq(seq int64) int64 {
 	return (k-k&-k)*runLength + 1
 }
 
+// bestFrom is the content size from which frames are made at zstd's best
+// level. The best level re-indexes its 34 MB of match tables for every
+// dictionary, ~10 ms a frame whatever its size; on smaller contents the
+// better level (4 MB of tables, ~1-2 ms) makes frames a few per cent
+// larger, tens of bytes for near-identical captures.
+const bestFrom = 64 << 10
+
 // codec holds the zstd state. Encoders are used inside write transactions,
 // which the single writer connection serialises; mu makes that explicit,
 // since changing the delta encoder's dictionary is not safe concurrently.
 // Decoders that take a dictionary are pooled, one per concurrent read.
 type codec struct {
 	mu       sync.Mutex
-	full     *zstd.Encoder // no dictionary
-	delta    *zstd.Encoder // its dictionary is replaced for every frame
+	small    *encoders // for contents under bestFrom
+	large    *encoders
 	plain    *zstd.Decoder // frames of their own; safe for concurrent use
 	decoders chan *zstd.Decoder
 	closed   bool
+}
+
+// encoders are the two encoders of one level.
+type encoders struct {
+	full  *zstd.Encoder // no dictionary
+	delta *zstd.Encoder // its dictionary is replaced for every frame
 }
 
 // decoderOptions bound what one frame may decode to (a damaged or hostile
@@ -81,18 +94,30 @@ func newCodec(write bool) (*codec, error) {
 	if !write {
 		return c, nil
 	}
-	// No frame checksum: every content is checked against its SHA-256.
-	opts := []zstd.EOption{zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithEncoderConcurrency(1), zstd.WithEncoderCRC(false)}
-	if c.full, err = zstd.NewWriter(nil, opts...); err != nil {
+	if c.small, err = newEncoders(zstd.SpeedBetterCompression); err == nil {
+		c.large, err = newEncoders(zstd.SpeedBestCompression)
+	}
+	if err != nil {
 		c.close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func newEncoders(level zstd.EncoderLevel) (*encoders, error) {
+	// No frame checksum: every content is checked against its SHA-256.
+	opts := []zstd.EOption{zstd.WithEncoderLevel(level), zstd.WithEncoderConcurrency(1), zstd.WithEncoderCRC(false)}
+	var e encoders
+	var err error
+	if e.full, err = zstd.NewWriter(nil, opts...); err != nil {
 		return nil, fmt.Errorf("zstd encoder: %w", err)
 	}
 	// Made with a dictionary so that replacing it keeps the encoder's state.
-	if c.delta, err = zstd.NewWriter(nil, append(opts, zstd.WithEncoderDictRaw(0, []byte("policywatch")))...); err != nil {
-		c.close()
+	if e.delta, err = zstd.NewWriter(nil, append(opts, zstd.WithEncoderDictRaw(0, []byte("policywatch")))...); err != nil {
+		e.full.Close()
 		return nil, fmt.Errorf("zstd encoder: %w", err)
 	}
-	return c, nil
+	return &e, nil
 }
 
 func (c *codec) close() error {
@@ -100,9 +125,9 @@ func (c *codec) close() error {
 	defer c.mu.Unlock()
 	c.closed = true
 	var errs []error
-	for _, e := range []*zstd.Encoder{c.full, c.delta} {
+	for _, e := range []*encoders{c.small, c.large} {
 		if e != nil {
-			errs = append(errs, e.Close())
+			errs = append(errs, e.full.Close(), e.delta.Close())
 		}
 	}
 	if c.plain != nil {
@@ -122,29 +147,33 @@ func (c *codec) close() error {
 // frame and whether it needs base to be read. The frame is decoded again
 // and compared before it is returned: what is stored is known to read back.
 // A delta that is not smaller than content's own frame is not kept; the
-// own frame is only tried when the delta is not obviously small, since the
-// best level costs tens of milliseconds a frame.
+// own frame is only tried when the delta is not obviously small, to spare
+// a second encoding.
 func (c *codec) encode(content, base []byte) (frame []byte, delta bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.full == nil {
+	if c.large == nil {
 		return nil, false, ErrReadOnly
 	}
 	if c.closed {
 		return nil, false, errors.New("zstd encoder: closed")
 	}
+	e := c.large
+	if len(content) < bestFrom {
+		e = c.small
+	}
 	if len(base) > 0 && len(content) > 0 && len(base) <= maxDeltaBytes && len(content) <= maxDeltaBytes {
-		if frame, err = c.encodeDelta(content, base); err != nil {
+		if frame, err = encodeDelta(e.delta, content, base); err != nil {
 			return nil, false, err
 		}
 		delta = true
 		if len(frame) > len(content)/16 {
-			if own := c.full.EncodeAll(content, nil); len(own) <= len(frame) {
+			if own := e.full.EncodeAll(content, nil); len(own) <= len(frame) {
 				frame, delta = own, false
 			}
 		}
 	} else {
-		frame = c.full.EncodeAll(content, nil)
+		frame = e.full.EncodeAll(content, nil)
 	}
 	if !delta {
 		base = nil
@@ -161,15 +190,15 @@ func (c *codec) encode(content, base []byte) (frame []byte, delta bool, err erro
 // rebuilds tens of MB of match tables, and EncodeAll would do it twice
 // (for the stream state that ResetWithOptions resets, then for its own).
 // The encoder keeps a reference to base until the next frame.
-func (c *codec) encodeDelta(content, base []byte) ([]byte, error) {
+func encodeDelta(enc *zstd.Encoder, content, base []byte) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := c.delta.ResetWithOptions(&buf, zstd.WithEncoderDictRaw(0, base)); err != nil {
+	if err := enc.ResetWithOptions(&buf, zstd.WithEncoderDictRaw(0, base)); err != nil {
 		return nil, fmt.Errorf("zstd dictionary of %d bytes: %w", len(base), err)
 	}
-	if _, err := c.delta.Write(content); err != nil {
+	if _, err := enc.Write(content); err != nil {
 		return nil, fmt.Errorf("zstd: %w", err)
 	}
-	if err := c.delta.Close(); err != nil {
+	if err := enc.Close(); err != nil {
 		return nil, fmt.Errorf("zstd: %w", err)
 	}
 	return buf.Bytes(), nil

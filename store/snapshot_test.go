@@ -76,7 +76,7 @@ func TestSnapshotDetectsDamage(t *testing.T) {
 	swapped := bytes.Clone(sd.newContent)
 	swapped[0] ^= 0x20
 	if _, err := s.writer.Exec("UPDATE snapshots SET compressed = ?, base = NULL WHERE hash = ?",
-		s.codec.full.EncodeAll(swapped, nil), sd.hashNew); err != nil {
+		s.codec.large.full.EncodeAll(swapped, nil), sd.hashNew); err != nil {
 		t.Fatal(err)
 	}
 	_, err := s.Snapshot(ctx, sd.hashNew)
