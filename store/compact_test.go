@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -110,17 +113,20 @@ func TestCompactLeavesDamagedRowsAndSaysSo(t *testing.T) {
 
 // TestStoreChild is the child process of the kill tests: it opens (and so
 // migrates) the database named by its environment, and compacts it when
-// asked to.
+// asked to. It prints "opening" and "opened" around Open, for the parent
+// to aim its kills.
 func TestStoreChild(t *testing.T) {
 	path, action := os.Getenv("POLICYWATCH_TEST_CHILD_DB"), os.Getenv("POLICYWATCH_TEST_CHILD")
 	if path == "" {
 		t.Skip("child process of the kill tests")
 	}
 	compactBatch = 10 * time.Millisecond // many batches, for kills between them
+	fmt.Println("opening")
 	s, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	fmt.Println("opened")
 	if action == "compact" {
 		if _, err := s.Compact(context.Background(), CompactOptions{}); err != nil {
 			t.Fatal(err)
@@ -131,39 +137,71 @@ func TestStoreChild(t *testing.T) {
 	}
 }
 
-// runChild runs TestStoreChild on path and SIGKILLs it after killAfter
-// (never, when 0); it returns how long it ran and whether it finished.
-func runChild(t *testing.T, action, path string, killAfter time.Duration) (time.Duration, bool) {
+// childRun is what runChild saw of a child.
+type childRun struct {
+	ran      time.Duration
+	finished bool
+	marks    map[string]time.Duration // when the child printed each line, from its start
+}
+
+// runChild runs TestStoreChild on path and SIGKILLs it killAfter after it
+// printed the line from ("" for its start); never when killAfter is 0.
+func runChild(t *testing.T, action, path, from string, killAfter time.Duration) childRun {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestStoreChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), "POLICYWATCH_TEST_CHILD="+action, "POLICYWATCH_TEST_CHILD_DB="+path)
-	out := &limitedBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
+	// GORACE: under -race, a process otherwise sleeps a second at exit.
+	cmd.Env = append(os.Environ(), "POLICYWATCH_TEST_CHILD="+action, "POLICYWATCH_TEST_CHILD_DB="+path, "GORACE=atexit_sleep_ms=0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr limitedBuffer
+	cmd.Stderr = &stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var timer <-chan time.Time
+	run := childRun{marks: map[string]time.Duration{}}
+	seen := make(chan struct{})
+	var once sync.Once
+	read := make(chan []string)
+	go func() {
+		var lines []string
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines = append(lines, sc.Text())
+			run.marks[sc.Text()] = time.Since(start)
+			if sc.Text() == from {
+				once.Do(func() { close(seen) })
+			}
+		}
+		read <- lines
+	}()
+	if from == "" {
+		once.Do(func() { close(seen) })
+	}
+	killed := false
 	if killAfter > 0 {
-		timer = time.After(killAfter)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("child %s: %v\n%s", action, err, out)
+		select {
+		case <-seen:
+			time.Sleep(killAfter)
+			killed = cmd.Process.Signal(syscall.SIGKILL) == nil
+		case lines := <-read: // ended before the mark
+			read <- lines
 		}
-		return time.Since(start), true
-	case <-timer:
-		_ = cmd.Process.Signal(syscall.SIGKILL)
-		err := <-done
-		var exit *exec.ExitError
-		if err == nil || !errors.As(err, &exit) {
-			return time.Since(start), true // it finished just before
-		}
-		return time.Since(start), false
 	}
+	lines := <-read
+	err = cmd.Wait()
+	run.ran = time.Since(start)
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		run.finished = true
+	case killed && errors.As(err, &exit):
+	default:
+		t.Fatalf("child %s: %v\n%s\n%s", action, err, strings.Join(lines, "\n"), &stderr)
+	}
+	return run
 }
 
 type limitedBuffer struct{ b []byte }
@@ -179,25 +217,33 @@ func (l *limitedBuffer) String() string { return string(l.b) }
 func TestKillDuringMigrationLosesNothing(t *testing.T) {
 	dir := t.TempDir()
 	pristine := filepath.Join(dir, "legacy.db")
-	history := legacyHistory(t)
+	all := legacyHistory(t) // a few captures and versions: the migration does not read them
+	history := append(all[:6:6], all[len(all)-3:]...)
 	writeLegacyDB(t, pristine, history)
 	probe := filepath.Join(dir, "probe.db")
 	copyFile(t, pristine, probe)
-	full, _ := runChild(t, "migrate", probe, 0)
-	// The migration is a few ALTER TABLEs in one transaction at the end of
-	// the child's run: most kills land before or after it, each checked.
+	p := runChild(t, "migrate", probe, "", 0)
+	open := p.marks["opened"] - p.marks["opening"]
+	// Open takes a few milliseconds, the migration (one transaction of
+	// ALTER TABLEs) part of them: kills aimed across Open land before,
+	// inside or after it.
+	migrated := 0
 	for i := range 8 {
 		trial := filepath.Join(dir, fmt.Sprintf("trial-%d.db", i))
 		copyFile(t, pristine, trial)
-		after := time.Duration(float64(full) * (0.5 + 0.6*rand.Float64()))
-		_, finished := runChild(t, "migrate", trial, after)
+		after := time.Duration(float64(open)*1.2*rand.Float64()) + time.Microsecond
+		r := runChild(t, "migrate", trial, "opening", after)
 		version := schemaVersionOf(t, trial)
 		if version != legacySchema && version != SchemaVersion() {
 			t.Fatalf("trial %d: schema version %d after the kill, want %d or %d", i, version, legacySchema, SchemaVersion())
 		}
-		t.Logf("trial %d: killed after %v of %v (finished %v): schema %d", i, after, full, finished, version)
+		if version == SchemaVersion() {
+			migrated++
+		}
+		t.Logf("trial %d: killed %v into an Open of %v (finished %v): schema %d", i, after, open, r.finished, version)
 		checkHistory(t, trial, history)
 	}
+	t.Logf("%d of 8 trials were killed after the migration committed", migrated)
 }
 
 func schemaVersionOf(t testing.TB, path string) int64 {
@@ -216,14 +262,15 @@ func TestKillDuringCompactLosesNothing(t *testing.T) {
 	writeLegacyDB(t, path, history)
 	probe := filepath.Join(dir, "probe.db")
 	copyFile(t, path, probe)
-	full, _ := runChild(t, "compact", probe, 0)
+	full := runChild(t, "compact", probe, "", 0).ran
 
 	partial := 0
 	for i := range 6 {
 		after := time.Duration(float64(full) * (0.15 + 0.15*float64(i) + 0.1*rand.Float64()))
-		ran, finished := runChild(t, "compact", path, after)
+		r := runChild(t, "compact", path, "", after)
+		finished := r.finished
 		packed, left := packedCounts(t, path)
-		t.Logf("kill %d after %v (full run %v, ran %v, finished %v): %d rows packed, %d left", i, after, full, ran, finished, packed, left)
+		t.Logf("kill %d after %v (full run %v, ran %v, finished %v): %d rows packed, %d left", i, after, full, r.ran, finished, packed, left)
 		if packed > 0 && left > 0 {
 			partial++
 		}
@@ -235,7 +282,7 @@ func TestKillDuringCompactLosesNothing(t *testing.T) {
 	if partial == 0 {
 		t.Error("no kill left the database partly packed: the test did not test that")
 	}
-	runChild(t, "compact", path, 0)
+	runChild(t, "compact", path, "", 0)
 	checkHistory(t, path, history)
 	s, err := Open(context.Background(), path)
 	if err != nil {
