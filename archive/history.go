@@ -2,11 +2,12 @@ package archive
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"slices"
 	"time"
 
+	"github.com/policywatch/policywatch/diff"
+	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -23,7 +24,7 @@ const FlipFlopWindow = 31 * 24 * time.Hour
 // other than the one just before it (A → B → A): the newest such version.
 // ReturnsTo is set instead when the text only nearly equals the version
 // two before it (A → B → A′, A′ differing from A by a few words; see
-// Archive.History). FlipFlop is set on both versions of a back-and-forth:
+// refreshMarks). FlipFlop is set on both versions of a back-and-forth:
 // the version that lived less than FlipFlopWindow before the text went
 // back, and the version that went back. FlipFlopWith is the other version
 // of that pair.
@@ -93,30 +94,53 @@ func markFlipFlop(marks map[int64]HistoryMark, between, back store.VersionSummar
 // words kept, for a version to nearly return to an older one.
 const nearlySame = 0.01
 
-// History returns a document's versions, newest first as the store lists
-// them, with the marks HistoryMarks gives them, plus near returns: when a
+// MarksRelease names the code that computes history marks: these rules
+// and, for near returns, the diff. Marks stamped with another release are
+// computed again (Rediff, Reextract).
+func MarksRelease() string { return marksRules + "+" + diff.Release }
+
+// marksRules changes whenever HistoryMarks or the near-return rule does.
+const marksRules = "marks-2026.12.1"
+
+// refreshMarks computes the document's history marks inside tx and stores
+// those that differ from what is stored, stamped with MarksRelease; it
+// returns how many versions' marks it wrote.
+//
+// The marks of every version come from HistoryMarks over the list of
+// versions (cheap: no text is read), plus near returns: when a
 // short-lived version reverts to an older text (A → B → A) and the version
 // after it differs from the one before it by at most 1 % of words, that
 // version ReturnsTo it and the two are a flip-flop. Only such candidates
-// are diffed, so the cost stays that of reading the list.
-func (a *Archive) History(ctx context.Context, documentID int64) ([]store.VersionSummary, map[int64]HistoryMark, error) {
-	versions, err := a.store.Versions(ctx, documentID)
+// are diffed, and only when the stored marks have not already checked the
+// same pair with this release, so placing a version diffs at most the
+// triples around it.
+func refreshMarks(tx *store.Tx, documentID int64) (int, error) {
+	ordered, err := tx.VersionOrder(documentID)
 	if err != nil {
-		return nil, nil, err
+		return 0, err
 	}
-	marks := HistoryMarks(versions)
-	ordered := byCaptureTime(versions)
+	stored, release, err := tx.HistoryMarks(documentID)
+	if err != nil {
+		return 0, err
+	}
+	current := release == MarksRelease()
+	marks := HistoryMarks(ordered)
+	rows := map[int64]store.MarkRow{}
 	for i := 2; i < len(ordered); i++ {
 		before, between, after := ordered[i-2], ordered[i-1], ordered[i]
 		if marks[between.ID].RevertsTo == nil || marks[after.ID].RevertsTo != nil || !shortLived(ordered, i-1) {
 			continue
 		}
-		cmp, err := a.Compare(ctx, before.ID, after.ID)
-		if err != nil {
-			return nil, nil, fmt.Errorf("history of document %d: %w", documentID, err)
+		var near bool
+		if old := stored[after.ID]; current && old.NearChecked == before.ID {
+			near = old.ReturnsTo == before.ID
+		} else if near, err = nearlySameText(tx, before.ID, after.ID); err != nil {
+			return 0, fmt.Errorf("history of document %d: %w", documentID, err)
 		}
-		st := cmp.Result.Stats
-		if float64(st.WordsAdded+st.WordsRemoved) > nearlySame*float64(st.WordsUnchanged) {
+		row := rows[after.ID]
+		row.NearChecked = before.ID
+		rows[after.ID] = row
+		if !near {
 			continue
 		}
 		m := marks[after.ID]
@@ -124,5 +148,33 @@ func (a *Archive) History(ctx context.Context, documentID int64) ([]store.Versio
 		marks[after.ID] = m
 		markFlipFlop(marks, between, after)
 	}
-	return versions, marks, nil
+	for id, m := range marks {
+		row := rows[id]
+		if m.RevertsTo != nil {
+			row.RevertsTo = m.RevertsTo.ID
+		}
+		if m.ReturnsTo != nil {
+			row.ReturnsTo = m.ReturnsTo.ID
+		}
+		row.FlipFlop, row.FlipFlopWith = m.FlipFlop, m.FlipFlopWith
+		rows[id] = row
+	}
+	return tx.SetHistoryMarks(documentID, rows, MarksRelease())
+}
+
+// nearlySameText says whether two versions differ by at most nearlySame of
+// their words.
+func nearlySameText(tx *store.Tx, fromID, toID int64) (bool, error) {
+	var docs [2]*extract.Document
+	for i, id := range []int64{fromID, toID} {
+		v, err := tx.Version(id)
+		if err != nil {
+			return false, err
+		}
+		if docs[i], err = decodeDocument(v); err != nil {
+			return false, err
+		}
+	}
+	st := diff.Compare(docs[0], docs[1]).Stats
+	return float64(st.WordsAdded+st.WordsRemoved) <= nearlySame*float64(st.WordsUnchanged), nil
 }

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -30,17 +31,25 @@ func importHistory(t *testing.T, a *Archive, st *store.Store, ref DocumentRef, d
 	return sum.DocumentID, byDate
 }
 
+// storedMarks returns the document's versions and the marks stored with
+// them, keyed by version id, for the versions that have any.
+func storedMarks(t *testing.T, st *store.Store, docID int64) ([]store.VersionSummary, map[int64]store.HistoryMark) {
+	t.Helper()
+	versions := versionsOf(t, st, docID)
+	marks := map[int64]store.HistoryMark{}
+	for _, v := range versions {
+		if v.Mark != (store.HistoryMark{}) {
+			marks[v.ID] = v.Mark
+		}
+	}
+	return versions, marks
+}
+
 func TestPrivacyPolicyRevertsToTwitterTextAndBack(t *testing.T) {
 	a, st := newArchive(t)
 	ref := DocumentRef{Service: "X", Type: "Privacy Policy"}
 	docID, v := importHistory(t, a, st, ref, "twitter-x-history/privacy-policy")
-	versions, marks, err := a.History(context.Background(), docID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(versions) != len(v) {
-		t.Fatalf("History lists %d versions, Versions %d", len(versions), len(v))
-	}
+	versions, marks := storedMarks(t, st, docID)
 	twitter, x1, back, x2 := v["2023-05-18T18:34"], v["2023-08-23T00:36"], v["2023-08-24T06:35"], v["2023-08-30T18:34"]
 	if twitter.ID == 0 || x1.ID == 0 || back.ID == 0 || x2.ID == 0 {
 		t.Fatalf("missing versions among %v", v)
@@ -71,10 +80,7 @@ func TestPrivacyPolicyRevertsToTwitterTextAndBack(t *testing.T) {
 func TestCookiePolicyFlipFlopsBetweenLinkDomains(t *testing.T) {
 	a, st := newArchive(t)
 	docID, v := importHistory(t, a, st, cookiesRef, cookiesDir)
-	_, marks, err := a.History(context.Background(), docID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, marks := storedMarks(t, st, docID)
 	first, second, third := v["2024-05-16T06:39"], v["2024-05-17T00:38"], v["2024-05-17T18:36"]
 	if m := marks[third.ID]; m.RevertsTo == nil || m.RevertsTo.ID != first.ID || !m.FlipFlop || m.FlipFlopWith != second.ID {
 		t.Fatalf("2024-05-17 18:36 mark %+v, want a flip-flop with %d back to 2024-05-16 (%d)", m, second.ID, first.ID)
@@ -111,5 +117,100 @@ func TestHistoryMarksNeedsShortLivedMiddle(t *testing.T) {
 	}
 	if len(marks) != 1 {
 		t.Errorf("marks %+v, want only version 4 marked", marks)
+	}
+}
+
+// captureOf is a one-paragraph Markdown capture of text on day days after
+// 2024-01-01.
+func captureOf(days int, text string) Capture {
+	return markdownCapture(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, days), "# Policy\n\n"+text+"\n")
+}
+
+const (
+	textA = "We keep your data for thirty days and then delete it."
+	textB = "We keep your data for ninety days and then delete it."
+	textC = "We keep your data for one year and then we delete it."
+)
+
+func TestAnOlderCaptureMarksTheVersionsAroundIt(t *testing.T) {
+	a, st := newArchive(t)
+	ref := DocumentRef{Service: "Example", Type: "Privacy Policy"}
+	first := record(t, a, ref, captureOf(0, textA))
+	middle := record(t, a, ref, captureOf(10, textB))
+	record(t, a, ref, captureOf(40, textC))
+	if _, marks := storedMarks(t, st, first.DocumentID); len(marks) != 0 {
+		t.Fatalf("A → B → C is marked: %+v", marks)
+	}
+	// An import finds that the text went back to A on day 15: B lived five
+	// days, then A came back (a flip-flop), and C follows the return.
+	back := record(t, a, ref, captureOf(15, textA))
+	if !back.NewVersion {
+		t.Fatalf("the day-15 capture is no new version: %+v", back)
+	}
+	_, marks := storedMarks(t, st, first.DocumentID)
+	if m := marks[back.VersionID]; m.RevertsTo == nil || m.RevertsTo.ID != first.VersionID || !m.FlipFlop || m.FlipFlopWith != middle.VersionID {
+		t.Errorf("day-15 version: %+v, want a revert to day 0 (%d) and a flip-flop with day 10 (%d)", m, first.VersionID, middle.VersionID)
+	}
+	if m := marks[middle.VersionID]; !m.FlipFlop || m.FlipFlopWith != back.VersionID || m.RevertsTo != nil {
+		t.Errorf("day-10 version: %+v, want a flip-flop with day 15 (%d)", m, back.VersionID)
+	}
+	if len(marks) != 2 {
+		t.Errorf("marks %+v, want only days 10 and 15 marked", marks)
+	}
+}
+
+func TestAnOlderCaptureUnmarksAFlipFlopItBreaks(t *testing.T) {
+	a, st := newArchive(t)
+	ref := DocumentRef{Service: "Example", Type: "Privacy Policy"}
+	first := record(t, a, ref, captureOf(0, textA))
+	middle := record(t, a, ref, captureOf(10, textB))
+	back := record(t, a, ref, captureOf(20, textA))
+	_, marks := storedMarks(t, st, first.DocumentID)
+	if m := marks[back.VersionID]; m.RevertsTo == nil || !m.FlipFlop || !marks[middle.VersionID].FlipFlop {
+		t.Fatalf("A → B → A within 20 days: %+v, want a revert and a flip-flop", marks)
+	}
+	// C on day 15 stands between B and the return to A: still a revert, no
+	// longer a back-and-forth of B.
+	between := record(t, a, ref, captureOf(15, textC))
+	_, marks = storedMarks(t, st, first.DocumentID)
+	if m := marks[back.VersionID]; m.RevertsTo == nil || m.RevertsTo.ID != first.VersionID || m.FlipFlop {
+		t.Errorf("day-20 version: %+v, want a revert to day 0 (%d) and no flip-flop", m, first.VersionID)
+	}
+	if m, ok := marks[middle.VersionID]; ok {
+		t.Errorf("day-10 version is still marked: %+v", m)
+	}
+	if m, ok := marks[between.VersionID]; ok {
+		t.Errorf("day-15 version is marked: %+v", m)
+	}
+}
+
+func TestRediffComputesMarksAnOlderReleaseDidNotStore(t *testing.T) {
+	a, st := newArchive(t)
+	ref := DocumentRef{Service: "X", Type: "Privacy Policy"}
+	docID, _ := importHistory(t, a, st, ref, "twitter-x-history/privacy-policy")
+	_, want := storedMarks(t, st, docID)
+	if len(want) == 0 {
+		t.Fatal("the privacy policy's history has no marks")
+	}
+	ctx := context.Background()
+	// As a database from before stored marks: none, and no stamp.
+	if err := st.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.SetHistoryMarks(docID, nil, "")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, marks := storedMarks(t, st, docID); len(marks) != 0 {
+		t.Fatalf("marks left after clearing them: %+v", marks)
+	}
+	results, err := a.Rediff(ctx, nil)
+	if err != nil || len(results) != 1 || results[0].Marks != len(want) {
+		t.Fatalf("rediff: %+v, %v; want %d versions' marks written", results, err, len(want))
+	}
+	if _, got := storedMarks(t, st, docID); !reflect.DeepEqual(got, want) {
+		t.Errorf("marks after rediff:\n%+v\nwant\n%+v", got, want)
+	}
+	if results, err := a.Rediff(ctx, nil); err != nil || len(results) != 0 {
+		t.Errorf("a second rediff, with everything up to date: %+v, %v; want no document", results, err)
 	}
 }

@@ -136,8 +136,14 @@ func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at tim
 	if _, _, err := tx.AddFetch(fetch); err != nil {
 		return nil, err
 	}
-	if err := placeVersion(tx, out, candidate, doc); err != nil {
+	placed, err := placeVersion(tx, out, candidate, doc)
+	if err != nil {
 		return nil, err
+	}
+	if placed {
+		if _, err := refreshMarks(tx, d.ID); err != nil {
+			return nil, err
+		}
 	}
 	return nil, queueAlerts(tx, c.Source, *out, at)
 }
@@ -267,29 +273,31 @@ func encodeDocument(buf *bytes.Buffer, doc *extract.Document) error {
 }
 
 // placeVersion puts the candidate into the document's history, as described
-// on Record.
-func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extract.Document) error {
+// on Record. It reports whether the history changed (a version added, or
+// one dated earlier), for the caller to compute the history marks again:
+// once per capture, or once after re-extraction has placed them all.
+func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extract.Document) (bool, error) {
 	docID, at := candidate.DocumentID, candidate.CapturedAt
 	prev, err := tx.VersionAt(docID, at)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if prev != nil && prev.TextHash == candidate.TextHash {
 		out.VersionID = prev.ID
-		return nil
+		return false, nil
 	}
 	next, err := tx.VersionAfter(docID, at)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if next != nil && next.TextHash == candidate.TextHash {
 		out.VersionID = next.ID
-		return tx.SetVersionCapturedAt(next.ID, at)
+		return true, tx.SetVersionCapturedAt(next.ID, at)
 	}
 
 	id, err := tx.AddVersion(candidate)
 	if err != nil {
-		return err
+		return false, err
 	}
 	candidate.ID = id
 	out.VersionID, out.NewVersion = id, true
@@ -297,26 +305,26 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 	if prev != nil {
 		change, err := changeBetween(*prev, candidate, nil, doc)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if change.ID, err = tx.AddChange(change); err != nil {
-			return err
+			return false, err
 		}
 		out.Change = &change
 	}
 	if next != nil {
 		if err := tx.DeleteChangeInto(next.ID); err != nil {
-			return err
+			return false, err
 		}
 		change, err := changeBetween(candidate, *next, doc, nil)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if _, err := tx.AddChange(change); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return true, nil
 }
 
 // changeBetween compares two versions of a document. Either side's decoded

@@ -8,20 +8,28 @@ import (
 	"github.com/policywatch/policywatch/store"
 )
 
-// Changes are derived data: computed once when a version is placed, and
-// stamped with the diff release that computed them. When the diff
-// improves, Rediff computes again the changes of an older release, from
-// the stored versions, without extracting anything.
+// Changes and history marks are derived data: computed once when a
+// version is placed, and stamped with the release that computed them. When
+// the diff or the marks' rules improve, Rediff computes again what an older
+// release computed, from the stored versions, without extracting anything.
 
 // RediffResult says what Rediff did to one document.
 type RediffResult struct {
 	Document store.Document
 	Updated  int // changes computed again
+	Marks    int // versions whose history marks were written again
 }
 
-// Rediff brings every change computed by another diff release up to date.
+// CurrentReleases names the code releases whose derived data Rediff keeps.
+func CurrentReleases() *store.Releases {
+	return &store.Releases{Diff: diff.Release, Marks: MarksRelease()}
+}
+
+// Rediff brings every change and every document's history marks computed
+// by another release up to date. It reports on the documents that held
+// some, in the order of the document list.
 func (a *Archive) Rediff(ctx context.Context, progress func(RediffResult)) ([]RediffResult, error) {
-	docs, err := a.store.Documents(ctx, store.DocumentFilter{})
+	docs, err := a.store.Documents(ctx, store.DocumentFilter{StaleFor: CurrentReleases()})
 	if err != nil {
 		return nil, err
 	}
@@ -33,11 +41,14 @@ func (a *Archive) Rediff(ctx context.Context, progress func(RediffResult)) ([]Re
 		r := RediffResult{Document: d}
 		err := a.store.Write(ctx, func(tx *store.Tx) error {
 			var err error
-			r.Updated, err = refreshChanges(tx, d.ID)
+			if r.Updated, err = refreshChanges(tx, d.ID); err != nil {
+				return err
+			}
+			r.Marks, err = refreshStaleMarks(tx, d.ID)
 			return err
 		})
 		if err != nil {
-			return results, fmt.Errorf("recomputing the changes of %s / %s: %w", d.Service, d.Type, err)
+			return results, fmt.Errorf("recomputing the changes and marks of %s / %s: %w", d.Service, d.Type, err)
 		}
 		results = append(results, r)
 		if progress != nil {
@@ -81,4 +92,15 @@ func refreshChanges(tx *store.Tx, documentID int64) (int, error) {
 		updated++
 	}
 	return updated, nil
+}
+
+// refreshStaleMarks computes the document's history marks again when
+// another release computed them, and returns how many versions' marks it
+// wrote.
+func refreshStaleMarks(tx *store.Tx, documentID int64) (int, error) {
+	release, err := tx.MarksRelease(documentID)
+	if err != nil || release == MarksRelease() {
+		return 0, err
+	}
+	return refreshMarks(tx, documentID)
 }

@@ -52,7 +52,7 @@ func TestRediffRecomputesChangesOfAnOlderDiff(t *testing.T) {
 		t.Errorf("after rediff: class %q summary %q differ %q, want %q %q %q", c.Class, c.Summary, c.Differ, fresh.Class, fresh.Summary, diff.Release)
 	}
 	// Up to date: nothing more to do.
-	if results, _ := a.Rediff(ctx, nil); results[0].Updated != 0 {
-		t.Errorf("second rediff updated %d changes", results[0].Updated)
+	if results, err := a.Rediff(ctx, nil); err != nil || len(results) != 0 {
+		t.Errorf("a second rediff, with everything up to date: %+v, %v; want no document", results, err)
 	}
 }

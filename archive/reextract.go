@@ -127,8 +127,12 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 						}
 					}
 				}
-				// The texts stand; their changes may be of an older diff.
-				_, err := refreshChanges(tx, d.ID)
+				// The texts stand; their changes and marks may be of an
+				// older release.
+				if _, err := refreshChanges(tx, d.ID); err != nil {
+					return err
+				}
+				_, err := refreshStaleMarks(tx, d.ID)
 				return err
 			}
 			if err := tx.DeleteHistory(d.ID); err != nil {
@@ -138,12 +142,13 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 				var out Outcome
 				candidate := r.version
 				candidate.DocumentID = d.ID
-				if err := placeVersion(tx, &out, candidate, r.doc); err != nil {
+				if _, err := placeVersion(tx, &out, candidate, r.doc); err != nil {
 					return err
 				}
 			}
 			result.Rewritten = true
-			return nil
+			_, err = refreshMarks(tx, d.ID)
+			return err
 		})
 		if err != nil {
 			return result, err

@@ -77,6 +77,7 @@ type VersionSummary struct {
 	Bytes        int    // length of the Markdown
 	TextHash     string // as Version.TextHash: equal for equal texts
 	Change       *Change
+	Mark         HistoryMark // what the history says of it, as stored
 }
 
 // Change is two consecutive versions of one document compared. Everything
@@ -127,6 +128,16 @@ type ChangeFilter struct {
 type DocumentFilter struct {
 	Service string
 	Type    string
+	// StaleFor, when set, keeps only documents holding derived data that
+	// another release computed: a change another diff computed, or history
+	// marks not stamped with StaleFor.Marks.
+	StaleFor *Releases
+}
+
+// Releases name the code releases that compute derived data.
+type Releases struct {
+	Diff  string // of changes (Change.Differ)
+	Marks string // of history marks
 }
 
 // Compile-time reminder of the API; the implementation provides these.

@@ -45,9 +45,15 @@ func (s *Store) Services(ctx context.Context) ([]Service, error) {
 
 // Documents returns the documents f selects, ordered by service then type.
 func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]Document, error) {
+	stale, diffRelease, marksRelease := f.StaleFor != nil, "", ""
+	if stale {
+		diffRelease, marksRelease = f.StaleFor.Diff, f.StaleFor.Marks
+	}
 	rows, err := s.readers.QueryContext(ctx, documentQuery+`
 		WHERE (?1 = '' OR s.name = ?1) AND (?2 = '' OR d.type = ?2)
-		ORDER BY s.name, d.type`, f.Service, f.Type)
+			AND (NOT ?3 OR d.marks_release != ?5
+				OR EXISTS (SELECT 1 FROM changes c WHERE c.document_id = d.id AND c.differ != ?4))
+		ORDER BY s.name, d.type`, f.Service, f.Type, stale, diffRelease, marksRelease)
 	if err != nil {
 		return nil, fmt.Errorf("list documents (service %q, type %q): %w", f.Service, f.Type, err)
 	}
@@ -99,8 +105,12 @@ func (s *Store) Versions(ctx context.Context, documentID int64) ([]VersionSummar
 		rows, err := tx.QueryContext(ctx, `
 			SELECT v.id, v.document_id, v.captured_at, v.snapshot_hash, v.extractor, v.words, v.markdown_bytes, v.text_hash,
 				c.id, c.from_version_id, c.class, c.summary, c.words_added, c.words_removed, c.substitutions,
-				c.magnitude, c.story, c.differ
+				c.magnitude, c.story, c.differ,
+				m.reverts_to, rv.captured_at, m.returns_to, nv.captured_at, ifnull(m.flip_flop, 0), ifnull(m.flip_flop_with, 0)
 			FROM versions v LEFT JOIN changes c ON c.to_version_id = v.id
+				LEFT JOIN history_marks m ON m.version_id = v.id
+				LEFT JOIN versions rv ON rv.id = m.reverts_to
+				LEFT JOIN versions nv ON nv.id = m.returns_to
 			WHERE v.document_id = ?
 			ORDER BY v.captured_at DESC, v.id DESC`, documentID)
 		if err != nil {
@@ -112,12 +122,21 @@ func (s *Store) Versions(ctx context.Context, documentID int64) ([]VersionSummar
 			var at string
 			var changeID, fromID, added, removed sql.NullInt64
 			var class, summary, subs, magnitude, story, differ sql.NullString
+			var revertsTo, returnsTo sql.NullInt64
+			var revertsAt, returnsAt sql.NullString
 			if err := rows.Scan(&v.ID, &v.DocumentID, &at, &v.SnapshotHash, &v.Extractor, &v.Words, &v.Bytes, &v.TextHash,
-				&changeID, &fromID, &class, &summary, &added, &removed, &subs, &magnitude, &story, &differ); err != nil {
+				&changeID, &fromID, &class, &summary, &added, &removed, &subs, &magnitude, &story, &differ,
+				&revertsTo, &revertsAt, &returnsTo, &returnsAt, &v.Mark.FlipFlop, &v.Mark.FlipFlopWith); err != nil {
 				return err
 			}
 			if v.CapturedAt, err = parseTime(at); err != nil {
 				return fmt.Errorf("version %d: %w", v.ID, err)
+			}
+			if v.Mark.RevertsTo, err = versionRef(revertsTo, revertsAt); err != nil {
+				return fmt.Errorf("version %d: the version it reverts to: %w", v.ID, err)
+			}
+			if v.Mark.ReturnsTo, err = versionRef(returnsTo, returnsAt); err != nil {
+				return fmt.Errorf("version %d: the version it returns to: %w", v.ID, err)
 			}
 			if changeID.Valid {
 				v.Change = &Change{

@@ -60,9 +60,12 @@ func (t *Tx) SetVersionExtractor(versionID int64, extractor string, words int) e
 	return expectOneRow(res, fmt.Sprintf("version %d", versionID))
 }
 
-// DeleteHistory deletes the document's changes and versions (its fetches
+// DeleteHistory deletes the document's changes, marks and versions (its fetches
 // and snapshots stay), so that re-extraction can record them again.
 func (t *Tx) DeleteHistory(documentID int64) error {
+	if _, err := t.tx.ExecContext(t.ctx, "DELETE FROM history_marks WHERE document_id = ?", documentID); err != nil {
+		return fmt.Errorf("delete history marks of document %d: %w", documentID, err)
+	}
 	if _, err := t.tx.ExecContext(t.ctx, "DELETE FROM changes WHERE document_id = ?", documentID); err != nil {
 		return fmt.Errorf("delete changes of document %d: %w", documentID, err)
 	}

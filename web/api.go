@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/store"
 )
@@ -66,8 +65,8 @@ type apiVersionRef struct {
 	CapturedAt string `json:"captured_at"`
 }
 
-func toAPIMark(m archive.HistoryMark) apiMark {
-	ref := func(v *store.VersionSummary) *apiVersionRef {
+func toAPIMark(m store.HistoryMark) apiMark {
+	ref := func(v *store.VersionRef) *apiVersionRef {
 		if v == nil {
 			return nil
 		}

@@ -53,7 +53,7 @@ type diffBody struct {
 	// Links of the switches and of the changes before and after this one.
 	InlinePath, SidePath, FoldedPath, AllPath string
 	PreviousChange, NextChange                *timelineEntry
-	Mark                                      archive.HistoryMark // of the To version
+	Mark                                      store.HistoryMark // of the To version
 }
 
 // ChangeAnchors are the in-page anchors of the changed rows, in order.

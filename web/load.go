@@ -39,7 +39,6 @@ type timelineEntry struct {
 	store.VersionSummary
 	PreviousID    int64 // the version before it in time; 0 for the first
 	Substitutions []diff.Substitution
-	Mark          archive.HistoryMark // reverts and flip-flops
 }
 
 func documentPath(id int64) string { return fmt.Sprintf("/documents/%d", id) }
@@ -151,9 +150,10 @@ func (s *Server) document(ctx context.Context, id int64) (store.Document, error)
 	return doc, nil
 }
 
-// timeline returns a document's versions, newest first, with their marks.
+// timeline returns a document's versions, newest first, with their stored
+// marks.
 func (s *Server) timeline(ctx context.Context, docID int64) ([]timelineEntry, error) {
-	versions, marks, err := s.archive.History(ctx, docID)
+	versions, err := s.store.Versions(ctx, docID)
 	if err != nil {
 		return nil, fmt.Errorf("listing versions of document %d: %w", docID, err)
 	}
@@ -165,7 +165,7 @@ func (s *Server) timeline(ctx context.Context, docID int64) ([]timelineEntry, er
 	})
 	entries := make([]timelineEntry, len(versions))
 	for i, v := range versions {
-		e := timelineEntry{VersionSummary: v, Mark: marks[v.ID]}
+		e := timelineEntry{VersionSummary: v}
 		if i > 0 {
 			e.PreviousID = versions[i-1].ID
 		}

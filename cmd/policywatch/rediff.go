@@ -10,20 +10,21 @@ import (
 )
 
 func init() {
-	register(command{"rediff", "[--db FILE]", "recompute the changes an older release of the diff computed", runRediff})
+	register(command{"rediff", "[--db FILE]", "recompute the changes and history marks an older release computed", runRediff})
 }
 
 func runRediff(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "rediff")
 	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to update")
 	rest, err := parseFlags(env, fs, args, `
-Each change (its class, summary, story and diff excerpt) is computed once,
-when its version is recorded, and stamped with the release of the diff
-that computed it. When the diff improves, this command computes again every
-change stamped with an older release (this one is `+diff.Release+`), from
-the stored versions, without extracting anything. 'policywatch reextract'
-does it too for documents whose texts come out the same. Each document is
-updated in one transaction; running it again is safe and does nothing more.`)
+Each change (its class, summary, story and diff excerpt) and each document's
+history marks (reverts, near returns, flip-flops) are computed once, when a
+version is recorded, and stamped with the release that computed them. When
+the diff or the marks improve, this command computes again everything an
+older release computed (this one is `+diff.Release+` and `+archive.MarksRelease()+`),
+from the stored versions, without extracting anything. 'policywatch serve'
+and 'policywatch reextract' do it too. Each document is updated in one
+transaction; running it again is safe and does nothing more.`)
 	if err != nil {
 		return err
 	}
@@ -35,24 +36,25 @@ updated in one transaction; running it again is safe and does nothing more.`)
 		return err
 	}
 	defer st.Close()
-	bar := newProgress(env.stderr, "recomputing changes")
-	done, updated := 0, 0
-	docs, err := st.Documents(ctx, store.DocumentFilter{})
+	bar := newProgress(env.stderr, "recomputing changes and marks")
+	stale, err := st.Documents(ctx, store.DocumentFilter{StaleFor: archive.CurrentReleases()})
 	if err != nil {
 		return err
 	}
+	done, changes, marks := 0, 0, 0
 	_, err = archive.New(st).Rediff(ctx, func(r archive.RediffResult) {
 		done++
-		updated += r.Updated
-		bar.update(done, len(docs))
-		if r.Updated > 0 {
-			fmt.Fprintf(env.stdout, "%s / %s: %d changes recomputed\n", r.Document.Service, r.Document.Type, r.Updated)
+		changes += r.Updated
+		marks += r.Marks
+		bar.update(done, len(stale))
+		if r.Updated > 0 || r.Marks > 0 {
+			fmt.Fprintf(env.stdout, "%s / %s: %d changes recomputed, marks of %d versions written\n", r.Document.Service, r.Document.Type, r.Updated, r.Marks)
 		}
 	})
 	bar.done()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.stdout, "%d documents, %d changes recomputed with %s\n", done, updated, diff.Release)
+	fmt.Fprintf(env.stdout, "%d documents had older derived data: %d changes recomputed, marks of %d versions written\n", done, changes, marks)
 	return nil
 }

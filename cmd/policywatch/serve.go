@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
@@ -90,11 +91,12 @@ directory or file) is served read-only: no crawling, no deliveries.`)
 	m := metrics.New(st)
 	crawlCtx, stopCrawling := context.WithCancel(ctx)
 	defer stopCrawling()
-	waitNotifying := func() {}
+	waitNotifying, waitRefreshing := func() {}, func() {}
 	if !readOnly {
 		if waitNotifying, err = startNotifier(crawlCtx, st, alerts, logger, m); err != nil {
 			return err
 		}
+		waitRefreshing = startRefresh(crawlCtx, st, logger)
 	}
 	waitCrawling, err := startScheduler(crawlCtx, st, flags, *every, logger, m)
 	if err != nil {
@@ -104,9 +106,32 @@ directory or file) is served read-only: no crawling, no deliveries.`)
 	}
 	err = serveHTTP(ctx, env, st, *listen, base, logger, m)
 	stopCrawling()
-	waitCrawling()  // the store must outlive the crawl
-	waitNotifying() // and the attempts in flight
+	waitCrawling()   // the store must outlive the crawl
+	waitNotifying()  // and the attempts in flight
+	waitRefreshing() // and the document being brought up to date
 	return err
+}
+
+// startRefresh brings derived data an older release computed (changes,
+// history marks) up to date in the background, a document per
+// transaction, so that a database from an older policywatch shows the
+// current marks and summaries without a separate 'rediff'.
+func startRefresh(ctx context.Context, st *store.Store, logger *slog.Logger) (wait func()) {
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		results, err := archive.New(st).Rediff(ctx, nil)
+		if err != nil && ctx.Err() == nil {
+			logger.Error("bringing changes and history marks up to date", "err", err)
+		}
+		changes, marks := 0, 0
+		for _, r := range results {
+			changes, marks = changes+r.Updated, marks+r.Marks
+		}
+		if len(results) > 0 {
+			logger.Info("brought derived data up to date", "documents", len(results), "changes", changes, "marks", marks)
+		}
+	})
+	return wg.Wait
 }
 
 func init() {

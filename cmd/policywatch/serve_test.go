@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/policywatch/policywatch/store"
 )
 
 // serveWith runs 'policywatch serve' in-process with environment variables
@@ -156,5 +159,53 @@ func TestServeExposesMetricsAndHealth(t *testing.T) {
 	}
 	if r := runCommand(t, nil, "serve", "--log-format", "xml"); r.code != exitUsage || !strings.Contains(r.stderr, "--log-format") {
 		t.Errorf("--log-format xml: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// TestServeComputesHistoryMarksAnOlderReleaseLeftOut: a database whose
+// marks were not computed (as one from before they were stored) shows
+// them once serve has brought it up to date, without a 'rediff'.
+func TestServeComputesHistoryMarksAnOlderReleaseLeftOut(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "marks.db")
+	if r := runCommand(t, nil, importArgs(db, cookiesHistory)...); r.code != exitOK {
+		t.Fatalf("import: %s", r.stderr)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs, err := st.Documents(ctx, store.DocumentFilter{})
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("documents: %v, %v", docs, err)
+	}
+	docID := docs[0].ID
+	err = st.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.SetHistoryMarks(docID, nil, "")
+		return err
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	addr, stop := serveWith(t, nil, "--db", db)
+	defer stop()
+	url := fmt.Sprintf("http://%s/api/documents/%d/versions", addr, docID)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if strings.Contains(string(body), `"flip_flop":true`) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no flip-flop marked 20 s after serve started: %.600s", body)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
