@@ -122,6 +122,10 @@ type ChangeFilter struct {
 	Classes    []string
 	Magnitudes []string
 	Limit      int // 0 means no limit
+	// Before, a change id, keeps only changes older than it, in the order
+	// Changes lists them (by the captured-at of the version each leads
+	// to, then id): the next page after the change Before.
+	Before int64
 }
 
 // DocumentFilter selects documents; empty fields select everything.

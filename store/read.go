@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -95,62 +96,67 @@ func documentExists(ctx context.Context, tx *sql.Tx, id int64) error {
 }
 
 // Versions returns the versions of a document, newest first, each with the
-// change that led to it (nil for the first).
+// change that led to it (nil for the first) and its history marks.
 func (s *Store) Versions(ctx context.Context, documentID int64) ([]VersionSummary, error) {
+	return s.VersionsIn(ctx, documentID, VersionRange{})
+}
+
+// VersionRange selects a page of a document's versions, which are ordered
+// by captured-at, then id. The zero value selects them all.
+type VersionRange struct {
+	Before int64 // a version id: only versions older than it
+	After  int64 // a version id: only versions newer than it
+	// Limit is the most versions returned, 0 for no limit: the newest of
+	// the range, or with After (and no Before) the oldest, the page just
+	// above After.
+	Limit int
+}
+
+// VersionsIn returns the versions of a document that r selects, newest
+// first, as Versions does. A Before or After version that is not the
+// document's is ErrNotFound.
+func (s *Store) VersionsIn(ctx context.Context, documentID int64, r VersionRange) ([]VersionSummary, error) {
 	var list []VersionSummary
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		if err := documentExists(ctx, tx, documentID); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `
-			SELECT v.id, v.document_id, v.captured_at, v.snapshot_hash, v.extractor, v.words, v.markdown_bytes, v.text_hash,
-				c.id, c.from_version_id, c.class, c.summary, c.words_added, c.words_removed, c.substitutions,
-				c.magnitude, c.story, c.differ,
-				m.reverts_to, rv.captured_at, m.returns_to, nv.captured_at, ifnull(m.flip_flop, 0), ifnull(m.flip_flop_with, 0)
-			FROM versions v LEFT JOIN changes c ON c.to_version_id = v.id
-				LEFT JOIN history_marks m ON m.version_id = v.id
-				LEFT JOIN versions rv ON rv.id = m.reverts_to
-				LEFT JOIN versions nv ON nv.id = m.returns_to
-			WHERE v.document_id = ?
-			ORDER BY v.captured_at DESC, v.id DESC`, documentID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var v VersionSummary
-			var at string
-			var changeID, fromID, added, removed sql.NullInt64
-			var class, summary, subs, magnitude, story, differ sql.NullString
-			var revertsTo, returnsTo sql.NullInt64
-			var revertsAt, returnsAt sql.NullString
-			if err := rows.Scan(&v.ID, &v.DocumentID, &at, &v.SnapshotHash, &v.Extractor, &v.Words, &v.Bytes, &v.TextHash,
-				&changeID, &fromID, &class, &summary, &added, &removed, &subs, &magnitude, &story, &differ,
-				&revertsTo, &revertsAt, &returnsTo, &returnsAt, &v.Mark.FlipFlop, &v.Mark.FlipFlopWith); err != nil {
+		for _, id := range []int64{r.Before, r.After} {
+			if id == 0 {
+				continue
+			}
+			var one int
+			err := tx.QueryRowContext(ctx, "SELECT 1 FROM versions WHERE id = ? AND document_id = ?", id, documentID).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("version %d: %w", id, ErrNotFound)
+			}
+			if err != nil {
 				return err
 			}
-			if v.CapturedAt, err = parseTime(at); err != nil {
-				return fmt.Errorf("version %d: %w", v.ID, err)
-			}
-			if v.Mark.RevertsTo, err = versionRef(revertsTo, revertsAt); err != nil {
-				return fmt.Errorf("version %d: the version it reverts to: %w", v.ID, err)
-			}
-			if v.Mark.ReturnsTo, err = versionRef(returnsTo, returnsAt); err != nil {
-				return fmt.Errorf("version %d: the version it returns to: %w", v.ID, err)
-			}
-			if changeID.Valid {
-				v.Change = &Change{
-					ID: changeID.Int64, DocumentID: v.DocumentID,
-					FromVersionID: fromID.Int64, ToVersionID: v.ID,
-					Class: class.String, Summary: summary.String,
-					WordsAdded: int(added.Int64), WordsRemoved: int(removed.Int64),
-					Substitutions: []byte(subs.String),
-					Magnitude:     magnitude.String, Story: []byte(story.String), Differ: differ.String,
-				}
-			}
-			list = append(list, v)
 		}
-		return rows.Err()
+		where, args := "v.document_id = ?", []any{documentID}
+		if r.Before != 0 {
+			where += " AND (v.captured_at, v.id) < (SELECT captured_at, id FROM versions WHERE id = ?)"
+			args = append(args, r.Before)
+		}
+		if r.After != 0 {
+			where += " AND (v.captured_at, v.id) > (SELECT captured_at, id FROM versions WHERE id = ?)"
+			args = append(args, r.After)
+		}
+		order, ascending := "DESC", r.After != 0 && r.Before == 0 && r.Limit > 0
+		if ascending {
+			order = "ASC"
+		}
+		limit := r.Limit
+		if limit <= 0 {
+			limit = -1 // SQLite: no limit
+		}
+		var err error
+		list, err = queryVersionSummaries(ctx, tx, where+" ORDER BY v.captured_at "+order+", v.id "+order+" LIMIT ?", append(args, limit)...)
+		if ascending {
+			slices.Reverse(list)
+		}
+		return err
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		err = fmt.Errorf("versions of document %d: %w", documentID, err)
@@ -159,6 +165,78 @@ func (s *Store) Versions(ctx context.Context, documentID int64) ([]VersionSummar
 		return nil, err
 	}
 	return list, nil
+}
+
+// VersionSummary returns one version without its texts, with its change
+// and marks, as Versions lists it.
+func (s *Store) VersionSummary(ctx context.Context, id int64) (VersionSummary, error) {
+	var list []VersionSummary
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		list, err = queryVersionSummaries(ctx, tx, "v.id = ?", id)
+		return err
+	})
+	if err == nil && len(list) == 0 {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return VersionSummary{}, fmt.Errorf("version %d: %w", id, err)
+	}
+	return list[0], nil
+}
+
+// queryVersionSummaries reads the versions that where (with the rest of
+// the statement: order, limit) selects, with their changes and marks.
+func queryVersionSummaries(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]VersionSummary, error) {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT v.id, v.document_id, v.captured_at, v.snapshot_hash, v.extractor, v.words, v.markdown_bytes, v.text_hash,
+			c.id, c.from_version_id, c.class, c.summary, c.words_added, c.words_removed, c.substitutions,
+			c.magnitude, c.story, c.differ,
+			m.reverts_to, rv.captured_at, m.returns_to, nv.captured_at, ifnull(m.flip_flop, 0), ifnull(m.flip_flop_with, 0)
+		FROM versions v LEFT JOIN changes c ON c.to_version_id = v.id
+			LEFT JOIN history_marks m ON m.version_id = v.id
+			LEFT JOIN versions rv ON rv.id = m.reverts_to
+			LEFT JOIN versions nv ON nv.id = m.returns_to
+		WHERE `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []VersionSummary
+	for rows.Next() {
+		var v VersionSummary
+		var at string
+		var changeID, fromID, added, removed sql.NullInt64
+		var class, summary, subs, magnitude, story, differ sql.NullString
+		var revertsTo, returnsTo sql.NullInt64
+		var revertsAt, returnsAt sql.NullString
+		if err := rows.Scan(&v.ID, &v.DocumentID, &at, &v.SnapshotHash, &v.Extractor, &v.Words, &v.Bytes, &v.TextHash,
+			&changeID, &fromID, &class, &summary, &added, &removed, &subs, &magnitude, &story, &differ,
+			&revertsTo, &revertsAt, &returnsTo, &returnsAt, &v.Mark.FlipFlop, &v.Mark.FlipFlopWith); err != nil {
+			return nil, err
+		}
+		if v.CapturedAt, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("version %d: %w", v.ID, err)
+		}
+		if v.Mark.RevertsTo, err = versionRef(revertsTo, revertsAt); err != nil {
+			return nil, fmt.Errorf("version %d: the version it reverts to: %w", v.ID, err)
+		}
+		if v.Mark.ReturnsTo, err = versionRef(returnsTo, returnsAt); err != nil {
+			return nil, fmt.Errorf("version %d: the version it returns to: %w", v.ID, err)
+		}
+		if changeID.Valid {
+			v.Change = &Change{
+				ID: changeID.Int64, DocumentID: v.DocumentID,
+				FromVersionID: fromID.Int64, ToVersionID: v.ID,
+				Class: class.String, Summary: summary.String,
+				WordsAdded: int(added.Int64), WordsRemoved: int(removed.Int64),
+				Substitutions: []byte(subs.String),
+				Magnitude:     magnitude.String, Story: []byte(story.String), Differ: differ.String,
+			}
+		}
+		list = append(list, v)
+	}
+	return list, rows.Err()
 }
 
 // Version returns one version with its content.
@@ -192,6 +270,11 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]ChangeEntry, err
 	args := []any{f.DocumentID, f.Service, limit}
 	where := "(?1 = 0 OR c.document_id = ?1) AND (?2 = '' OR s.name = ?2)" +
 		inList("c.class", f.Classes, &args) + inList("c.magnitude", f.Magnitudes, &args)
+	if f.Before != 0 {
+		args = append(args, f.Before)
+		where += fmt.Sprintf(` AND (tv.captured_at, c.id) < (
+			SELECT bv.captured_at, b.id FROM changes b JOIN versions bv ON bv.id = b.to_version_id WHERE b.id = ?%d)`, len(args))
+	}
 	rows, err := s.readers.QueryContext(ctx, changeEntryQuery+`
 		WHERE `+where+`
 		ORDER BY tv.captured_at DESC, c.id DESC

@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+)
+
+// pagedHistory stores n versions of one document, each with the change
+// into it, where versions 3 and 4 share a capture time (ties are ordered
+// by id). It returns the document and the version ids, oldest first.
+func pagedHistory(t *testing.T, s *Store, n int) (int64, []int64) {
+	t.Helper()
+	var docID int64
+	var ids []int64
+	at := date("2024-01-01T00:00:00Z")
+	for i := range n {
+		err := s.Write(context.Background(), func(tx *Tx) error {
+			d, err := tx.EnsureDocument("Paged", "Privacy Policy", "")
+			if err != nil {
+				return err
+			}
+			docID = d.ID
+			text := fmt.Sprintf("# Policy\n\nVersion %d of the text.\n", i)
+			hash, err := tx.PutSnapshot([]byte(text), "text/markdown")
+			if err != nil {
+				return err
+			}
+			capturedAt := at.Add(time.Duration(i) * time.Hour)
+			if i == 4 {
+				capturedAt = at.Add(3 * time.Hour)
+			}
+			if _, _, err := tx.AddFetch(Fetch{DocumentID: d.ID, At: capturedAt, Source: "import", SnapshotHash: hash}); err != nil {
+				return err
+			}
+			id, err := tx.AddVersion(Version{DocumentID: d.ID, CapturedAt: capturedAt, SnapshotHash: hash, Extractor: "t",
+				Markdown: text, Sections: []byte(`{}`), TextHash: HashContent([]byte(text)), Words: 6})
+			if err != nil {
+				return err
+			}
+			if len(ids) > 0 {
+				_, err = tx.AddChange(Change{DocumentID: d.ID, FromVersionID: ids[len(ids)-1], ToVersionID: id,
+					Class: "substantive", Summary: "one word", WordsAdded: 1, WordsRemoved: 1, Substitutions: []byte(`[]`), Differ: "t"})
+			}
+			ids = append(ids, id)
+			return err
+		})
+		if err != nil {
+			t.Fatalf("version %d: %v", i, err)
+		}
+	}
+	return docID, ids
+}
+
+func summaryIDs(list []VersionSummary) []int64 {
+	out := make([]int64, len(list))
+	for i, v := range list {
+		out[i] = v.ID
+	}
+	return out
+}
+
+func TestVersionsInPagesByCaptureTimeThenID(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t)
+	docID, ids := pagedHistory(t, s, 12)
+	newestFirst := slices.Clone(ids)
+	slices.Reverse(newestFirst)
+
+	all, err := s.VersionsIn(ctx, docID, VersionRange{})
+	if err != nil || !slices.Equal(summaryIDs(all), newestFirst) {
+		t.Fatalf("all versions: %v, %v; want %v", summaryIDs(all), err, newestFirst)
+	}
+	// Walking pages of 5 back from the newest visits every version once,
+	// in order, across the tie between versions 3 and 4.
+	var walked []int64
+	r := VersionRange{Limit: 5}
+	for {
+		page, err := s.VersionsIn(ctx, docID, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		walked = append(walked, summaryIDs(page)...)
+		r.Before = page[len(page)-1].ID
+	}
+	if !slices.Equal(walked, newestFirst) {
+		t.Errorf("walking back by Before: %v, want %v", walked, newestFirst)
+	}
+	// After gives the page just above a version, still newest first.
+	page, err := s.VersionsIn(ctx, docID, VersionRange{After: ids[2], Limit: 3})
+	if want := []int64{ids[5], ids[4], ids[3]}; err != nil || !slices.Equal(summaryIDs(page), want) {
+		t.Errorf("3 after version 2: %v, %v; want %v", summaryIDs(page), err, want)
+	}
+	page, err = s.VersionsIn(ctx, docID, VersionRange{After: ids[2], Before: ids[6]})
+	if want := []int64{ids[5], ids[4], ids[3]}; err != nil || !slices.Equal(summaryIDs(page), want) {
+		t.Errorf("between versions 2 and 6: %v, %v; want %v", summaryIDs(page), err, want)
+	}
+	if page[0].Change == nil || page[0].Change.FromVersionID != ids[4] {
+		t.Errorf("version 5's change: %+v, want one from version 4", page[0].Change)
+	}
+
+	other := versionOfAnotherDocument(t, s, "Other")
+	if _, err := s.VersionsIn(ctx, docID, VersionRange{Before: other}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a cursor of another document: %v, want ErrNotFound", err)
+	}
+	one, err := s.VersionSummary(ctx, ids[5])
+	if err != nil || one.ID != ids[5] || one.Change == nil || one.Words != 6 {
+		t.Errorf("VersionSummary: %+v, %v", one, err)
+	}
+	if _, err := s.VersionSummary(ctx, 999999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("VersionSummary of no version: %v, want ErrNotFound", err)
+	}
+}
+
+// versionOfAnotherDocument stores one version of a document of service
+// and returns its id.
+func versionOfAnotherDocument(t *testing.T, s *Store, service string) int64 {
+	t.Helper()
+	var id int64
+	err := s.Write(context.Background(), func(tx *Tx) error {
+		d, err := tx.EnsureDocument(service, "Privacy Policy", "")
+		if err != nil {
+			return err
+		}
+		hash, err := tx.PutSnapshot([]byte(service), "text/markdown")
+		if err != nil {
+			return err
+		}
+		at := date("2024-06-01T00:00:00Z")
+		if _, _, err := tx.AddFetch(Fetch{DocumentID: d.ID, At: at, Source: "import", SnapshotHash: hash}); err != nil {
+			return err
+		}
+		id, err = tx.AddVersion(Version{DocumentID: d.ID, CapturedAt: at, SnapshotHash: hash, Extractor: "t",
+			Markdown: service, Sections: []byte(`{}`), TextHash: HashContent([]byte(service)), Words: 1})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestChangesBeforePagesNewestFirst(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t)
+	docID, _ := pagedHistory(t, s, 12)
+	all, err := s.Changes(ctx, ChangeFilter{DocumentID: docID})
+	if err != nil || len(all) != 11 {
+		t.Fatalf("changes: %d, %v; want 11", len(all), err)
+	}
+	var walked []int64
+	f := ChangeFilter{DocumentID: docID, Limit: 4}
+	for {
+		page, err := s.Changes(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, c := range page {
+			walked = append(walked, c.ID)
+		}
+		f.Before = page[len(page)-1].ID
+	}
+	var want []int64
+	for _, c := range all {
+		want = append(want, c.ID)
+	}
+	if !slices.Equal(walked, want) {
+		t.Errorf("walking back by Before: %v, want %v", walked, want)
+	}
+}
