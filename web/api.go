@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -127,14 +128,18 @@ func (s *Server) handleAPIVersions(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	id := doc.ID
-	timeline, err := s.timeline(r.Context(), id)
+	rng, err := versionRangeOf(r, apiVersionsDefault, apiVersionsLargest)
 	if err != nil {
 		s.apiFail(w, r, err)
 		return
 	}
-	versions := make([]apiVersion, len(timeline))
-	for i, e := range timeline {
+	page, err := s.timeline(r.Context(), doc.ID, rng)
+	if err != nil {
+		s.apiFail(w, r, err)
+		return
+	}
+	versions := make([]apiVersion, len(page.Entries))
+	for i, e := range page.Entries {
 		v := apiVersion{
 			ID: e.ID, DocumentID: e.DocumentID, CapturedAt: rfc3339(e.CapturedAt),
 			Words: e.Words, Bytes: e.Bytes, Extractor: e.Extractor, Snapshot: e.SnapshotHash,
@@ -151,7 +156,28 @@ func (s *Server) handleAPIVersions(w http.ResponseWriter, r *http.Request) {
 		}
 		versions[i] = v
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"document": toAPIDocument(doc), "versions": versions})
+	out := apiVersionPage{Document: toAPIDocument(doc), Versions: versions}
+	if len(page.Entries) > 0 {
+		base := fmt.Sprintf("%s/api/documents/%d/versions?limit=%d", s.baseURL, doc.ID, rng.Limit)
+		if page.Older {
+			older := fmt.Sprintf("%s&before=%d", base, page.OlderThan())
+			out.Older = &older
+		}
+		if page.Newer {
+			newer := fmt.Sprintf("%s&after=%d", base, page.NewerThan())
+			out.Newer = &newer
+		}
+	}
+	s.writeJSON(w, http.StatusOK, out)
+}
+
+// apiVersionPage is a page of a document's versions, newest first, with
+// the URLs of the pages of older and newer versions when there are any.
+type apiVersionPage struct {
+	Document apiDocument  `json:"document"`
+	Versions []apiVersion `json:"versions"`
+	Older    *string      `json:"older"`
+	Newer    *string      `json:"newer"`
 }
 
 func (s *Server) handleAPIDiff(w http.ResponseWriter, r *http.Request) {
@@ -170,19 +196,14 @@ func (s *Server) handleAPIDiff(w http.ResponseWriter, r *http.Request) {
 	if sections == nil {
 		sections = []diff.Section{}
 	}
-	timeline, err := s.timeline(r.Context(), cmp.Document.ID)
-	if err != nil {
-		s.apiFail(w, r, err)
-		return
-	}
 	from, to := versionInfo(cmp.From), versionInfo(cmp.To)
-	for _, e := range timeline {
-		switch e.ID {
-		case cmp.From.ID:
-			from.apiMark = toAPIMark(e.Mark)
-		case cmp.To.ID:
-			to.apiMark = toAPIMark(e.Mark)
+	for _, v := range []*apiVersion{&from, &to} {
+		summary, err := s.archive.VersionSummary(r.Context(), v.ID)
+		if err != nil {
+			s.apiFail(w, r, fmt.Errorf("loading the marks of version %d: %w", v.ID, err))
+			return
 		}
+		v.apiMark = toAPIMark(summary.Mark)
 	}
 	story := res.Story()
 	s.writeJSON(w, http.StatusOK, apiDiff{

@@ -13,7 +13,7 @@ import (
 // network, from the test site's store.
 func benchmarkPage(b *testing.B, path func(*testSite) string) {
 	site := newTestSite(b)
-	handler := New(site.st, archive.New(site.st), Options{Logger: slog.New(slog.DiscardHandler)}).Handler()
+	handler := New(archive.NewView(site.st, 0), Options{Logger: slog.New(slog.DiscardHandler)}).Handler()
 	target := path(site)
 	b.ReportAllocs()
 	for b.Loop() {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,6 +52,7 @@ type feedDoc struct {
 	Author   string
 	PageURL  string
 	SelfURL  string            // this format's own URL
+	NextURL  string            // the page of older entries, "" for the last page
 	Formats  map[string]string // URL of the same feed in each format, by ext
 	Updated  time.Time
 	Entries  []feedEntry
@@ -138,13 +140,18 @@ func (s *Server) feedHandler(format feedFormat, scopeOf func(*http.Request) (fee
 			return
 		}
 		scope.filter.Classes, scope.filter.Magnitudes = sel.classes, sel.magnitudes
-		scope.filter.Limit = feedEntries
+		scope.filter.Before = sel.before
+		scope.filter.Limit = feedEntries + 1 // one more tells there is a next page
 		changes, err := s.changes(r.Context(), scope.filter)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		doc, err := s.feedDoc(scope, sel, format, changes)
+		older := len(changes) > feedEntries
+		if older {
+			changes = changes[:feedEntries]
+		}
+		doc, err := s.feedDoc(scope, sel, format, changes, older)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -172,8 +179,9 @@ func serveFeed(w http.ResponseWriter, r *http.Request, contentType string, updat
 	http.ServeContent(w, r, "", updated, bytes.NewReader(body))
 }
 
-// feedDoc builds the feed of the changes, newest first.
-func (s *Server) feedDoc(scope feedScope, sel feedSelection, format feedFormat, changes []changeItem) (feedDoc, error) {
+// feedDoc builds the feed of the changes, newest first; older says there
+// are more after them, on a next page.
+func (s *Server) feedDoc(scope feedScope, sel feedSelection, format feedFormat, changes []changeItem, older bool) (feedDoc, error) {
 	query := sel.query()
 	doc := feedDoc{
 		ID:      scope.id + sel.urnSuffix(),
@@ -190,6 +198,11 @@ func (s *Server) feedDoc(scope feedScope, sel feedSelection, format feedFormat, 
 		doc.Formats[f.ext] = s.absolute(scope.prefix + "/feed." + f.ext + query)
 	}
 	doc.SelfURL = doc.Formats[format.ext]
+	if older && len(changes) > 0 {
+		next := sel
+		next.before = changes[len(changes)-1].ID
+		doc.NextURL = s.absolute(scope.prefix + "/feed." + format.ext + next.query())
+	}
 	for i, c := range changes {
 		e, err := s.feedEntry(c)
 		if err != nil {
@@ -214,9 +227,11 @@ func changeURN(c store.Change) string {
 }
 
 // feedSelection is what a feed's query keeps: classes and magnitudes,
-// sorted and without repeats, so that equal selections are equal feeds.
+// sorted and without repeats, so that equal selections are equal feeds,
+// and the page (before: a change id; the entries older than it).
 type feedSelection struct {
 	classes, magnitudes []string
+	before              int64
 }
 
 var (
@@ -234,6 +249,11 @@ func parseFeedSelection(q url.Values) (feedSelection, error) {
 	}
 	if sel.magnitudes, err = selectionValues(q, "magnitude", feedMagnitudes); err != nil {
 		return sel, err
+	}
+	if raw := q.Get("before"); raw != "" {
+		if sel.before, err = parseID("query parameter before (a change id)", raw); err != nil {
+			return sel, err
+		}
 	}
 	return sel, nil
 }
@@ -257,7 +277,8 @@ func selectionValues(q url.Values, key string, known []string) ([]string, error)
 	return slices.Compact(out), nil
 }
 
-// query is the selection as a query string, "" when it selects everything.
+// query is the selection as a query string, "" when it selects everything
+// from the newest entry.
 func (sel feedSelection) query() string {
 	v := url.Values{}
 	if len(sel.classes) > 0 {
@@ -265,6 +286,9 @@ func (sel feedSelection) query() string {
 	}
 	if len(sel.magnitudes) > 0 {
 		v.Set("magnitude", strings.Join(sel.magnitudes, ","))
+	}
+	if sel.before != 0 {
+		v.Set("before", strconv.FormatInt(sel.before, 10))
 	}
 	if len(v) == 0 {
 		return ""

@@ -33,7 +33,7 @@ func newDemoSite(t testing.TB) *demoSite {
 	if _, err := demo.Load(ctx, ar, nil); err != nil {
 		t.Fatalf("loading the demo archive: %v", err)
 	}
-	return &demoSite{testSite: &testSite{srv: serveSite(t, st, ar), st: st}, ar: ar}
+	return &demoSite{testSite: &testSite{srv: serveSite(t, st), st: st}, ar: ar}
 }
 
 // change finds the change of service/type into the version captured on day.
@@ -76,7 +76,7 @@ func TestFeedQuotesTheEffectiveDate(t *testing.T) {
 // network.
 func BenchmarkFeed50(b *testing.B) {
 	site := newDemoSite(b)
-	handler := New(site.st, site.ar, Options{Logger: discardLogger(), BaseURL: "https://policywatch.example"}).Handler()
+	handler := New(archive.NewView(site.st, 0), Options{Logger: discardLogger(), BaseURL: "https://policywatch.example"}).Handler()
 	for _, ext := range feedExts {
 		b.Run(ext, func(b *testing.B) {
 			rec := serveRecorded(handler, "/feed."+ext)

@@ -84,6 +84,9 @@ func encodeAtom(doc feedDoc) ([]byte, error) {
 			{Rel: "alternate", Type: "application/feed+json", Title: "JSON Feed", Href: doc.Formats["json"]},
 		},
 	}
+	if doc.NextURL != "" { // RFC 5005 paged feed: the older entries
+		feed.Links = append(feed.Links, atomLink{Rel: "next", Type: "application/atom+xml", Href: doc.NextURL})
+	}
 	for _, e := range doc.Entries {
 		entry := atomEntry{
 			ID:        e.ID,
@@ -132,7 +135,7 @@ type rssChannel struct {
 	Title         string    `xml:"title"`
 	Link          string    `xml:"link"`
 	Description   string    `xml:"description"`
-	Self          rssSelf   `xml:"atom:link"`
+	Self          []rssSelf `xml:"atom:link"`
 	LastBuildDate string    `xml:"lastBuildDate"`
 	Generator     string    `xml:"generator"`
 	Docs          string    `xml:"docs"`
@@ -174,11 +177,14 @@ func encodeRSS(doc feedDoc) ([]byte, error) {
 			Title:         doc.Title,
 			Link:          doc.PageURL,
 			Description:   doc.Subtitle,
-			Self:          rssSelf{Href: doc.SelfURL, Rel: "self", Type: "application/rss+xml"},
+			Self:          []rssSelf{{Href: doc.SelfURL, Rel: "self", Type: "application/rss+xml"}},
 			LastBuildDate: rssTime(doc.Updated),
 			Generator:     "policywatch",
 			Docs:          "https://www.rssboard.org/rss-specification",
 		},
+	}
+	if doc.NextURL != "" {
+		rss.Channel.Self = append(rss.Channel.Self, rssSelf{Href: doc.NextURL, Rel: "next", Type: "application/rss+xml"})
 	}
 	for _, e := range doc.Entries {
 		item := rssItem{
@@ -205,6 +211,7 @@ type jsonFeed struct {
 	Title       string       `json:"title"`
 	HomePageURL string       `json:"home_page_url"`
 	FeedURL     string       `json:"feed_url"`
+	NextURL     string       `json:"next_url,omitempty"`
 	Description string       `json:"description"`
 	Authors     []jsonAuthor `json:"authors"`
 	Items       []jsonItem   `json:"items"`
@@ -252,6 +259,7 @@ func encodeJSONFeed(doc feedDoc) ([]byte, error) {
 		Title:       doc.Title,
 		HomePageURL: doc.PageURL,
 		FeedURL:     doc.SelfURL,
+		NextURL:     doc.NextURL,
 		Description: doc.Subtitle,
 		Authors:     []jsonAuthor{{Name: doc.Author}},
 		Items:       []jsonItem{}, // an empty feed has "items": [], not null

@@ -148,7 +148,7 @@ func TestFeedBaseURLWithAPath(t *testing.T) {
 		{"", "http://localhost/feed.atom"},
 		{"not a URL", "http://localhost/feed.atom"}, // logged; the server still serves
 	} {
-		h := New(st, archive.New(st), Options{BaseURL: c.base, Logger: discardLogger()}).Handler()
+		h := New(archive.NewView(st, 0), Options{BaseURL: c.base, Logger: discardLogger()}).Handler()
 		rec := serveRecorded(h, "/feed.atom")
 		f, err := gofeed.NewParser().ParseString(rec.Body.String())
 		if err != nil || f.FeedLink != c.want {
@@ -171,7 +171,7 @@ func TestEmptyFeedsHaveARealDate(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	before := time.Now().Add(-time.Second)
-	site := &testSite{srv: serveSite(t, st, archive.New(st)), st: st}
+	site := &testSite{srv: serveSite(t, st), st: st}
 	after := time.Now().Add(time.Second)
 	for _, ext := range feedExts {
 		p := "/feed." + ext

@@ -72,7 +72,7 @@ func TestHealthSeesADamagedDatabase(t *testing.T) {
 		t.Skipf("the damage is caught when opening, before any page: %v", err)
 	}
 	defer damaged.Close()
-	srv := httptest.NewServer(New(damaged, archive.New(damaged), Options{}).Handler())
+	srv := httptest.NewServer(New(archive.NewView(damaged, 0), Options{}).Handler())
 	defer srv.Close()
 	if _, err := damaged.Services(ctx); err != nil {
 		t.Fatalf("the damage reaches the services table too: %v", err)
@@ -98,7 +98,7 @@ func TestHealthSeesADamagedDatabase(t *testing.T) {
 func TestMetricsCountRequestsByRoute(t *testing.T) {
 	site := newTestSite(t)
 	m := metrics.New(site.st)
-	srv := httptest.NewServer(New(site.st, archive.New(site.st), Options{Metrics: m}).Handler())
+	srv := httptest.NewServer(New(archive.NewView(site.st, 0), Options{Metrics: m}).Handler())
 	defer srv.Close()
 	for _, p := range []string{"/", "/documents/" + fmt.Sprint(site.cookiesDoc), "/documents/999999", "/nowhere"} {
 		res, err := http.Get(srv.URL + p)

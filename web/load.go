@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/diff"
@@ -69,11 +70,11 @@ func decodeSubstitutions(raw []byte) []diff.Substitution {
 // servicesWithDocuments lists every service with its documents, keeping
 // services that have no document yet.
 func (s *Server) servicesWithDocuments(ctx context.Context) ([]serviceDocuments, error) {
-	services, err := s.store.Services(ctx)
+	services, err := s.archive.Services(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("listing services: %w", err)
 	}
-	docs, err := s.store.Documents(ctx, store.DocumentFilter{})
+	docs, err := s.archive.Documents(ctx, store.DocumentFilter{})
 	if err != nil {
 		return nil, fmt.Errorf("listing documents: %w", err)
 	}
@@ -91,7 +92,7 @@ func (s *Server) servicesWithDocuments(ctx context.Context) ([]serviceDocuments,
 
 // service returns one service's documents; notFound when no such service.
 func (s *Server) service(ctx context.Context, name string) (serviceDocuments, error) {
-	services, err := s.store.Services(ctx)
+	services, err := s.archive.Services(ctx)
 	if err != nil {
 		return serviceDocuments{}, fmt.Errorf("listing services: %w", err)
 	}
@@ -99,7 +100,7 @@ func (s *Server) service(ctx context.Context, name string) (serviceDocuments, er
 		if svc.Name != name {
 			continue
 		}
-		docs, err := s.store.Documents(ctx, store.DocumentFilter{Service: name})
+		docs, err := s.archive.Documents(ctx, store.DocumentFilter{Service: name})
 		if err != nil {
 			return serviceDocuments{}, fmt.Errorf("listing documents of service %q: %w", name, err)
 		}
@@ -110,7 +111,7 @@ func (s *Server) service(ctx context.Context, name string) (serviceDocuments, er
 
 // changes returns the newest changes selected by f, newest first.
 func (s *Server) changes(ctx context.Context, f store.ChangeFilter) ([]changeItem, error) {
-	entries, err := s.store.Changes(ctx, f)
+	entries, err := s.archive.Changes(ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("listing changes: %w", err)
 	}
@@ -140,7 +141,7 @@ func (s *Server) documentAt(r *http.Request) (store.Document, error) {
 }
 
 func (s *Server) document(ctx context.Context, id int64) (store.Document, error) {
-	doc, err := s.store.Document(ctx, id)
+	doc, err := s.archive.Document(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return doc, notFound{fmt.Sprintf("There is no document with id %d.", id)}
 	}
@@ -150,37 +151,67 @@ func (s *Server) document(ctx context.Context, id int64) (store.Document, error)
 	return doc, nil
 }
 
-// timeline returns a document's versions, newest first, with their stored
-// marks.
-func (s *Server) timeline(ctx context.Context, docID int64) ([]timelineEntry, error) {
-	versions, err := s.store.Versions(ctx, docID)
-	if err != nil {
-		return nil, fmt.Errorf("listing versions of document %d: %w", docID, err)
+// timelinePage is one page of a document's timeline, newest first, and
+// whether there are versions beyond it on either side.
+type timelinePage struct {
+	Entries      []timelineEntry
+	Older, Newer bool
+}
+
+// OlderThan and NewerThan are the cursors of the pages after and before
+// this one: the oldest and the newest version shown.
+func (p timelinePage) OlderThan() int64 { return p.Entries[len(p.Entries)-1].ID }
+func (p timelinePage) NewerThan() int64 { return p.Entries[0].ID }
+
+// timeline returns the page of a document's versions r selects (r.Limit
+// versions at most; 0 for all), newest first, with what was stored of
+// their changes and marks. Versions of another document named by r are
+// notFound.
+func (s *Server) timeline(ctx context.Context, docID int64, r store.VersionRange) (timelinePage, error) {
+	limit := r.Limit
+	if limit > 0 {
+		r.Limit++ // one more tells whether there is more, and the previous of the last
 	}
-	sort.SliceStable(versions, func(i, j int) bool {
-		if !versions[i].CapturedAt.Equal(versions[j].CapturedAt) {
-			return versions[i].CapturedAt.Before(versions[j].CapturedAt)
+	versions, err := s.archive.Versions(ctx, docID, r)
+	if errors.Is(err, store.ErrNotFound) {
+		return timelinePage{}, notFound{fmt.Sprintf("Document %d has no version %d.", docID, max(r.Before, r.After))}
+	}
+	if err != nil {
+		return timelinePage{}, fmt.Errorf("listing versions of document %d: %w", docID, err)
+	}
+	var page timelinePage
+	if limit > 0 && len(versions) > limit {
+		if r.After != 0 && r.Before == 0 {
+			// The page just above After: the extra one is the newest.
+			versions, page.Newer = versions[1:], true
+		} else {
+			page.Older = true
 		}
-		return versions[i].ID < versions[j].ID
-	})
-	entries := make([]timelineEntry, len(versions))
+	}
+	page.Newer = page.Newer || r.Before != 0
+	page.Older = page.Older || r.After != 0 && r.Before == 0
+	page.Entries = make([]timelineEntry, 0, len(versions))
 	for i, v := range versions {
+		if limit > 0 && i == limit {
+			break
+		}
 		e := timelineEntry{VersionSummary: v}
-		if i > 0 {
-			e.PreviousID = versions[i-1].ID
+		if i+1 < len(versions) {
+			e.PreviousID = versions[i+1].ID
+		} else if v.Change != nil {
+			e.PreviousID = v.Change.FromVersionID
 		}
 		if v.Change != nil {
 			e.Substitutions = decodeSubstitutions(v.Change.Substitutions)
 		}
-		// Newest first.
-		entries[len(versions)-1-i] = e
+		page.Entries = append(page.Entries, e)
 	}
-	return entries, nil
+	return page, nil
 }
 
 // versionOf loads a version and checks that it belongs to the document.
 func (s *Server) versionOf(ctx context.Context, docID, versionID int64) (store.Version, error) {
-	v, err := s.store.Version(ctx, versionID)
+	v, err := s.archive.Version(ctx, versionID)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && v.DocumentID != docID) {
 		return store.Version{}, notFound{fmt.Sprintf("Document %d has no version %d.", docID, versionID)}
 	}
@@ -194,26 +225,67 @@ func (s *Server) versionOf(ctx context.Context, docID, versionID int64) (store.V
 // document; in any case they must belong to the same one. Unknown ids are
 // notFound, versions of another document a badRequest.
 func (s *Server) compare(ctx context.Context, docID, fromID, toID int64) (*archive.Comparison, error) {
-	var owners [2]int64
-	for i, id := range []int64{fromID, toID} {
-		v, err := s.store.Version(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, notFound{fmt.Sprintf("There is no version with id %d.", id)}
-		}
-		if err != nil {
-			return nil, fmt.Errorf("loading version %d: %w", id, err)
-		}
-		if docID != 0 && v.DocumentID != docID {
-			return nil, badRequest{fmt.Sprintf("version %d belongs to document %d, not to document %d", id, v.DocumentID, docID)}
-		}
-		owners[i] = v.DocumentID
-	}
-	if owners[0] != owners[1] {
-		return nil, badRequest{fmt.Sprintf("versions %d and %d belong to different documents (%d and %d)", fromID, toID, owners[0], owners[1])}
-	}
 	cmp, err := s.archive.Compare(ctx, fromID, toID)
-	if err != nil {
+	var missing *archive.NoVersionError
+	var apart *archive.DifferentDocumentsError
+	switch {
+	case errors.As(err, &missing):
+		return nil, notFound{fmt.Sprintf("There is no version with id %d.", missing.ID)}
+	case errors.As(err, &apart) && docID != 0:
+		v, owner := apart.From, apart.FromDocument
+		if owner == docID {
+			v, owner = apart.To, apart.ToDocument
+		}
+		return nil, badRequest{fmt.Sprintf("version %d belongs to document %d, not to document %d", v, owner, docID)}
+	case errors.As(err, &apart):
+		return nil, badRequest{fmt.Sprintf("versions %d and %d belong to different documents (%d and %d)", fromID, toID, apart.FromDocument, apart.ToDocument)}
+	case err != nil:
 		return nil, fmt.Errorf("comparing versions %d and %d: %w", fromID, toID, err)
 	}
+	for _, v := range []store.Version{cmp.From, cmp.To} {
+		if docID != 0 && v.DocumentID != docID {
+			return nil, badRequest{fmt.Sprintf("version %d belongs to document %d, not to document %d", v.ID, v.DocumentID, docID)}
+		}
+	}
 	return cmp, nil
+}
+
+// Sizes of timeline pages: the document page's, and the API's default and
+// largest.
+const (
+	timelineVersions    = 100
+	apiVersionsDefault  = 100
+	apiVersionsLargest  = 1000
+	pickerVersionsShown = 200
+)
+
+// versionRangeOf reads a timeline page's query parameters: before or after
+// (a version id; the page of older or of newer versions) and, where the
+// caller allows it (largest > 0), limit.
+func versionRangeOf(r *http.Request, limit, largest int) (store.VersionRange, error) {
+	q := r.URL.Query()
+	out := store.VersionRange{Limit: limit}
+	for _, p := range []struct {
+		name string
+		into *int64
+	}{{"before", &out.Before}, {"after", &out.After}} {
+		if raw := q.Get(p.name); raw != "" {
+			id, err := parseID("query parameter "+p.name+" (a version id)", raw)
+			if err != nil {
+				return out, err
+			}
+			*p.into = id
+		}
+	}
+	if out.Before != 0 && out.After != 0 {
+		return out, badRequest{"give before or after, not both"}
+	}
+	if raw := q.Get("limit"); raw != "" && largest > 0 {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > largest {
+			return out, badRequest{fmt.Sprintf("query parameter limit %q: want a number of versions from 1 to %d", raw, largest)}
+		}
+		out.Limit = n
+	}
+	return out, nil
 }

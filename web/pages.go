@@ -69,7 +69,7 @@ type versionPicker struct {
 
 type documentBody struct {
 	Document   store.Document
-	Timeline   []timelineEntry
+	Timeline   timelinePage
 	Picker     versionPicker
 	Deliveries []deliveryRow
 }
@@ -112,17 +112,22 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := doc.ID
-	timeline, err := s.timeline(r.Context(), id)
+	rng, err := versionRangeOf(r, timelineVersions, 0)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	picker := versionPicker{DocumentID: id, Versions: timeline}
-	if len(timeline) > 0 {
-		picker.ToID = timeline[0].ID
-		picker.FromID = timeline[0].PreviousID
+	timeline, err := s.timeline(r.Context(), id, rng)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
-	deliveries, err := s.store.Deliveries(r.Context(), store.DeliveryFilter{DocumentID: id, Limit: documentDeliveries})
+	picker := versionPicker{DocumentID: id, Versions: timeline.Entries}
+	if len(timeline.Entries) > 0 {
+		picker.ToID = timeline.Entries[0].ID
+		picker.FromID = timeline.Entries[0].PreviousID
+	}
+	deliveries, err := s.archive.Deliveries(r.Context(), store.DeliveryFilter{DocumentID: id, Limit: documentDeliveries})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -135,13 +140,13 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 }
 
 type versionBody struct {
-	Document store.Document
-	Version  store.Version
-	Title    string // the extracted title, when it is not the first heading
-	Sections []contentSection
-	Previous *timelineEntry
-	Next     *timelineEntry
-	Current  *timelineEntry
+	Document   store.Document
+	Version    store.Version
+	Title      string // the extracted title, when it is not the first heading
+	Sections   []contentSection
+	Previous   *timelineEntry
+	Next       *timelineEntry
+	PreviousID int64 // the version before this one, 0 for the first
 	// Page and Pages number the parts of a long version, each about
 	// versionPageBytes of text; Pages is 1 for most documents.
 	Page, Pages int
@@ -201,7 +206,14 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, fmt.Errorf("decoding the sections of version %d: %w", vid, err))
 		return
 	}
-	timeline, err := s.timeline(r.Context(), id)
+	// The version, the one before it (and the one before that, which is
+	// the previous one's own previous), and the one after.
+	older, err := s.timeline(r.Context(), id, store.VersionRange{Before: vid, Limit: 1})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	newer, err := s.timeline(r.Context(), id, store.VersionRange{After: vid, Limit: 1})
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -221,17 +233,12 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 	content.Sections, body.Pages = pageSections(whole, part)
 	body.Page = min(part, body.Pages)
 	body.Sections = contentSections(content)
-	for i := range timeline { // newest first: i-1 is newer, i+1 older
-		if timeline[i].ID != vid {
-			continue
-		}
-		body.Current = &timeline[i]
-		if i > 0 {
-			body.Next = &timeline[i-1]
-		}
-		if i+1 < len(timeline) {
-			body.Previous = &timeline[i+1]
-		}
+	if len(older.Entries) > 0 {
+		body.Previous = &older.Entries[0]
+		body.PreviousID = body.Previous.ID
+	}
+	if len(newer.Entries) > 0 {
+		body.Next = &newer.Entries[len(newer.Entries)-1]
 	}
 	s.render(w, r, http.StatusOK, "version", page{
 		Title:    fmt.Sprintf("%s · %s, %s", doc.Service, doc.Type, formatDate(version.CapturedAt)),
@@ -299,7 +306,7 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	timeline, err := s.timeline(r.Context(), id)
+	around, err := s.diffSurroundings(r.Context(), id, cmp)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -308,6 +315,6 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 		Title: fmt.Sprintf("%s · %s: %s → %s", doc.Service, doc.Type,
 			formatDate(cmp.From.CapturedAt), formatDate(cmp.To.CapturedAt)),
 		FeedPath: documentPath(id) + "/feed",
-		Body:     newDiffBody(doc, cmp, timeline, diffOptionsOf(r)),
+		Body:     newDiffBody(doc, cmp, around, diffOptionsOf(r)),
 	})
 }

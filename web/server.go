@@ -64,10 +64,30 @@ func ParseBaseURL(raw string) (string, error) {
 	return strings.TrimRight(u.String(), "/"), nil
 }
 
-// Server serves the UI, feeds and API over one store.
+// Reader is what the server reads: the archive's lists, versions with
+// what was stored of their changes and marks, and diffs of any two
+// versions. It has no way to record; archive.View is one.
+type Reader interface {
+	Services(ctx context.Context) ([]store.Service, error)
+	Documents(ctx context.Context, f store.DocumentFilter) ([]store.Document, error)
+	Document(ctx context.Context, id int64) (store.Document, error)
+	Versions(ctx context.Context, documentID int64, r store.VersionRange) ([]store.VersionSummary, error)
+	VersionSummary(ctx context.Context, id int64) (store.VersionSummary, error)
+	Version(ctx context.Context, id int64) (store.Version, error)
+	Changes(ctx context.Context, f store.ChangeFilter) ([]store.ChangeEntry, error)
+	Deliveries(ctx context.Context, f store.DeliveryFilter) ([]store.DeliveryEntry, error)
+	Ping(ctx context.Context) error
+	// Compare diffs two versions of one document: a *archive.NoVersionError
+	// for an unknown id, archive.ErrDifferentDocuments for versions of two.
+	// The comparison may be shared with other requests: never change it.
+	Compare(ctx context.Context, fromID, toID int64) (*archive.Comparison, error)
+}
+
+var _ Reader = (*archive.View)(nil)
+
+// Server serves the UI, feeds and API over one archive.
 type Server struct {
-	store   *store.Store
-	archive *archive.Archive
+	archive Reader
 	log     *slog.Logger
 	title   string
 	pages   *pageTemplates
@@ -84,8 +104,8 @@ const (
 	requestDeadline = 30 * time.Second
 )
 
-// New returns a Server reading st and comparing versions through ar.
-func New(st *store.Store, ar *archive.Archive, opts Options) *Server {
+// New returns a Server reading the archive through ar.
+func New(ar Reader, opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
@@ -101,7 +121,6 @@ func New(st *store.Store, ar *archive.Archive, opts Options) *Server {
 		base = DefaultBaseURL
 	}
 	return &Server{
-		store:   st,
 		archive: ar,
 		log:     opts.Logger,
 		title:   opts.Title,
@@ -220,7 +239,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if err := s.store.Ping(r.Context()); err != nil {
+	if err := s.archive.Ping(r.Context()); err != nil {
 		s.log.Error("health check: store does not answer", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		fmt.Fprintln(w, "store unavailable")

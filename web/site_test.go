@@ -100,16 +100,16 @@ func newTestSite(t testing.TB) *testSite {
 		site.hostile[i] = out.VersionID
 	}
 
-	site.srv = serveSite(t, st, ar)
+	site.srv = serveSite(t, st)
 	return site
 }
 
 // serveSite serves st over real HTTP, with the server's own address as the
 // base URL, as policywatch serve does without --base-url.
-func serveSite(t testing.TB, st *store.Store, ar *archive.Archive) *httptest.Server {
+func serveSite(t testing.TB, st *store.Store) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
-	srv.Config.Handler = New(st, ar, Options{
+	srv.Config.Handler = New(archive.NewView(st, 0), Options{
 		Title:   "policywatch test",
 		Logger:  slog.New(slog.NewTextHandler(t.Output(), nil)),
 		BaseURL: "http://" + srv.Listener.Addr().String(),

@@ -212,7 +212,7 @@ func serveHTTP(ctx context.Context, env *environment, st *store.Store, addr, bas
 		baseURL = browsableURL(ln.Addr())
 	}
 	server := &http.Server{
-		Handler:           web.New(st, archive.New(st), web.Options{Logger: logger, BaseURL: baseURL, Metrics: m}).Handler(),
+		Handler:           web.New(archive.NewView(st, 0), web.Options{Logger: logger, BaseURL: baseURL, Metrics: m}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
