@@ -13,6 +13,12 @@ const (
 	Crawl  Source = "crawl"  // fetched by the crawler
 	Import Source = "import" // recorded from files (policywatch import)
 	Demo   Source = "demo"   // the bundled demo archive
+	// OTA captures come from an Open Terms Archive collection (its
+	// snapshots or versions repository, or a dataset), policywatch import-ota.
+	OTA Source = "ota"
+	// Wayback captures come from the Internet Archive's Wayback Machine,
+	// policywatch backfill --wayback.
+	Wayback Source = "wayback"
 )
 
 // Class says why a fetch gave no version. The crawler finds the first
