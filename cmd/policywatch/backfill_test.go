@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tinyWayback serves a CDX list and id_ captures for one page.
+func tinyWayback(t *testing.T, page string, captures map[string]string) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/cdx/search/cdx" {
+			if r.URL.Query().Get("url") != page {
+				fmt.Fprint(w, "[]")
+				return
+			}
+			fmt.Fprint(w, `[["urlkey","timestamp","original","mimetype","statuscode","digest","length"]`)
+			for _, ts := range []string{"20200105000000", "20200601000000", "20210101000000"} {
+				if from := r.URL.Query().Get("from"); from != "" && ts < from {
+					continue
+				}
+				if to := r.URL.Query().Get("to"); to != "" && ts > to {
+					continue
+				}
+				fmt.Fprintf(w, `,["k","%s","%s","text/html","200","D%s","1"]`, ts, page, ts)
+			}
+			fmt.Fprint(w, "]")
+			return
+		}
+		for ts, body := range captures {
+			if r.URL.Path == "/web/"+ts+"id_/"+page {
+				w.Header().Set("Content-Type", "text/html")
+				fmt.Fprint(w, body)
+				return
+			}
+		}
+		http.NotFound(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestBackfillWayback(t *testing.T) {
+	page := "https://acme.example/privacy"
+	decl := t.TempDir()
+	os.WriteFile(filepath.Join(decl, "acme.json"), []byte(`{"name": "Acme", "terms": {"Privacy Policy": {"fetch": "`+page+`", "select": "main"}}}`), 0o644)
+	html := func(s string) string {
+		return "<html><body><nav>Menu</nav><main><h1>Privacy</h1><p>" + s + "</p></main></body></html>"
+	}
+	srv := tinyWayback(t, page, map[string]string{
+		"20200105000000": html("We collect your e-mail."),
+		"20200601000000": html("We collect your phone."),
+		"20210101000000": html("Later."),
+	})
+	db := filepath.Join(t.TempDir(), "pw.db")
+	args := []string{"backfill", "--wayback", "--db", db, "--declarations", decl, "--wayback-url", srv.URL, "--rate", "100/1s", "--from", "2020-01-01", "--to", "2020-12-31"}
+	r := mustRun(t, args...)
+	if !strings.Contains(r.stdout, "Acme / Privacy Policy: 2 captures listed, 2 selected: 2 recorded (2 new versions, 0 failed), 0 recorded before") {
+		t.Errorf("backfill: %s", r.stdout)
+	}
+	r = mustRun(t, args...)
+	if !strings.Contains(r.stdout, "0 recorded (0 new versions, 0 failed)") {
+		t.Errorf("second backfill: %s", r.stdout)
+	}
+	log := mustRun(t, "log", "--db", db)
+	if !strings.Contains(log.stdout, "2020-06-01") || strings.Contains(log.stdout, "2021-01-01") {
+		t.Errorf("log: %s", log.stdout)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"backfill", "--db", db}, "give --wayback"},
+		{[]string{"backfill", "--wayback", "--db", db, "--url", page}, "--url needs --service and --type"},
+		{[]string{"backfill", "--wayback", "--db", db, "--every", "soon"}, "not a period"},
+		{[]string{"backfill", "--wayback", "--db", db, "--rate", "fast"}, "not a rate"},
+		{[]string{"backfill", "--wayback", "--db", db, "--from", "2021-01-01", "--to", "2020-01-01"}, "is before --from"},
+	} {
+		if r := runCommand(t, nil, tc.args...); r.code != exitUsage || !strings.Contains(r.stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q; want usage error %q", tc.args, r.code, r.stderr, tc.want)
+		}
+	}
+	for in, want := range map[string]time.Duration{"1/2s": 2 * time.Second, "15/1m": 4 * time.Second, "15/m": 4 * time.Second, "2": 500 * time.Millisecond} {
+		if got, err := parseRate(in); err != nil || got != want {
+			t.Errorf("parseRate(%q) = %s, %v; want %s", in, got, err, want)
+		}
+	}
+	if d, _ := parsePeriod("30d"); d != 30*24*time.Hour {
+		t.Errorf("parsePeriod(30d) = %s", d)
+	}
+}
