@@ -9,6 +9,7 @@ require (
 	github.com/dop251/goja v0.0.0-20260917113740-793a2a65c13b
 	github.com/klauspost/compress v1.20.3
 	github.com/mmcdole/gofeed v1.4.2
+	github.com/nlnwa/gowarc/v3 v3.1.0 // WARC 1.1 export (export/warc.go); validates each record's digests
 	github.com/prometheus/common v0.72.0
 	github.com/sergi/go-diff v1.4.0
 	golang.org/x/net v0.62.0
