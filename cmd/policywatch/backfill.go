@@ -139,7 +139,7 @@ func backfillTargets(env *environment, fs *flag.FlagSet, dir, service, docType, 
 	if pageURL == "" || explicit {
 		var problems []declaration.Problem
 		var err error
-		if services, problems, err = loadDeclarations(dir); err != nil && (pageURL == "" || explicit) {
+		if services, problems, err = loadDeclarations(dir); err != nil {
 			return nil, err
 		}
 		reportProblems(problems, func(p declaration.Problem) { fmt.Fprintln(env.stderr, p) })
