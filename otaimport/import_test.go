@@ -188,33 +188,39 @@ func TestSnapshotsWithDeclarations(t *testing.T) {
 
 func TestSnapshotsStoppedHalfWayResume(t *testing.T) {
 	c := newCollection(t)
-	env := newEnv(t, c.declarations)
-	ctx, cancel := context.WithCancel(context.Background())
-	env.im.Progress = func(done, total int) {
-		if done == 3 {
-			cancel() // as if the process stopped after its third commit
-		}
-	}
-	sum, err := env.im.Snapshots(ctx, c.snapshots)
-	if !errors.Is(err, context.Canceled) || sum.Commits != 3 {
-		t.Fatalf("first run: %d commits, error %v; want 3 and context.Canceled", sum.Commits, err)
-	}
-	cursor, ok, err := env.st.ImportCursor(context.Background(), sum.Source, "")
-	if err != nil || !ok || cursor.Position != c.snapshotHashes[2] {
-		t.Fatalf("cursor after 3 commits = %+v (ok %v, %v); want commit %s", cursor, ok, err, c.snapshotHashes[2])
-	}
-	env.im.Progress = nil
-	rest, err := env.im.Snapshots(context.Background(), c.snapshots)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !rest.Resumed || rest.Commits != 4 {
-		t.Errorf("second run read %d commits (resumed %v); want the 4 left", rest.Commits, rest.Resumed)
-	}
-	got, fetches := history(t, env.st, "Acme Corp", "Privacy Policy")
-	checkHistory(t, got, wantSnapshotHistory)
-	if fetches != 5 {
-		t.Errorf("%d fetches, want 5", fetches)
+	// Stopped after the third commit, and between the two captures that
+	// share one date (the second must still come a nanosecond later).
+	for _, stop := range []int{3, 6} {
+		t.Run(fmt.Sprintf("stopped after %d commits", stop), func(t *testing.T) {
+			env := newEnv(t, c.declarations)
+			ctx, cancel := context.WithCancel(context.Background())
+			env.im.Progress = func(done, total int) {
+				if done == stop {
+					cancel() // as if the process stopped there
+				}
+			}
+			sum, err := env.im.Snapshots(ctx, c.snapshots)
+			if !errors.Is(err, context.Canceled) || sum.Commits != stop {
+				t.Fatalf("first run: %d commits, error %v; want %d and context.Canceled", sum.Commits, err, stop)
+			}
+			cursor, ok, err := env.st.ImportCursor(context.Background(), sum.Source, "")
+			if err != nil || !ok || cursor.Position != c.snapshotHashes[stop-1] {
+				t.Fatalf("cursor after %d commits = %+v (ok %v, %v); want commit %s", stop, cursor, ok, err, c.snapshotHashes[stop-1])
+			}
+			env.im.Progress = nil
+			rest, err := env.im.Snapshots(context.Background(), c.snapshots)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rest.Resumed || rest.Commits != 7-stop {
+				t.Errorf("second run read %d commits (resumed %v); want the %d left", rest.Commits, rest.Resumed, 7-stop)
+			}
+			got, fetches := history(t, env.st, "Acme Corp", "Privacy Policy")
+			checkHistory(t, got, wantSnapshotHistory)
+			if fetches != 5 {
+				t.Errorf("%d fetches, want 5", fetches)
+			}
+		})
 	}
 }
 
