@@ -94,8 +94,8 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 				return rules
 			}
 		}
-		if !known && slices.ContainsFunc(fetches, func(f store.Fetch) bool { return f.Source == string(capture.Crawl) }) {
-			result.Skipped = "crawled captures need their declaration's rules"
+		if !known && slices.ContainsFunc(fetches, func(f store.Fetch) bool { return capture.Source(f.Source).Declared() }) {
+			result.Skipped = "captures crawled or imported with a declaration need its rules"
 			return result, nil
 		}
 		chain, unreadable, lastFetch, err := a.extractHistory(ctx, fetches, rulesAt)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
 )
@@ -163,13 +164,15 @@ func TestReextractReadsCapturesThatFailedBefore(t *testing.T) {
 func TestReextractSkipsCrawledDocumentsWithoutRules(t *testing.T) {
 	a, st := newArchive(t)
 	recordThree(t, a)
-	exec(t, rawDB(t, st), "UPDATE fetches SET source = 'crawl'")
-	results, err := a.Reextract(context.Background(), ReextractOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if results[0].Skipped == "" || results[0].Rewritten {
-		t.Errorf("results %+v, want the crawled document skipped", results)
+	for _, source := range []capture.Source{capture.Wayback, capture.OTA, capture.Crawl} {
+		exec(t, rawDB(t, st), "UPDATE fetches SET source = '"+string(source)+"'")
+		results, err := a.Reextract(context.Background(), ReextractOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if results[0].Skipped == "" || results[0].Rewritten {
+			t.Errorf("%s captures: results %+v, want the document skipped", source, results)
+		}
 	}
 	withRules, err := a.Reextract(context.Background(), ReextractOptions{
 		Rules: func(store.Document, time.Time) (extract.Options, bool) { return extract.Options{}, true },

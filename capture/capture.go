@@ -21,6 +21,11 @@ const (
 	Wayback Source = "wayback"
 )
 
+// Declared says whether captures of this source were extracted with the
+// rules of a declaration (crawled, imported from Open Terms Archive or the
+// Wayback Machine): extracting them again needs those rules.
+func (s Source) Declared() bool { return s == Crawl || s == OTA || s == Wayback }
+
 // Class says why a fetch gave no version. The crawler finds the first
 // five; archive the others, from what extraction says.
 type Class string
