@@ -49,7 +49,7 @@ func (c *contentCache) get(key string) ([]byte, bool) {
 // larger than an eighth of the cache is not kept: it would push out the
 // many small ones that chains are read through.
 func (c *contentCache) put(key string, content []byte) {
-	if len(content) > c.capacity/8 {
+	if len(content) > c.largest() {
 		return
 	}
 	c.mu.Lock()
@@ -68,3 +68,6 @@ func (c *contentCache) put(key string, content []byte) {
 		c.size -= len(entry.content)
 	}
 }
+
+// largest is the size of the largest content put keeps.
+func (c *contentCache) largest() int { return c.capacity / 8 }

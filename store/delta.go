@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -62,6 +63,11 @@ func baseSeq(seq int64) int64 {
 // better level (4 MB of tables, ~1-2 ms) makes frames a few per cent
 // larger, tens of bytes for near-identical captures.
 const bestFrom = 64 << 10
+
+// hugeFrom is the size from which contents go back to the better level:
+// the best level's state grows with the content (tens of MB of history
+// and tables for a 20 MB page), the better level's stays small.
+const hugeFrom = 4 << 20
 
 // codec holds the zstd state. Encoders are used inside write transactions,
 // which the single writer connection serialises; mu makes that explicit,
@@ -145,13 +151,15 @@ func (c *codec) close() error {
 	}
 }
 
-// encode compresses content against base (nil: no base) and returns the
-// frame and whether it needs base to be read. The frame is decoded again
-// and compared before it is returned: what is stored is known to read back.
-// A delta that is not smaller than content's own frame is not kept; the
-// own frame is only tried when the delta is not obviously small, to spare
-// a second encoding.
-func (c *codec) encode(content, base []byte) (frame []byte, delta bool, err error) {
+// encode compresses content, the concatenation of parts, against base
+// (nil: no base) and returns the frame and whether it needs base to be
+// read. The frame is decoded again and compared before it is returned:
+// what is stored is known to read back. A delta that is not smaller than
+// content's own frame is not kept; the own frame is only tried when the
+// delta is not obviously small, to spare a second encoding. The parts are
+// never joined: a version's texts are its Markdown and its sections, each
+// as large as the document.
+func (c *codec) encode(parts [][]byte, base []byte) (frame []byte, delta bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.large == nil {
@@ -160,50 +168,150 @@ func (c *codec) encode(content, base []byte) (frame []byte, delta bool, err erro
 	if c.closed {
 		return nil, false, errors.New("zstd encoder: closed")
 	}
+	size := 0
+	for _, p := range parts {
+		size += len(p)
+	}
+	if len(parts) > 1 && size < streamCheckFrom {
+		// Small: one copy costs less than streaming through the encoder.
+		parts = [][]byte{bytes.Join(parts, nil)}
+	}
 	e := c.large
-	if len(content) < bestFrom {
+	if size < bestFrom || size >= hugeFrom {
 		e = c.small
 	}
-	if len(base) > 0 && len(content) > 0 && len(base) <= maxDeltaBytes && len(content) <= maxDeltaBytes {
-		if frame, err = encodeDelta(e.delta, content, base); err != nil {
+	if len(base) > 0 && size > 0 && len(base) <= maxDeltaBytes && size <= maxDeltaBytes {
+		if frame, err = encodeDelta(e.delta, parts, base); err != nil {
 			return nil, false, err
 		}
 		delta = true
-		if len(frame) > len(content)/16 {
-			if own := e.full.EncodeAll(content, nil); len(own) <= len(frame) {
+		if len(frame) > size/16 {
+			own, err := encodeFull(e.full, parts)
+			if err != nil {
+				return nil, false, err
+			}
+			if len(own) <= len(frame) {
 				frame, delta = own, false
 			}
 		}
-	} else {
-		frame = e.full.EncodeAll(content, nil)
+	} else if frame, err = encodeFull(e.full, parts); err != nil {
+		return nil, false, err
 	}
 	if !delta {
 		base = nil
 	}
-	check, err := c.decode(frame, base, delta, int64(len(content)))
-	if err != nil || !bytes.Equal(check, content) {
-		return nil, false, fmt.Errorf("zstd frame of %d bytes does not decode to its %d bytes of content (%v)", len(frame), len(content), err)
+	if err := c.decodesTo(frame, base, delta, parts, size); err != nil {
+		return nil, false, fmt.Errorf("zstd frame of %d bytes does not decode to its %d bytes of content (%v)", len(frame), size, err)
 	}
 	return frame, delta, nil
 }
 
-// encodeDelta compresses content with base as raw dictionary. It streams
+// encodeFull compresses parts as one frame of their own.
+func encodeFull(enc *zstd.Encoder, parts [][]byte) ([]byte, error) {
+	if len(parts) == 1 {
+		return enc.EncodeAll(parts[0], nil), nil
+	}
+	var buf bytes.Buffer
+	enc.Reset(&buf)
+	return streamParts(enc, &buf, parts)
+}
+
+// encodeDelta compresses parts with base as raw dictionary. It streams
 // rather than calling EncodeAll: at the best level a dictionary change
 // rebuilds tens of MB of match tables, and EncodeAll would do it twice
 // (for the stream state that ResetWithOptions resets, then for its own).
 // The encoder keeps a reference to base until the next frame.
-func encodeDelta(enc *zstd.Encoder, content, base []byte) ([]byte, error) {
+func encodeDelta(enc *zstd.Encoder, parts [][]byte, base []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := enc.ResetWithOptions(&buf, zstd.WithEncoderDictRaw(0, base)); err != nil {
 		return nil, fmt.Errorf("zstd dictionary of %d bytes: %w", len(base), err)
 	}
-	if _, err := enc.Write(content); err != nil {
-		return nil, fmt.Errorf("zstd: %w", err)
+	return streamParts(enc, &buf, parts)
+}
+
+// streamParts writes parts to enc, reset to write into buf, and ends the
+// frame.
+func streamParts(enc *zstd.Encoder, buf *bytes.Buffer, parts [][]byte) ([]byte, error) {
+	for _, p := range parts {
+		if _, err := enc.Write(p); err != nil {
+			return nil, fmt.Errorf("zstd: %w", err)
+		}
 	}
 	if err := enc.Close(); err != nil {
 		return nil, fmt.Errorf("zstd: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// streamCheckFrom is the size from which decodesTo compares the frame with
+// its content as it decodes, instead of decoding a second copy.
+const streamCheckFrom = 1 << 20
+
+// decodesTo checks that frame decodes to the concatenation of parts (size
+// bytes in all).
+func (c *codec) decodesTo(frame, base []byte, withBase bool, parts [][]byte, size int) error {
+	if size < streamCheckFrom && len(parts) == 1 {
+		check, err := c.decode(frame, base, withBase, int64(size))
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(check, parts[0]) {
+			return errors.New("different bytes")
+		}
+		return nil
+	}
+	d, err := c.decoder(base, withBase)
+	if err != nil {
+		return err
+	}
+	defer c.release(d)
+	if err := d.Reset(bytes.NewReader(frame)); err != nil {
+		return err
+	}
+	cmp := &partsComparer{parts: parts}
+	if _, err := io.Copy(cmp, d); err != nil {
+		return err
+	}
+	if !cmp.done() {
+		return fmt.Errorf("decoded %d bytes, want %d", cmp.seen, size)
+	}
+	return nil
+}
+
+// partsComparer is a writer that checks what is written against parts, in
+// order.
+type partsComparer struct {
+	parts [][]byte
+	seen  int // bytes checked so far
+	i     int // the part being compared
+	off   int // offset in it
+}
+
+func (p *partsComparer) Write(b []byte) (int, error) {
+	n := len(b)
+	for len(b) > 0 {
+		for p.i < len(p.parts) && p.off == len(p.parts[p.i]) {
+			p.i, p.off = p.i+1, 0
+		}
+		if p.i == len(p.parts) {
+			return 0, fmt.Errorf("decoded more than the %d bytes of content", p.seen)
+		}
+		part := p.parts[p.i][p.off:]
+		k := min(len(part), len(b))
+		if !bytes.Equal(part[:k], b[:k]) {
+			return 0, fmt.Errorf("decoded bytes differ from the content after byte %d", p.seen)
+		}
+		p.off, p.seen, b = p.off+k, p.seen+k, b[k:]
+	}
+	return n, nil
+}
+
+// done says whether every part was seen whole.
+func (p *partsComparer) done() bool {
+	for p.i < len(p.parts) && p.off == len(p.parts[p.i]) {
+		p.i, p.off = p.i+1, 0
+	}
+	return p.i == len(p.parts)
 }
 
 // decode decompresses one frame; withBase says it was compressed against
@@ -236,6 +344,17 @@ func (c *codec) decode(frame, base []byte, withBase bool, size int64) ([]byte, e
 
 // withDictionary runs fn with a pooled decoder whose raw dictionary is base.
 func (c *codec) withDictionary(base []byte, fn func(*zstd.Decoder) ([]byte, error)) ([]byte, error) {
+	d, err := c.decoder(base, true)
+	if err != nil {
+		return nil, err
+	}
+	defer c.release(d)
+	return fn(d)
+}
+
+// decoder returns a pooled decoder, with base as its raw dictionary when
+// withBase is set; release gives it back.
+func (c *codec) decoder(base []byte, withBase bool) (*zstd.Decoder, error) {
 	var d *zstd.Decoder
 	select {
 	case d = <-c.decoders:
@@ -245,22 +364,27 @@ func (c *codec) withDictionary(base []byte, fn func(*zstd.Decoder) ([]byte, erro
 			return nil, err
 		}
 	}
-	if err := d.ResetWithOptions(nil, zstd.WithDecoderDictRaw(0, base)); err != nil {
-		d.Close()
-		return nil, err
+	if withBase {
+		if err := d.ResetWithOptions(nil, zstd.WithDecoderDictRaw(0, base)); err != nil {
+			d.Close()
+			return nil, err
+		}
 	}
-	out, err := fn(d)
-	// Drop the dictionary before pooling, so the pool holds no old content.
+	return d, nil
+}
+
+// release pools d again without its dictionary, so that the pool holds no
+// old content.
+func (c *codec) release(d *zstd.Decoder) {
 	if d.ResetWithOptions(nil, zstd.WithDecoderDictDelete()) != nil {
 		d.Close()
-		return out, err
+		return
 	}
 	select {
 	case c.decoders <- d:
 	default:
 		d.Close()
 	}
-	return out, err
 }
 
 // link is one stored frame of a chain, as its row holds it.

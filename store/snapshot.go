@@ -149,7 +149,7 @@ func (t *Tx) writeFrame(hash string, content []byte, base string, baseDepth int,
 			return fmt.Errorf("snapshot %s: reading its base: %w", hash, err)
 		}
 	}
-	frame, delta, err := t.store.codec.encode(content, baseContent)
+	frame, delta, err := t.store.codec.encode([][]byte{content}, baseContent)
 	if err != nil {
 		return fmt.Errorf("snapshot %s: %w", hash, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"unsafe"
 )
 
 // A version's texts (canonical Markdown, then the sections JSON) are
@@ -102,9 +103,9 @@ func (t *Tx) packTexts(documentID int64, markdown string, sections []byte) (pack
 	if len(sections) > 0 && !json.Valid(sections) {
 		return packedRow{}, errors.New("sections are not valid JSON")
 	}
-	content := make([]byte, 0, len(markdown)+len(sections))
-	content = append(append(content, markdown...), sections...)
-	return t.packContent(documentID, content)
+	// The Markdown is only read, never kept: a view of the string's bytes
+	// spares a copy as large as the document.
+	return t.packContent(documentID, unsafe.Slice(unsafe.StringData(markdown), len(markdown)), sections)
 }
 
 // packedRow is the packed_* columns of a versions row.
@@ -116,9 +117,15 @@ type packedRow struct {
 	seq   int64
 }
 
-func (t *Tx) packContent(documentID int64, content []byte) (packedRow, error) {
-	sum := sha256.Sum256(content)
-	r := packedRow{sum: sum[:], depth: 1}
+// packContent packs the texts whose content is the concatenation of parts.
+func (t *Tx) packContent(documentID int64, parts ...[]byte) (packedRow, error) {
+	h := sha256.New()
+	size := 0
+	for _, p := range parts {
+		h.Write(p)
+		size += len(p)
+	}
+	r := packedRow{sum: h.Sum(nil), depth: 1}
 	if err := t.tx.QueryRowContext(t.ctx,
 		"SELECT ifnull(max(packed_seq), 0) + 1 FROM versions WHERE document_id = ?", documentID).Scan(&r.seq); err != nil {
 		return packedRow{}, fmt.Errorf("end of the texts of document %d: %w", documentID, err)
@@ -144,9 +151,9 @@ func (t *Tx) packContent(documentID int64, content []byte) (packedRow, error) {
 			r.base = sql.NullInt64{Int64: baseID, Valid: true}
 		}
 	}
-	frame, delta, err := t.store.codec.encode(content, baseContent)
+	frame, delta, err := t.store.codec.encode(parts, baseContent)
 	if err != nil {
-		return packedRow{}, fmt.Errorf("texts of %d bytes: %w", len(content), err)
+		return packedRow{}, fmt.Errorf("texts of %d bytes: %w", size, err)
 	}
 	r.frame = frame
 	if delta {
@@ -154,6 +161,12 @@ func (t *Tx) packContent(documentID int64, content []byte) (packedRow, error) {
 	} else {
 		r.base = sql.NullInt64{}
 	}
-	t.store.cache.put(textKey(r.sum), content)
+	if size <= t.store.cache.largest() {
+		content := make([]byte, 0, size)
+		for _, p := range parts {
+			content = append(content, p...)
+		}
+		t.store.cache.put(textKey(r.sum), content)
+	}
 	return r, nil
 }

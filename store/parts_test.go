@@ -1,0 +1,80 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestPartsComparerFindsEveryDifference(t *testing.T) {
+	parts := [][]byte{[]byte("markdown"), nil, []byte(`{"sections":[]}`)}
+	whole := bytes.Join(parts, nil)
+	feed := func(chunks ...[]byte) (bool, error) {
+		p := &partsComparer{parts: parts}
+		for _, c := range chunks {
+			if _, err := p.Write(c); err != nil {
+				return false, err
+			}
+		}
+		return p.done(), nil
+	}
+	if done, err := feed(whole[:3], whole[3:11], whole[11:]); err != nil || !done {
+		t.Errorf("the same bytes in three chunks: %v, done %v", err, done)
+	}
+	if done, err := feed(whole[:10]); err != nil || done {
+		t.Errorf("a prefix: %v, done %v; want no error and not done", err, done)
+	}
+	changed := bytes.Clone(whole)
+	changed[9] ^= 1
+	if _, err := feed(changed); err == nil {
+		t.Error("a changed byte was not found")
+	}
+	if _, err := feed(whole, []byte("x")); err == nil {
+		t.Error("a byte too many was not found")
+	}
+}
+
+// TestLargeVersionTextsRoundTrip stores texts big enough to be compressed
+// and checked as streams, the second against the first, and reads them
+// back whole.
+func TestLargeVersionTextsRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTestStore(t)
+	var markdown []string
+	var sections [][]byte
+	for v := range 2 {
+		var md strings.Builder
+		var paragraphs []string
+		for i := range 30000 {
+			p := fmt.Sprintf("Paragraph %d of version %d: we keep your data for %d days.", i, v*(i%7), 30+i%11)
+			md.WriteString(p + "\n\n")
+			paragraphs = append(paragraphs, p)
+		}
+		js, err := json.Marshal(map[string]any{"paragraphs": paragraphs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		markdown, sections = append(markdown, md.String()), append(sections, js)
+	}
+	if len(markdown[0])+len(sections[0]) < 2*streamCheckFrom {
+		t.Fatalf("texts of %d bytes are too small to test streaming", len(markdown[0])+len(sections[0]))
+	}
+	ids := addVersions(t, s, "Large", markdown, sections)
+	fresh := secondStore(t, path) // its cache is empty: every frame is decoded
+	for i, id := range ids {
+		v, err := fresh.Version(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Markdown != markdown[i] || !bytes.Equal(v.Sections, sections[i]) {
+			t.Errorf("version %d read back %d+%d bytes, want %d+%d", i, len(v.Markdown), len(v.Sections), len(markdown[i]), len(sections[i]))
+		}
+	}
+	var base int64
+	if err := s.readers.QueryRow("SELECT ifnull(packed_base, 0) FROM versions WHERE id = ?", ids[1]).Scan(&base); err != nil || base != ids[0] {
+		t.Errorf("the second version's texts are packed against %d (%v), want the first, %d", base, err, ids[0])
+	}
+}
