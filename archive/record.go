@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"net/url"
 	"runtime"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/policywatch/policywatch/capture"
@@ -50,6 +52,9 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 		c.URL = ref.URL
 	}
 
+	if len(c.Content) >= largeCapture {
+		defer collectOften()()
+	}
 	// Extraction is CPU work: do it before taking the write lock.
 	rules := c.Rules
 	if rules.BaseURL == "" && isAbsoluteURL(c.URL) {
@@ -68,6 +73,13 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 		candidate, err = versionOf(doc, at)
 		if err != nil {
 			return Outcome{}, err
+		}
+		if len(c.Content) >= largeCapture {
+			// The version's texts hold it all now; a change to diff reads
+			// the document back from them, so that storing does not keep
+			// a third copy.
+			doc = nil
+			runtime.GC()
 		}
 	}
 
@@ -222,6 +234,41 @@ func versionOf(doc *extract.Document, at time.Time) (store.Version, error) {
 // going on: a forced collection costs milliseconds, nothing beside a
 // capture this large.
 const largeCapture = 4 << 20
+
+// largeRecords counts the Records of large captures in progress, which
+// keep the collector's target low; gcPercent is the target before.
+var (
+	largeRecordsMu sync.Mutex
+	largeRecords   int
+	gcPercent      int
+)
+
+// largeCaptureGCPercent is the collector's target while a large capture
+// is recorded: the parsed page and the texts made from it are each many
+// times the capture, and at the default (100) the heap may grow to twice
+// what is live before a collection; at 25 it grows by a quarter.
+const largeCaptureGCPercent = 10
+
+// collectOften lowers the collector's target until the function it returns
+// is called; calls nest across goroutines.
+func collectOften() (restore func()) {
+	largeRecordsMu.Lock()
+	if largeRecords == 0 {
+		gcPercent = debug.SetGCPercent(largeCaptureGCPercent)
+		if gcPercent >= 0 && gcPercent < largeCaptureGCPercent {
+			debug.SetGCPercent(gcPercent) // already lower: keep it
+		}
+	}
+	largeRecords++
+	largeRecordsMu.Unlock()
+	return func() {
+		largeRecordsMu.Lock()
+		if largeRecords--; largeRecords == 0 {
+			debug.SetGCPercent(gcPercent)
+		}
+		largeRecordsMu.Unlock()
+	}
+}
 
 // encodeDocument writes doc as json.Marshal would, block by block: one
 // Marshal of the whole document grows its buffer through every size up to
