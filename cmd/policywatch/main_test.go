@@ -281,3 +281,27 @@ func TestRediffRecomputesNothingOnAFreshDatabase(t *testing.T) {
 		t.Errorf("rediff: exit %d, %q %q", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestImportRefusesA200MBFileWithoutReadingIt: a generated 200 MB file
+// (sparse: it takes no disk) is refused by its size, naming the file, the
+// limit and the flag that raises it, and nothing is stored.
+func TestImportRefusesA200MBFileWithoutReadingIt(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "2023-01-01T00-00-00Z.html")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(200 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	db := filepath.Join(dir, "big.db")
+	r := runCommand(t, nil, importArgs(db, big)...)
+	if r.code == exitOK || !strings.Contains(r.stderr, "2023-01-01T00-00-00Z.html") || !strings.Contains(r.stderr, "--max-size") {
+		t.Fatalf("import of 200 MB: exit %d, stderr %q; want a refusal naming the file and --max-size", r.code, r.stderr)
+	}
+	if r := runCommand(t, nil, "log", "--db", db); !strings.Contains(r.stderr, "empty") && !strings.Contains(r.stderr, "no such file") {
+		t.Errorf("after the refusal, log says: %q %q; want an empty or no database", r.stdout, r.stderr)
+	}
+}
