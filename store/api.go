@@ -132,6 +132,8 @@ type ChangeFilter struct {
 type DocumentFilter struct {
 	Service string
 	Type    string
+	// Services, when not empty, keeps only documents of these services.
+	Services []string
 	// StaleFor, when set, keeps only documents holding derived data that
 	// another release computed: a change another diff computed, or history
 	// marks not stamped with StaleFor.Marks.

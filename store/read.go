@@ -23,9 +23,18 @@ func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
 
 // Services returns every service with its number of documents, by name.
 func (s *Store) Services(ctx context.Context) ([]Service, error) {
+	return s.ServicesAfter(ctx, "", 0)
+}
+
+// ServicesAfter returns, by name, the services whose names sort after
+// after ("" for the first), limit of them (0 for all).
+func (s *Store) ServicesAfter(ctx context.Context, after string, limit int) ([]Service, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
 	rows, err := s.readers.QueryContext(ctx, `
 		SELECT s.id, s.name, (SELECT count(*) FROM documents d WHERE d.service_id = s.id)
-		FROM services s ORDER BY s.name`)
+		FROM services s WHERE s.name > ? ORDER BY s.name LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list services: %w", err)
 	}
@@ -50,11 +59,27 @@ func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]Document, er
 	if stale {
 		diffRelease, marksRelease = f.StaleFor.Diff, f.StaleFor.Marks
 	}
+	// Conditions are written only when they select something, so that
+	// SQLite can use the index on services' names.
+	var args []any
+	where := "1"
+	if f.Service != "" {
+		args = append(args, f.Service)
+		where += fmt.Sprintf(" AND s.name = ?%d", len(args))
+	}
+	if f.Type != "" {
+		args = append(args, f.Type)
+		where += fmt.Sprintf(" AND d.type = ?%d", len(args))
+	}
+	if stale {
+		args = append(args, marksRelease, diffRelease)
+		where += fmt.Sprintf(` AND (d.marks_release != ?%d
+			OR EXISTS (SELECT 1 FROM changes c WHERE c.document_id = d.id AND c.differ != ?%d))`, len(args)-1, len(args))
+	}
+	where += inList("s.name", f.Services, &args)
 	rows, err := s.readers.QueryContext(ctx, documentQuery+`
-		WHERE (?1 = '' OR s.name = ?1) AND (?2 = '' OR d.type = ?2)
-			AND (NOT ?3 OR d.marks_release != ?5
-				OR EXISTS (SELECT 1 FROM changes c WHERE c.document_id = d.id AND c.differ != ?4))
-		ORDER BY s.name, d.type`, f.Service, f.Type, stale, diffRelease, marksRelease)
+		WHERE `+where+`
+		ORDER BY s.name, d.type`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list documents (service %q, type %q): %w", f.Service, f.Type, err)
 	}
@@ -267,18 +292,30 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]ChangeEntry, err
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	args := []any{f.DocumentID, f.Service, limit}
-	where := "(?1 = 0 OR c.document_id = ?1) AND (?2 = '' OR s.name = ?2)" +
-		inList("c.class", f.Classes, &args) + inList("c.magnitude", f.Magnitudes, &args)
+	// Conditions are written only when they select something: SQLite uses
+	// an index for "c.document_id = ?", not for "(? = 0 OR …)".
+	args := []any{limit}
+	where, query := "1", changeEntryByTimeQuery
+	if f.DocumentID != 0 {
+		args = append(args, f.DocumentID)
+		where += fmt.Sprintf(" AND c.document_id = ?%d", len(args))
+		query = changeEntryQuery
+	}
+	if f.Service != "" {
+		args = append(args, f.Service)
+		where += fmt.Sprintf(" AND s.name = ?%d", len(args))
+		query = changeEntryQuery
+	}
+	where += inList("c.class", f.Classes, &args) + inList("c.magnitude", f.Magnitudes, &args)
 	if f.Before != 0 {
 		args = append(args, f.Before)
 		where += fmt.Sprintf(` AND (tv.captured_at, c.id) < (
 			SELECT bv.captured_at, b.id FROM changes b JOIN versions bv ON bv.id = b.to_version_id WHERE b.id = ?%d)`, len(args))
 	}
-	rows, err := s.readers.QueryContext(ctx, changeEntryQuery+`
+	rows, err := s.readers.QueryContext(ctx, query+`
 		WHERE `+where+`
 		ORDER BY tv.captured_at DESC, c.id DESC
-		LIMIT ?3`, args...)
+		LIMIT ?1`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list changes (document %d, service %q, classes %q, magnitudes %q): %w",
 			f.DocumentID, f.Service, f.Classes, f.Magnitudes, err)

@@ -96,14 +96,26 @@ func scanVersion(row scanner) (Version, packedText, error) {
 }
 
 // changeEntryQuery selects ChangeEntries; callers append WHERE and ORDER BY.
-const changeEntryQuery = `
+const changeEntryQuery = changeEntryColumns + `
+	FROM changes c
+	JOIN versions tv ON tv.id = c.to_version_id` + changeEntryJoins
+
+// changeEntryByTimeQuery is changeEntryQuery read in the order of the
+// versions the changes lead to (CROSS JOIN makes SQLite keep that order):
+// the newest changes of the whole archive come from the end of the
+// versions_captured index, whatever else the query filters on.
+const changeEntryByTimeQuery = changeEntryColumns + `
+	FROM versions tv
+	CROSS JOIN changes c ON c.to_version_id = tv.id` + changeEntryJoins
+
+const changeEntryColumns = `
 	SELECT c.id, c.document_id, c.from_version_id, c.to_version_id, c.class, c.summary,
 		c.words_added, c.words_removed, c.substitutions,
 		c.magnitude, c.story, c.excerpt, c.excerpt_truncated, c.differ,
-		s.name, d.type, fv.captured_at, tv.captured_at
-	FROM changes c
+		s.name, d.type, fv.captured_at, tv.captured_at`
+
+const changeEntryJoins = `
 	JOIN versions fv ON fv.id = c.from_version_id
-	JOIN versions tv ON tv.id = c.to_version_id
 	JOIN documents d ON d.id = c.document_id
 	JOIN services s ON s.id = d.service_id`
 
