@@ -37,6 +37,11 @@ func NewView(st *store.Store, cacheBytes int64) *View {
 // Services lists the services, as store.Store.Services.
 func (v *View) Services(ctx context.Context) ([]store.Service, error) { return v.store.Services(ctx) }
 
+// ServicesAfter lists a page of services, as store.Store.ServicesAfter.
+func (v *View) ServicesAfter(ctx context.Context, after string, limit int) ([]store.Service, error) {
+	return v.store.ServicesAfter(ctx, after, limit)
+}
+
 // Documents lists documents, as store.Store.Documents.
 func (v *View) Documents(ctx context.Context, f store.DocumentFilter) ([]store.Document, error) {
 	return v.store.Documents(ctx, f)

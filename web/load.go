@@ -90,6 +90,39 @@ func (s *Server) servicesWithDocuments(ctx context.Context) ([]serviceDocuments,
 	return out, nil
 }
 
+// servicesPage returns the limit services whose names sort after after,
+// with their documents, and whether more follow.
+func (s *Server) servicesPage(ctx context.Context, after string, limit int) ([]serviceDocuments, bool, error) {
+	services, err := s.archive.ServicesAfter(ctx, after, limit+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("listing services: %w", err)
+	}
+	more := len(services) > limit
+	if more {
+		services = services[:limit]
+	}
+	if len(services) == 0 {
+		return nil, false, nil
+	}
+	names := make([]string, len(services))
+	for i, svc := range services {
+		names[i] = svc.Name
+	}
+	docs, err := s.archive.Documents(ctx, store.DocumentFilter{Services: names})
+	if err != nil {
+		return nil, false, fmt.Errorf("listing documents: %w", err)
+	}
+	byService := make(map[string][]store.Document)
+	for _, d := range docs {
+		byService[d.Service] = append(byService[d.Service], d)
+	}
+	out := make([]serviceDocuments, len(services))
+	for i, svc := range services {
+		out[i] = serviceDocuments{Name: svc.Name, Documents: byService[svc.Name]}
+	}
+	return out, more, nil
+}
+
 // service returns one service's documents; notFound when no such service.
 func (s *Server) service(ctx context.Context, name string) (serviceDocuments, error) {
 	services, err := s.archive.Services(ctx)

@@ -16,10 +16,18 @@ import (
 type homeBody struct {
 	Services []serviceDocuments
 	Changes  []changeItem
+	// After is the name the services listed follow ("" from the first);
+	// More says others follow them.
+	After string
+	More  bool
 }
 
+// NextAfter is the cursor of the next page of services.
+func (b homeBody) NextAfter() string { return b.Services[len(b.Services)-1].Name }
+
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	services, err := s.servicesWithDocuments(r.Context())
+	after := r.URL.Query().Get("after")
+	services, more, err := s.servicesPage(r.Context(), after, homeServices)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -32,7 +40,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "home", page{
 		Title:    s.title,
 		FeedPath: "/feed",
-		Body:     homeBody{Services: services, Changes: changes},
+		Body:     homeBody{Services: services, Changes: changes, After: after, More: more},
 	})
 }
 

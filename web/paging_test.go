@@ -240,3 +240,45 @@ func TestFeedsArePagedWithNextLinks(t *testing.T) {
 	assertContains(t, "RSS", site.mustGet(t, documentPath(docID)+"/feed.rss", http.StatusOK), `rel="next"`, "/feed.rss?before=")
 	site.mustGet(t, documentPath(docID)+"/feed.atom?before=nope", http.StatusBadRequest)
 }
+
+func TestHomePagesServicesByName(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "services.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ar := archive.New(st)
+	var names []string
+	for i := range homeServices + 30 {
+		name := fmt.Sprintf("Service %03d", i)
+		names = append(names, name)
+		_, err := ar.Record(ctx, archive.DocumentRef{Service: name, Type: "Privacy Policy"}, archive.Capture{
+			At: time.Date(2024, 1, 1, 0, 0, i, 0, time.UTC), Source: "import", ContentType: "text/markdown",
+			Content: []byte(fmt.Sprintf("# Privacy\n\n%s keeps your data.\n", name)),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	site := &testSite{srv: serveSite(t, st), st: st}
+	serviceLink := regexp.MustCompile(`<h2><a href="/services/[^"]+">([^<]+)</a></h2>`)
+	var listed []string
+	path := "/"
+	for pages := 0; path != ""; pages++ {
+		if pages > 3 {
+			t.Fatal("the home page's services never end")
+		}
+		body := site.mustGet(t, path, http.StatusOK)
+		for _, m := range serviceLink.FindAllStringSubmatch(body, -1) {
+			listed = append(listed, m[1])
+		}
+		_, rels := pageLinks(t, body)
+		path = rels["next"]
+	}
+	if !slices.Equal(listed, names) {
+		t.Errorf("the pages list %d services, want all %d in order", len(listed), len(names))
+	}
+	body := site.mustGet(t, "/?after=Service+099", http.StatusOK)
+	assertContains(t, "second page", body, "Service 100", "From the first")
+}

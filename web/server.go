@@ -69,6 +69,7 @@ func ParseBaseURL(raw string) (string, error) {
 // versions. It has no way to record; archive.View is one.
 type Reader interface {
 	Services(ctx context.Context) ([]store.Service, error)
+	ServicesAfter(ctx context.Context, after string, limit int) ([]store.Service, error)
 	Documents(ctx context.Context, f store.DocumentFilter) ([]store.Document, error)
 	Document(ctx context.Context, id int64) (store.Document, error)
 	Versions(ctx context.Context, documentID int64, r store.VersionRange) ([]store.VersionSummary, error)
@@ -100,6 +101,7 @@ type Server struct {
 const (
 	feedEntries     = 50
 	homeChanges     = 20
+	homeServices    = 100
 	serviceChanges  = 30
 	requestDeadline = 30 * time.Second
 )
