@@ -32,7 +32,7 @@ func (s *Store) ServicesAfter(ctx context.Context, after string, limit int) ([]S
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := s.readers.QueryContext(ctx, `
+	rows, err := s.queryReaders(ctx, `
 		SELECT s.id, s.name, (SELECT count(*) FROM documents d WHERE d.service_id = s.id)
 		FROM services s WHERE s.name > ? ORDER BY s.name LIMIT ?`, after, limit)
 	if err != nil {
@@ -77,7 +77,7 @@ func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]Document, er
 			OR EXISTS (SELECT 1 FROM changes c WHERE c.document_id = d.id AND c.differ != ?%d))`, len(args)-1, len(args))
 	}
 	where += inList("s.name", f.Services, &args)
-	rows, err := s.readers.QueryContext(ctx, documentQuery+`
+	rows, err := s.queryReaders(ctx, documentQuery+`
 		WHERE `+where+`
 		ORDER BY s.name, d.type`, args...)
 	if err != nil {
@@ -92,7 +92,7 @@ func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]Document, er
 
 // Document returns one document.
 func (s *Store) Document(ctx context.Context, id int64) (Document, error) {
-	rows, err := s.readers.QueryContext(ctx, documentQuery+" WHERE d.id = ?", id)
+	rows, err := s.queryReaders(ctx, documentQuery+" WHERE d.id = ?", id)
 	if err != nil {
 		return Document{}, fmt.Errorf("document %d: %w", id, err)
 	}
@@ -143,6 +143,33 @@ type VersionRange struct {
 func (s *Store) VersionsIn(ctx context.Context, documentID int64, r VersionRange) ([]VersionSummary, error) {
 	var list []VersionSummary
 	err := s.read(ctx, func(tx *sql.Tx) error {
+		// The cursors are looked up within the document: another's gives
+		// no row, and the checks below say why a page is empty.
+		where, args := "v.document_id = ?", []any{documentID}
+		if r.Before != 0 {
+			where += " AND (v.captured_at, v.id) < (SELECT captured_at, id FROM versions WHERE id = ? AND document_id = ?)"
+			args = append(args, r.Before, documentID)
+		}
+		if r.After != 0 {
+			where += " AND (v.captured_at, v.id) > (SELECT captured_at, id FROM versions WHERE id = ? AND document_id = ?)"
+			args = append(args, r.After, documentID)
+		}
+		order, ascending := "DESC", r.After != 0 && r.Before == 0 && r.Limit > 0
+		if ascending {
+			order = "ASC"
+		}
+		limit := r.Limit
+		if limit <= 0 {
+			limit = -1 // SQLite: no limit
+		}
+		var err error
+		list, err = s.queryVersionSummaries(ctx, tx, where+" ORDER BY v.captured_at "+order+", v.id "+order+" LIMIT ?", append(args, limit)...)
+		if err != nil || len(list) > 0 {
+			if ascending {
+				slices.Reverse(list)
+			}
+			return err
+		}
 		if err := documentExists(ctx, tx, documentID); err != nil {
 			return err
 		}
@@ -159,29 +186,7 @@ func (s *Store) VersionsIn(ctx context.Context, documentID int64, r VersionRange
 				return err
 			}
 		}
-		where, args := "v.document_id = ?", []any{documentID}
-		if r.Before != 0 {
-			where += " AND (v.captured_at, v.id) < (SELECT captured_at, id FROM versions WHERE id = ?)"
-			args = append(args, r.Before)
-		}
-		if r.After != 0 {
-			where += " AND (v.captured_at, v.id) > (SELECT captured_at, id FROM versions WHERE id = ?)"
-			args = append(args, r.After)
-		}
-		order, ascending := "DESC", r.After != 0 && r.Before == 0 && r.Limit > 0
-		if ascending {
-			order = "ASC"
-		}
-		limit := r.Limit
-		if limit <= 0 {
-			limit = -1 // SQLite: no limit
-		}
-		var err error
-		list, err = queryVersionSummaries(ctx, tx, where+" ORDER BY v.captured_at "+order+", v.id "+order+" LIMIT ?", append(args, limit)...)
-		if ascending {
-			slices.Reverse(list)
-		}
-		return err
+		return nil
 	})
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		err = fmt.Errorf("versions of document %d: %w", documentID, err)
@@ -198,7 +203,7 @@ func (s *Store) VersionSummary(ctx context.Context, id int64) (VersionSummary, e
 	var list []VersionSummary
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var err error
-		list, err = queryVersionSummaries(ctx, tx, "v.id = ?", id)
+		list, err = s.queryVersionSummaries(ctx, tx, "v.id = ?", id)
 		return err
 	})
 	if err == nil && len(list) == 0 {
@@ -212,8 +217,8 @@ func (s *Store) VersionSummary(ctx context.Context, id int64) (VersionSummary, e
 
 // queryVersionSummaries reads the versions that where (with the rest of
 // the statement: order, limit) selects, with their changes and marks.
-func queryVersionSummaries(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]VersionSummary, error) {
-	rows, err := tx.QueryContext(ctx, `
+func (s *Store) queryVersionSummaries(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]VersionSummary, error) {
+	rows, err := s.queryIn(ctx, tx, `
 		SELECT v.id, v.document_id, v.captured_at, v.snapshot_hash, v.extractor, v.words, v.markdown_bytes, v.text_hash,
 			c.id, c.from_version_id, c.class, c.summary, c.words_added, c.words_removed, c.substitutions,
 			c.magnitude, c.story, c.differ,
@@ -271,10 +276,11 @@ func (s *Store) Version(ctx context.Context, id int64) (Version, error) {
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		var p packedText
 		var err error
-		if v, p, err = scanVersion(tx.QueryRowContext(ctx, versionQuery+" WHERE id = ?", id)); err != nil {
+		q := preparedTx{s, tx}
+		if v, p, err = scanVersion(q.QueryRowContext(ctx, versionQuery+" WHERE id = ?", id)); err != nil {
 			return err
 		}
-		return s.unpackVersion(ctx, tx, &v, p)
+		return s.unpackVersion(ctx, q, &v, p)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Version{}, fmt.Errorf("version %d: %w", id, ErrNotFound)
@@ -312,7 +318,7 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]ChangeEntry, err
 		where += fmt.Sprintf(` AND (tv.captured_at, c.id) < (
 			SELECT bv.captured_at, b.id FROM changes b JOIN versions bv ON bv.id = b.to_version_id WHERE b.id = ?%d)`, len(args))
 	}
-	rows, err := s.readers.QueryContext(ctx, query+`
+	rows, err := s.queryReaders(ctx, query+`
 		WHERE `+where+`
 		ORDER BY tv.captured_at DESC, c.id DESC
 		LIMIT ?1`, args...)

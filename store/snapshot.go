@@ -191,11 +191,12 @@ func (s *Store) Snapshot(ctx context.Context, hash string) (Snapshot, error) {
 	snap := Snapshot{Hash: hash}
 	// One read transaction: the chain is read as of one state of the file.
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		first, contentType, err := snapshotLink(ctx, tx, hash)
+		q := preparedTx{s, tx}
+		first, contentType, err := snapshotLink(ctx, q, hash)
 		if err != nil {
 			return err
 		}
-		content, err := s.unchain(first, snapshotBase(ctx, tx))
+		content, err := s.unchain(first, snapshotBase(ctx, q))
 		if err != nil {
 			return err
 		}

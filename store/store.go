@@ -34,7 +34,9 @@ type Store struct {
 	readers *sql.DB
 	codec   *codec        // zstd state (delta.go)
 	cache   *contentCache // decoded captures and version texts
-	closed  bool
+	// statements are the readers' prepared statements (stmtcache.go).
+	statements statementCache
+	closed     bool
 }
 
 // Open opens the database at path, creating the file if it is missing, and
@@ -212,7 +214,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	var errs []error
+	errs := []error{s.statements.close()}
 	if s.readers != nil {
 		errs = append(errs, s.readers.Close())
 	}
