@@ -33,6 +33,8 @@ var templateFuncs = template.FuncMap{
 	"nextAnchor":   nextAnchor,
 	"inc":          func(n int) int { return n + 1 },
 	"dec":          func(n int) int { return n - 1 },
+	"spans":        spansHTML,
+	"policy":       policyHTML,
 }
 
 // nextAnchor is the anchor of the changed row after "cN", or of the top of
