@@ -23,7 +23,7 @@ var templateFuncs = template.FuncMap{
 	"datetime":     formatDateTime,
 	"isotime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"num":          formatCount,
-	"size":         formatSize,
+	"size":         FormatSize,
 	"documentPath": documentPath,
 	"versionPath":  versionPath,
 	"diffPath":     diffPath,
@@ -136,7 +136,9 @@ func formatCount(n int) string {
 	return b.String()
 }
 
-func formatSize(n int) string {
+// FormatSize writes a size in bytes as every page and command shows it:
+// decimal units (1 kB = 1,000 bytes), one decimal.
+func FormatSize(n int) string {
 	switch {
 	case n < 1000:
 		return fmt.Sprintf("%d B", n)

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/policywatch/policywatch/store"
+	"github.com/policywatch/policywatch/web"
 )
 
 func init() {
@@ -71,7 +72,7 @@ func printCompactStats(w io.Writer, s store.CompactStats) {
 // byteCount is n in bytes, rounded to KB or MB with the exact count after.
 func byteCount(n int64) string {
 	if n < 1<<10 {
-		return humanBytes(int(n))
+		return web.FormatSize(int(n))
 	}
-	return fmt.Sprintf("%s (%d bytes)", humanBytes(int(n)), n)
+	return fmt.Sprintf("%s (%d bytes)", web.FormatSize(int(n)), n)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/store"
+	"github.com/policywatch/policywatch/web"
 )
 
 func init() {
@@ -108,6 +109,29 @@ type versionLog struct {
 	WordsAdded    int             `json:"words_added"`
 	WordsRemoved  int             `json:"words_removed"`
 	Substitutions json.RawMessage `json:"substitutions,omitempty"`
+	RevertsTo     *versionRefLog  `json:"reverts_to,omitempty"` // an older version with the same text
+	ReturnsTo     *versionRefLog  `json:"returns_to,omitempty"` // the version two before, with nearly the same text
+	FlipFlop      bool            `json:"flip_flop,omitempty"`
+}
+
+type versionRefLog struct {
+	ID         int64     `json:"id"`
+	CapturedAt time.Time `json:"captured_at"`
+}
+
+func refLog(r *store.VersionRef) *versionRefLog {
+	if r == nil {
+		return nil
+	}
+	return &versionRefLog{ID: r.ID, CapturedAt: r.CapturedAt}
+}
+
+// plural is n and the word for one or for several.
+func plural(n int, one, several string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, several)
 }
 
 type failureLog struct {
@@ -122,7 +146,8 @@ type failureLog struct {
 func newDocumentLog(d store.Document, versions []store.VersionSummary, fetches []store.Fetch) documentLog {
 	l := documentLog{ID: d.ID, Service: d.Service, Type: d.Type, URL: d.URL, Versions: []versionLog{}, Failures: []failureLog{}}
 	for _, v := range versions {
-		vl := versionLog{ID: v.ID, CapturedAt: v.CapturedAt, Words: v.Words, Bytes: v.Bytes, Extractor: v.Extractor, Snapshot: v.SnapshotHash}
+		vl := versionLog{ID: v.ID, CapturedAt: v.CapturedAt, Words: v.Words, Bytes: v.Bytes, Extractor: v.Extractor, Snapshot: v.SnapshotHash,
+			RevertsTo: refLog(v.Mark.RevertsTo), ReturnsTo: refLog(v.Mark.ReturnsTo), FlipFlop: v.Mark.FlipFlop}
 		if c := v.Change; c != nil {
 			vl.Class, vl.Summary, vl.WordsAdded, vl.WordsRemoved = c.Class, c.Summary, c.WordsAdded, c.WordsRemoved
 			if len(c.Substitutions) > 0 {
@@ -144,30 +169,28 @@ func (l documentLog) writeText(w io.Writer) {
 	if l.URL != "" {
 		fmt.Fprintf(w, "  %s", l.URL)
 	}
-	fmt.Fprintf(w, "\n%d versions\n", len(l.Versions))
+	fmt.Fprintf(w, "\n%s\n", plural(len(l.Versions), "version", "versions"))
 	for _, v := range l.Versions {
 		change := "first version"
 		if v.Class != "" {
 			change = v.Class + ": " + v.Summary
 		}
-		fmt.Fprintf(w, "  %s  v%-5d %6d words %8s  %s\n", v.CapturedAt.Format("2006-01-02 15:04"), v.ID, v.Words, humanBytes(v.Bytes), change)
+		if v.RevertsTo != nil {
+			change += " (reverts to the version of " + v.RevertsTo.CapturedAt.Format("2006-01-02 15:04") + ")"
+		} else if v.ReturnsTo != nil {
+			change += " (returns nearly to the version of " + v.ReturnsTo.CapturedAt.Format("2006-01-02 15:04") + ")"
+		}
+		if v.FlipFlop {
+			change += " [flip-flop]"
+		}
+		fmt.Fprintf(w, "  %s  v%-5d %6d words %8s  %s\n", v.CapturedAt.Format("2006-01-02 15:04"), v.ID, v.Words, web.FormatSize(v.Bytes), change)
 	}
 	if len(l.Failures) > 0 {
-		fmt.Fprintf(w, "%d failed fetches\n", len(l.Failures))
+		fmt.Fprintf(w, "%s\n", plural(len(l.Failures), "failed fetch", "failed fetches"))
 		for _, f := range l.Failures {
 			fmt.Fprintf(w, "  %s  %-16s %s\n", f.At.Format("2006-01-02 15:04"), f.Class, f.Error)
 		}
 	}
-}
-
-func humanBytes(n int) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d B", n)
 }
 
 // openExisting opens a database that must exist already, saying how to

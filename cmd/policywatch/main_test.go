@@ -124,6 +124,35 @@ func TestImportCookieHistoryThenLog(t *testing.T) {
 	if text.code != 0 || !strings.Contains(text.stdout, "X / Trackers Policy") || !strings.Contains(text.stdout, "2023-09-20") {
 		t.Errorf("log text: exit %d\n%s", text.code, text.stdout)
 	}
+	// The May–June 2024 links went back and forth: the log says so.
+	flips, reverts := 0, 0
+	for _, v := range versions {
+		if v.FlipFlop {
+			flips++
+		}
+		if v.RevertsTo != nil && v.RevertsTo.CapturedAt.Before(v.CapturedAt) {
+			reverts++
+		}
+	}
+	if flips < 14 || reverts < 14 {
+		t.Errorf("log --json marks %d flip-flops and %d reverts, want at least 14 of each", flips, reverts)
+	}
+	for _, want := range []string{"(reverts to the version of 2024-05-16 06:39) [flip-flop]", " kB "} {
+		if !strings.Contains(text.stdout, want) {
+			t.Errorf("log text lacks %q:\n%s", want, text.stdout)
+		}
+	}
+}
+
+func TestLogSaysOneVersion(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "one.db")
+	if r := runCommand(t, nil, importArgs(db, cookiesHistory+"/2022-11-23T00-34-28Z.md")...); r.code != exitOK {
+		t.Fatalf("import: %s", r.stderr)
+	}
+	r := runCommand(t, nil, "log", "--db", db)
+	if r.code != exitOK || !strings.Contains(r.stdout, "\n1 version\n") {
+		t.Errorf("log of one version: exit %d\n%s", r.code, r.stdout)
+	}
 }
 
 func TestImportSameFileTwiceMakesOneVersion(t *testing.T) {

@@ -144,8 +144,9 @@ func runDemo(ctx context.Context, env *environment, args []string) error {
 	listen := fs.String("listen", defaultListen, "`ADDR`ess to listen on, host:port; port 0 picks a free port")
 	baseURL := addBaseURLFlag(fs)
 	rest, err := parseFlags(env, fs, args, `
-Loads the bundled archive — 39 versions of X's cookie policy and 25 of its
-privacy policy from 2022 to 2026, across the Twitter to X rebrand, and five
+Loads the bundled archive — 39 captures of X's cookie policy and 25 of its
+privacy policy from 2022 to 2026 (37 and 23 versions: distinct texts), across
+the Twitter to X rebrand, and five
 captures of Twitter/X documents in other forms — into a fresh database, then
 serves the web UI on it. Open the printed URL in a browser.`)
 	if err != nil {
