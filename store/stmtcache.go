@@ -16,72 +16,87 @@ import (
 // run unprepared.
 const maxPreparedStatements = 256
 
+// A statement is prepared in the background, never by the caller: a caller
+// in a read transaction holds one of the pool's connections, and preparing
+// on the pool needs another, so callers that filled the pool would wait
+// for each other forever. Until it is ready, a statement runs unprepared.
 type statementCache struct {
-	mu    sync.Mutex
-	stmts map[string]*sql.Stmt
+	mu        sync.Mutex
+	stmts     map[string]*sql.Stmt
+	pending   map[string]bool
+	closed    bool
+	preparing sync.WaitGroup
 }
 
-// prepared returns the readers' prepared statement for query, preparing it
-// the first time; nil when the cache is full.
-func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+// prepared returns the readers' prepared statement for query, or nil when
+// it is not ready yet; the first miss starts preparing it.
+func (s *Store) prepared(query string) *sql.Stmt {
 	c := &s.statements
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if st, ok := c.stmts[query]; ok {
-		return st, nil
+		return st
 	}
-	if len(c.stmts) >= maxPreparedStatements {
-		return nil, nil
+	if c.closed || c.pending[query] || len(c.stmts)+len(c.pending) >= maxPreparedStatements {
+		return nil
 	}
-	st, err := s.readers.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
+	if c.pending == nil {
+		c.pending = map[string]bool{}
 	}
-	if c.stmts == nil {
-		c.stmts = map[string]*sql.Stmt{}
-	}
-	c.stmts[query] = st
-	return st, nil
+	c.pending[query] = true
+	c.preparing.Go(func() {
+		// An error here (a closed database, a bad statement) is the
+		// unprepared run's to report.
+		st, err := s.readers.PrepareContext(context.Background(), query)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		delete(c.pending, query)
+		if err != nil {
+			return
+		}
+		if c.closed {
+			st.Close()
+			return
+		}
+		if c.stmts == nil {
+			c.stmts = map[string]*sql.Stmt{}
+		}
+		c.stmts[query] = st
+	})
+	return nil
 }
 
-// queryIn runs query in the read transaction tx, prepared.
+// queryIn runs query in the read transaction tx, prepared when it can be.
 func (s *Store) queryIn(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
-	st, err := s.prepared(ctx, query)
-	if err != nil {
-		return nil, err
+	if st := s.prepared(query); st != nil {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
-	if st == nil {
-		return tx.QueryContext(ctx, query, args...)
-	}
-	return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	return tx.QueryContext(ctx, query, args...)
 }
 
 // queryRowIn is queryIn for one row.
 func (s *Store) queryRowIn(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
-	st, err := s.prepared(ctx, query)
-	if err != nil || st == nil {
-		return tx.QueryRowContext(ctx, query, args...)
+	if st := s.prepared(query); st != nil {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
-	return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	return tx.QueryRowContext(ctx, query, args...)
 }
 
 // queryReaders runs query on the reader pool, outside a transaction,
-// prepared.
+// prepared when it can be.
 func (s *Store) queryReaders(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st, err := s.prepared(ctx, query)
-	if err != nil {
-		return nil, err
+	if st := s.prepared(query); st != nil {
+		return st.QueryContext(ctx, args...)
 	}
-	if st == nil {
-		return s.readers.QueryContext(ctx, query, args...)
-	}
-	return st.QueryContext(ctx, args...)
+	return s.readers.QueryContext(ctx, query, args...)
 }
 
-// close closes the prepared statements.
-func (c *statementCache) close() error {
+// stop closes the prepared statements and keeps new ones from being
+// cached; statements still being prepared close themselves when ready.
+func (c *statementCache) stop() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.closed = true
 	var first error
 	for _, st := range c.stmts {
 		if err := st.Close(); err != nil && first == nil {

@@ -214,10 +214,13 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	errs := []error{s.statements.close()}
+	errs := []error{s.statements.stop()}
 	if s.readers != nil {
 		errs = append(errs, s.readers.Close())
 	}
+	// Closing the pool fails the preparations still waiting for one of
+	// its connections.
+	s.statements.preparing.Wait()
 	if s.writer != nil {
 		// The last connection to close checkpoints and removes the WAL file.
 		errs = append(errs, s.writer.Close())
