@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -40,7 +41,11 @@ Directories are walked; files are recorded in date order. A file named
 image, an archive, random bytes) is recorded as a failed capture, never as a
 version. A type that Open
 Terms Archive knows by another name is stored by its canonical name, so that
-imports and crawls meet: --type "Cookies Policy" records a "Trackers Policy".`)
+imports and crawls meet: --type "Cookies Policy" records a "Trackers Policy".
+A type Open Terms Archive retired in 2023, such as "Community Guidelines -
+Spam", is recorded as a document of its own under that name: its page is
+only one of the pages of today's "Community Guidelines", which a crawl
+captures whole.`)
 	if err != nil {
 		return err
 	}
@@ -80,6 +85,9 @@ imports and crawls meet: --type "Cookies Policy" records a "Trackers Policy".`)
 	}
 	defer st.Close()
 	ref := archive.DocumentRef{Service: *service, Type: *docType, URL: *url}.Canonical()
+	if current, retired := declaration.IsRetiredType(ref.Type); retired {
+		fmt.Fprintf(env.stderr, "policywatch import: %q is a type Open Terms Archive retired in 2023: recorded as a document of its own, not as %q, of which its page is one part\n", ref.Type, current)
+	}
 	ar := archive.New(st)
 	ar.SetMaxCaptureBytes(limit)
 	sum, err := ar.RecordFiles(ctx, ref, files, "import", func(_ int, f archive.File, o archive.Outcome) {

@@ -105,14 +105,10 @@ func declaredRules(dir string, fs *flag.FlagSet, report func(declaration.Problem
 	}
 	broken = reportProblems(problems, report)
 	return func(d store.Document, at time.Time) (extract.Options, bool) {
-		docs, err := declaration.Find(services, d.Service, d.Type)
-		if err != nil || len(docs) != 1 {
+		declared, ok := declaration.Declared(services, d.Service, d.Type)
+		if !ok {
 			return extract.Options{}, false
 		}
-		sources := docs[0].At(at).Sources
-		if len(sources) != 1 {
-			return extract.Options{}, false // combined documents are re-extracted by a later release
-		}
-		return sources[0].OptionsAt(at), true // the filters in force then, too
+		return declared.RulesAt(at) // combined documents are re-extracted by a later release
 	}, broken, nil
 }
