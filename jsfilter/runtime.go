@@ -44,6 +44,7 @@ type run struct {
 	jsonParse    goja.Callable
 
 	unsupportedUses []string
+	unprovidedReads []string // DOM members read that nothing provides (unprovidedRoot)
 }
 
 // heapTurn admits one filter run at a time into the process, from the
