@@ -96,7 +96,7 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 	if err := tx.QueryRowContext(ctx,
 		"SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
 	).Scan(&appID, &version); err != nil {
-		return fmt.Errorf("not a policywatch database: %w", err)
+		return explainOpenError(err)
 	}
 	if appID != 0 && appID != applicationID {
 		return fmt.Errorf("not a policywatch database: application_id %#x", appID)

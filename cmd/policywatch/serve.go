@@ -54,8 +54,10 @@ It also delivers the alerts of subscriptions in the background, as
 
 Logs go to stderr (--log-format json for log collectors), one event per
 fetch; Prometheus metrics are served at /metrics and the health of the
-database at /healthz. A database that cannot be written (a read-only
-directory or file) is served read-only: no crawling, no deliveries.`)
+database at /healthz. Without --every, --db must name a database: a missing
+or empty file is refused, never made one. A database that cannot be
+written (a read-only directory or file) is served read-only: no crawling,
+no deliveries.`)
 	if err != nil {
 		return err
 	}
@@ -80,7 +82,9 @@ directory or file) is served read-only: no crawling, no deliveries.`)
 	readOnly := false
 	if *every > 0 {
 		st, err = store.Open(ctx, *dbPath) // crawling fills a new database
-	} else if st, err = openExisting(ctx, *dbPath); err != nil {
+	} else if st, err = explainMissing(store.OpenDatabase(ctx, *dbPath)); err != nil {
+		// Without crawling nothing fills a database: a 0-byte file is
+		// refused, not made one.
 		// A database nobody may write can still be read and served.
 		if ro, roErr := store.OpenReadOnly(ctx, *dbPath); roErr == nil {
 			logger.Warn("serving read-only: no crawling, no alert deliveries", "db", *dbPath, "reason", err)
