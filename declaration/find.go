@@ -106,3 +106,15 @@ func (d Document) RulesAt(t time.Time) (rules extract.Options, ok bool) {
 	}
 	return sources[0].OptionsAt(t), true
 }
+
+// Rules returns the extraction rules of a stored document — its service's
+// name or ID and its type as stored — for a capture made at t: those of its
+// declaration then (see Declared and Document.RulesAt). ok is false when it
+// is not declared, or declared as several pages, captured whole.
+func Rules(services []Service, service, typ string, t time.Time) (rules extract.Options, ok bool) {
+	d, ok := Declared(services, service, typ)
+	if !ok {
+		return extract.Options{}, false
+	}
+	return d.RulesAt(t)
+}

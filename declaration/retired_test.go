@@ -204,6 +204,12 @@ func TestDeclaredFindsARetiredSubtypesOwnPage(t *testing.T) {
 	if rules, ok := ip.RulesAt(june); !ok || len(rules.Filters) != 3 {
 		t.Errorf("its rules in June 2022 = %+v, %v; want the old page's three filters", rules, ok)
 	}
+	if rules, ok := Rules(services, "Instagram", "Community Guidelines - Intellectual Property", june); !ok || len(rules.Filters) != 3 {
+		t.Errorf("Rules of the stored document in June 2022 = %+v, %v; want the old page's three filters", rules, ok)
+	}
+	if _, ok := Rules(services, "Instagram", "Community Guidelines", june); ok {
+		t.Error("Rules of a combined document: one page's rules")
+	}
 	whole, ok := Declared(services, "Instagram", "Community Guidelines")
 	if !ok || len(whole.Sources) != 12 {
 		t.Errorf("Declared(Instagram, Community Guidelines) = %d pages, %v; want the combined 12", len(whole.Sources), ok)

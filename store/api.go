@@ -43,7 +43,7 @@ type Fetch struct {
 	ID           int64
 	DocumentID   int64
 	At           time.Time
-	Source       string // "import", "demo", "crawl"
+	Source       string // a capture.Source: "import", "demo", "crawl", "ota", "wayback"
 	URL          string
 	Status       int    // HTTP status, 0 when not HTTP
 	ErrorClass   string // empty on success

@@ -12,7 +12,6 @@ import (
 
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/declaration"
-	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
 	"github.com/policywatch/policywatch/wayback"
 )
@@ -130,13 +129,11 @@ Exits with status 1 when any document could not be completed.`)
 	return nil
 }
 
-// backfillTargets are the declared documents selected (single-source: a
-// combined document's pages were captured apart), or the one --url.
+// backfillTargets are the declared documents selected, or the one --url:
+// the flags checked here, the targets made by wayback.
 func backfillTargets(env *environment, fs *flag.FlagSet, dir, service, docType, pageURL string) ([]wayback.Target, error) {
 	var services []declaration.Service
-	explicit := false
-	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "declarations" })
-	if pageURL == "" || explicit {
+	if pageURL == "" || explicitFlag(fs, "declarations") {
 		var problems []declaration.Problem
 		var err error
 		if services, problems, err = loadDeclarations(dir); err != nil {
@@ -151,23 +148,14 @@ func backfillTargets(env *environment, fs *flag.FlagSet, dir, service, docType, 
 		if strings.TrimSpace(service) == "" || strings.TrimSpace(docType) == "" {
 			return nil, usagef("--url needs --service and --type: the document its captures belong to")
 		}
-		t := wayback.Target{Service: service, Type: docType, URL: pageURL}
-		if docs, err := declaration.Find(services, service, docType); err == nil && len(docs) == 1 && len(docs[0].Sources) == 1 {
-			t.Service, t.Rules = docs[0].Service, rulesAt(docs[0])
-		}
-		return []wayback.Target{t}, nil
+		return []wayback.Target{wayback.PageTarget(services, service, docType, pageURL)}, nil
 	}
-	docs, err := declaration.Find(services, service, docType)
+	targets, combined, err := wayback.DeclaredTargets(services, service, docType)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	var targets []wayback.Target
-	for _, d := range docs {
-		if len(d.Sources) != 1 {
-			fmt.Fprintf(env.stderr, "policywatch backfill: %s / %s is made of %d pages, captured apart in the archive: left out (backfill each page with --url)\n", d.Service, d.Type, len(d.Sources))
-			continue
-		}
-		targets = append(targets, wayback.Target{Service: d.Service, Type: d.Type, URL: d.Sources[0].URL, Rules: rulesAt(d)})
+	for _, d := range combined {
+		fmt.Fprintf(env.stderr, "policywatch backfill: %s / %s is made of %d pages, captured apart in the archive: left out (backfill each page with --url)\n", d.Service, d.Type, len(d.Sources))
 	}
 	if len(targets) == 0 {
 		return nil, errors.New("no single-page document to backfill")
@@ -175,14 +163,11 @@ func backfillTargets(env *environment, fs *flag.FlagSet, dir, service, docType, 
 	return targets, nil
 }
 
-// rulesAt gives a document's extraction rules in force at a capture time.
-func rulesAt(d declaration.Document) func(time.Time) extract.Options {
-	return func(at time.Time) extract.Options {
-		if sources := d.At(at).Sources; len(sources) > 0 {
-			return sources[0].OptionsAt(at)
-		}
-		return extract.Options{}
-	}
+// explicitFlag says whether the command line set the flag name.
+func explicitFlag(fs *flag.FlagSet, name string) bool {
+	explicit := false
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == name })
+	return explicit
 }
 
 // parseOptionalDate reads --from or --to; a bare date as --to means the

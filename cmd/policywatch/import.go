@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/store"
 )
@@ -90,7 +91,7 @@ captures whole.`)
 	}
 	ar := archive.New(st)
 	ar.SetMaxCaptureBytes(limit)
-	sum, err := ar.RecordFiles(ctx, ref, files, "import", func(_ int, f archive.File, o archive.Outcome) {
+	sum, err := ar.RecordFiles(ctx, ref, files, capture.Import, func(_ int, f archive.File, o archive.Outcome) {
 		what := fmt.Sprintf("same text as version %d", o.VersionID)
 		if o.NewVersion {
 			what = fmt.Sprintf("new version %d", o.VersionID)
