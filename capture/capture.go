@@ -21,6 +21,13 @@ const (
 	Wayback Source = "wayback"
 )
 
+// MaxBytes is the largest capture policywatch records, whatever brought it:
+// a crawled page after decompression, a file imported, a Wayback capture.
+// 20 MiB: policies are far smaller; what is larger is not one (an archive,
+// a video), and would cost memory to record. Commands that raise it take a
+// flag.
+const MaxBytes = 20 << 20
+
 // Declared says whether captures of this source were extracted with the
 // rules of a declaration (crawled, imported from Open Terms Archive or the
 // Wayback Machine): extracting them again needs those rules.

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/policywatch/policywatch/capture"
 )
 
 // DefaultBaseURL is the Wayback Machine.
@@ -30,7 +32,7 @@ const DefaultBaseURL = "http://web.archive.org"
 const (
 	DefaultInterval = 2 * time.Second
 	DefaultTimeout  = 60 * time.Second
-	DefaultMaxBody  = 20 << 20 // as the crawler's limit for a page
+	DefaultMaxBody  = capture.MaxBytes // as the crawler's limit for a page
 	DefaultRetries  = 4
 	DefaultBackoff  = 10 * time.Second
 	// MaxRetryAfter is the longest Retry-After waited for; a longer one

@@ -34,7 +34,7 @@ func runBackfill(ctx context.Context, env *environment, args []string) error {
 	rate := fs.String("rate", "1/2s", "at most this many requests per period, one at a time: `N/PERIOD`, such as 1/2s or 15/1m")
 	timeout := fs.Duration("timeout", wayback.DefaultTimeout, "time limit of one request, body included")
 	retries := fs.Int("retries", wayback.DefaultRetries, "retries of a request answered 429 or 5xx, or that failed (with backoff; Retry-After is honoured)")
-	maxSize := fs.String("max-size", "20MB", "the largest capture `SIZE`; larger ones are skipped")
+	maxSize := fs.String("max-size", defaultMaxSize, "the largest capture `SIZE`; larger ones are skipped")
 	base := fs.String("wayback-url", wayback.DefaultBaseURL, "the Wayback Machine's base `URL` (a mirror, or a local one in tests)")
 	rest, err := parseFlags(env, fs, args, `
 Records the past of each declared document (or of --url) from the Internet
