@@ -31,7 +31,7 @@ func runBackfill(ctx context.Context, env *environment, args []string) error {
 	from := fs.String("from", "", "the earliest capture `TIME`: 2019-01-01, 2019-01-01T12:00:00Z")
 	to := fs.String("to", "", "the latest capture `TIME` (a date alone means to the end of that day)")
 	every := fs.String("every", "", "at most one capture per `PERIOD`, such as 30d, 1w, 12h (default: every distinct capture)")
-	rate := fs.String("rate", "1/2s", "at most this many requests per period, one at a time: `N/PERIOD`, such as 1/2s or 15/1m")
+	rate := fs.String("rate", fmt.Sprintf("1/%s", wayback.DefaultInterval), "at most this many requests per period, one at a time: `N/PERIOD`, such as 1/5s or 12/1m; the Archive allows about 60 a minute per address, shared with whoever else uses it")
 	timeout := fs.Duration("timeout", wayback.DefaultTimeout, "time limit of one request, body included")
 	retries := fs.Int("retries", wayback.DefaultRetries, "retries of a request answered 429 or 5xx, or that failed (with backoff; Retry-After is honoured)")
 	maxSize := fs.String("max-size", defaultMaxSize, "the largest capture `SIZE`; larger ones are skipped")
@@ -211,12 +211,12 @@ func parseRate(s string) (time.Duration, error) {
 		}
 		var err error
 		if period, err = parsePeriod(per); err != nil {
-			return 0, fmt.Errorf("%q is not a rate such as 1/2s or 15/1m", s)
+			return 0, fmt.Errorf("%q is not a rate such as 1/5s or 12/1m", s)
 		}
 	}
 	count, err := strconv.ParseFloat(n, 64)
 	if err != nil || count <= 0 {
-		return 0, fmt.Errorf("%q is not a rate such as 1/2s or 15/1m", s)
+		return 0, fmt.Errorf("%q is not a rate such as 1/5s or 12/1m", s)
 	}
 	return time.Duration(float64(period) / count), nil
 }

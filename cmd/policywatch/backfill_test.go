@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/policywatch/policywatch/wayback"
 )
 
 // tinyWayback serves a CDX list and id_ captures for one page.
@@ -93,5 +95,12 @@ func TestBackfillWayback(t *testing.T) {
 	}
 	if d, _ := parsePeriod("30d"); d != 30*24*time.Hour {
 		t.Errorf("parsePeriod(30d) = %s", d)
+	}
+	// The default --rate is the client's: one request every 5 s at least.
+	help := runCommand(t, nil, "backfill", "--help").stdout
+	_, def, _ := strings.Cut(help[strings.Index(help, "--rate N/PERIOD"):], "(default ")
+	def, _, _ = strings.Cut(def, ")")
+	if d, err := parseRate(def); err != nil || d != wayback.DefaultInterval || d < 5*time.Second {
+		t.Errorf("--rate defaults to %q = %s, %v; want the Wayback client's %s, at least 5 s", def, d, err, wayback.DefaultInterval)
 	}
 }
