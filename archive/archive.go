@@ -61,6 +61,9 @@ type Capture struct {
 	Content     []byte
 	Rules       extract.Options // a declaration's select/remove rules
 	Status      int             // HTTP status of a crawl, 0 otherwise
+	// Headers are the response headers kept with the capture, an HTTP
+	// header block (capture.HeaderBlock); "" when there were none.
+	Headers string
 	// PartRules are the rules of each part of a combined capture (see
 	// CombineParts), in order; parts without rules use Rules.
 	PartRules []extract.Options

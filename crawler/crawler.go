@@ -58,6 +58,9 @@ type Part struct {
 	Content      []byte // exactly what the server sent, Content-Encoding removed
 	ETag         string
 	LastModified string
+	// Headers are the response headers kept with the capture
+	// (capture.HeaderBlock), for a WARC export's response record.
+	Headers string
 }
 
 // Failure says why a target yielded no capture.

@@ -49,6 +49,10 @@ type Fetch struct {
 	ErrorClass   string // empty on success
 	Error        string
 	SnapshotHash string // empty when nothing was captured
+	// Headers are the response headers kept with the capture, as an HTTP
+	// header block ("Name: value" lines, CRLF; see capture.HeaderBlock);
+	// empty when the capture came with none (imports).
+	Headers string
 }
 
 // Version is the canonical extracted content of a document, recorded only

@@ -99,7 +99,12 @@ func (f *fakeArchive) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, c := range f.captures {
 		if c.ts == ts {
+			// The Archive replays the site's headers prefixed, beside its own.
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Server", "Wayback Machine")
+			w.Header().Set("X-Archive-Orig-Server", "Apache")
+			w.Header().Set("X-Archive-Orig-Date", "Mon, 02 Mar 2020 00:00:00 GMT")
+			w.Header().Set("X-Archive-Orig-Set-Cookie", "sid=1")
 			fmt.Fprint(w, c.body)
 			return
 		}
@@ -225,6 +230,10 @@ func TestBackfillFromFakeArchive(t *testing.T) {
 			for _, f := range fetches {
 				if f.Source != "wayback" || f.URL != pageURL || f.ErrorClass != "" {
 					t.Errorf("fetch %+v: want a wayback capture of %s", f, pageURL)
+				}
+				// The site's own headers, not the Archive's, and no cookie.
+				if want := "Date: Mon, 02 Mar 2020 00:00:00 GMT\r\nServer: Apache\r\nContent-Type: text/html; charset=utf-8\r\n"; f.Headers != want || f.Status != 200 {
+					t.Errorf("fetch headers %q, status %d; want %q, 200", f.Headers, f.Status, want)
 				}
 			}
 			fake.mu.Lock()
