@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/policywatch/policywatch/store"
 )
 
 // brokenJSON is a declaration file cut short: a JSON syntax error.
@@ -118,11 +121,15 @@ func TestServeEveryGoesOnPastABrokenFile(t *testing.T) {
 	decls := declarationsDir(t, map[string]string{"Broken.json": brokenJSON, "Good.json": declarationOf("Good", "Privacy Policy", ts.URL+"/p", "")})
 	db := filepath.Join(t.TempDir(), "pw.db")
 	stop, logs := serveInBackgroundLogged(t, "--db", db, "--declarations", decls, "--every", "1h", "--delay", "0", "--allow-private-networks")
-	deadline := time.Now().Add(10 * time.Second)
-	for hits.Load() < 1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	// Wait for the fetch to be recorded, not for a guessed time: on a busy
+	// machine recording may take longer than the fetch.
+	deadline := time.Now().Add(20 * time.Second)
+	for hits.Load() < 1 || !hasVersion(db) {
+		if time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	time.Sleep(200 * time.Millisecond) // let the recording finish
 	if code := stop(); code != exitOK {
 		t.Errorf("serve exited with %d, want %d: a broken file is no reason to stop\n%s", code, exitOK, logs)
 	}
@@ -135,4 +142,20 @@ func TestServeEveryGoesOnPastABrokenFile(t *testing.T) {
 	if recorded := logJSON(t, db); len(recorded) != 1 || recorded[0].Service != "Good" || len(recorded[0].Versions) != 1 {
 		t.Errorf("recorded %+v, want Good's privacy policy", recorded)
 	}
+}
+
+// hasVersion says whether the database at db holds a version yet, read
+// while a serve writes it.
+func hasVersion(db string) bool {
+	st, err := store.OpenReadOnly(context.Background(), db)
+	if err != nil {
+		return false
+	}
+	defer st.Close()
+	docs, err := st.Documents(context.Background(), store.DocumentFilter{})
+	if err != nil || len(docs) == 0 {
+		return false
+	}
+	versions, err := st.Versions(context.Background(), docs[0].ID)
+	return err == nil && len(versions) > 0
 }
