@@ -42,14 +42,13 @@ type DocumentRef struct {
 // Canonical returns the reference as documents are stored: names trimmed,
 // and a type known to Open Terms Archive under another name ("Cookies
 // Policy") written as its canonical name ("Trackers Policy"), so that an
-// import and a crawl of the same document never make two documents. Other
-// types are kept as given.
+// import and a crawl of the same document never make two documents. A
+// type Open Terms Archive retired ("Community Guidelines - Spam") stays a
+// document of its own, since its page is only one part of its current
+// type's document (declaration.StoredType). Other types are kept as given.
 func (r DocumentRef) Canonical() DocumentRef {
 	r.Service = strings.TrimSpace(r.Service)
-	r.Type = strings.TrimSpace(r.Type)
-	if canonical, ok := declaration.CanonicalType(r.Type); ok {
-		r.Type = canonical
-	}
+	r.Type = declaration.StoredType(r.Type)
 	return r
 }
 
@@ -62,6 +61,9 @@ type Capture struct {
 	Content     []byte
 	Rules       extract.Options // a declaration's select/remove rules
 	Status      int             // HTTP status of a crawl, 0 otherwise
+	// Headers are the response headers kept with the capture, an HTTP
+	// header block (capture.HeaderBlock); "" when there were none.
+	Headers string
 	// PartRules are the rules of each part of a combined capture (see
 	// CombineParts), in order; parts without rules use Rules.
 	PartRules []extract.Options

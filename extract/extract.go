@@ -12,7 +12,7 @@ import (
 
 // ErrNoText is returned when an input yields no text at all: an empty
 // document is never a valid version.
-var ErrNoText = errors.New("extract: no text found")
+var ErrNoText = errors.New("no text found")
 
 // Options are a declaration's rules and the capture's URL. The rules apply
 // to HTML only, in Open Terms Archive's order: Filters on the whole page,
@@ -76,7 +76,7 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 		}
 	case formatPDF:
 		if opts.hasHTMLRules() || opts.JSONPointer != "" {
-			return nil, fmt.Errorf("extract: declaration rules (select, remove, filters) and JSON pointers do not apply to PDF content")
+			return nil, fmt.Errorf("declaration rules (select, remove, filters) and JSON pointers do not apply to PDF content")
 		}
 		paragraphs, err := pdfParagraphs(content)
 		if err != nil {
@@ -85,7 +85,7 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 		doc = pdfDocument(paragraphs)
 	case formatJSON:
 		if opts.hasHTMLRules() {
-			return nil, fmt.Errorf("extract: declaration rules (select, remove, filters) need HTML content, got JSON")
+			return nil, fmt.Errorf("declaration rules (select, remove, filters) need HTML content, got JSON")
 		}
 		doc, err = extractJSON(decodeText(content, charset), opts)
 		if err != nil {
@@ -93,10 +93,10 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 		}
 	default:
 		if opts.hasHTMLRules() {
-			return nil, fmt.Errorf("extract: declaration rules (select, remove, filters) need HTML content, got %s", formatName(kind))
+			return nil, fmt.Errorf("declaration rules (select, remove, filters) need HTML content, got %s", formatName(kind))
 		}
 		if opts.JSONPointer != "" {
-			return nil, fmt.Errorf("extract: a JSON pointer needs JSON content or an HTML selection holding JSON, got %s", formatName(kind))
+			return nil, fmt.Errorf("a JSON pointer needs JSON content or an HTML selection holding JSON, got %s", formatName(kind))
 		}
 		text := decodeText(content, charset)
 		if kind == formatMarkdown {
@@ -142,7 +142,7 @@ func formatOf(content []byte, contentType string) (format, string, error) {
 	}
 	mediaType, params, err := mime.ParseMediaType(contentType)
 	if err != nil && mediaType == "" {
-		return 0, "", fmt.Errorf("extract: invalid content type %q: %v", contentType, err)
+		return 0, "", fmt.Errorf("invalid content type %q: %v", contentType, err)
 	}
 	charset := charsetParam(params)
 	switch mediaType {

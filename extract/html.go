@@ -18,7 +18,7 @@ func parseHTML(text string, opts Options, resolve linkResolver) (*Document, erro
 		root, err = html.Parse(strings.NewReader(flattenDeep(text)))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("extract: parsing HTML: %w", err)
+		return nil, fmt.Errorf("parsing HTML: %w", err)
 	}
 	page := goquery.NewDocumentFromNode(root)
 	if href, ok := page.Find("base[href]").First().Attr("href"); ok {

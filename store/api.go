@@ -43,12 +43,16 @@ type Fetch struct {
 	ID           int64
 	DocumentID   int64
 	At           time.Time
-	Source       string // "import", "demo", "crawl"
+	Source       string // a capture.Source: "import", "demo", "crawl", "ota", "wayback"
 	URL          string
 	Status       int    // HTTP status, 0 when not HTTP
 	ErrorClass   string // empty on success
 	Error        string
 	SnapshotHash string // empty when nothing was captured
+	// Headers are the response headers kept with the capture, as an HTTP
+	// header block ("Name: value" lines, CRLF; see capture.HeaderBlock);
+	// empty when the capture came with none (imports).
+	Headers string
 }
 
 // Version is the canonical extracted content of a document, recorded only

@@ -12,7 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // applicationID marks a SQLite file as a policywatch database ("pwat"), so
@@ -42,13 +42,38 @@ type Store struct {
 // Open opens the database at path, creating the file if it is missing, and
 // brings its schema up to date.
 func Open(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, true)
+	return open(ctx, path, createMissing)
 }
 
-// OpenExisting is Open for commands that only read: it fails when the file
-// at path does not exist instead of creating an empty database.
+// OpenExisting is Open for commands that update what a database holds
+// (subscriptions, deliveries, re-extraction): it fails when the file at
+// path does not exist instead of creating an empty database; a 0-byte
+// file is made one.
 func OpenExisting(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, false)
+	return open(ctx, path, adoptEmpty)
+}
+
+// OpenDatabase is OpenExisting for a process that serves a database it
+// never fills (its pages and alerts): a 0-byte file is refused as not a
+// database, never made one, so that a mistyped path leaves an unrelated
+// empty file alone. An older schema is still brought up to date.
+func OpenDatabase(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, requireDatabase)
+}
+
+// openMode is what open does with a missing or 0-byte file.
+type openMode int
+
+const (
+	createMissing   openMode = iota // create a missing file, adopt an empty one
+	adoptEmpty                      // refuse a missing file, adopt an empty one
+	requireDatabase                 // refuse both
+)
+
+// emptyFileError is what opening a 0-byte file says where it must not be
+// made a database.
+func emptyFileError(path string) error {
+	return fmt.Errorf("%s is an empty file, not a policywatch database (import, crawl or demo --db make one)", path)
 }
 
 // ErrReadOnly is returned by Write on a store opened with OpenReadOnly.
@@ -76,7 +101,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 	case info.IsDir():
 		return nil, fmt.Errorf("open database %s: is a directory", path)
 	case info.Size() == 0:
-		return nil, fmt.Errorf("%s is an empty file, not a policywatch database (import, crawl or demo --db make one)", path)
+		return nil, emptyFileError(path)
 	}
 	if err := checkHeader(abs); err != nil {
 		return nil, fmt.Errorf("%s: not a policywatch database: %w", path, err)
@@ -123,10 +148,14 @@ func (s *Store) initReadOnly(ctx context.Context, abs string) error {
 	if err := checkVersion(version); err != nil {
 		return fmt.Errorf("%s: %w", s.path, err)
 	}
-	if want := SchemaVersion(); version < want {
-		return fmt.Errorf("%s: schema version %d is older than this binary's %d, and a read-only command does not upgrade it: run any command that writes (import, crawl, reextract) first", s.path, version, want)
+	pending, err := pendingSteps(ctx, s.readers, version)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.path, err)
 	}
-	var err error
+	if len(pending) > 0 {
+		return fmt.Errorf("%s: schema version %d is older than this binary's %d (steps %s not applied), and a read-only command does not upgrade it: run any command that writes (import, crawl, reextract) first",
+			s.path, version, SchemaVersion(), strings.Join(pending, ", "))
+	}
 	if s.codec, err = newCodec(false); err != nil {
 		return err
 	}
@@ -134,7 +163,7 @@ func (s *Store) initReadOnly(ctx context.Context, abs string) error {
 	return nil
 }
 
-func open(ctx context.Context, path string, create bool) (*Store, error) {
+func open(ctx context.Context, path string, mode openMode) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")
 	}
@@ -145,13 +174,15 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 	info, err := os.Stat(abs)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		if !create {
+		if mode != createMissing {
 			return nil, fmt.Errorf("open database %s: %w", path, fs.ErrNotExist)
 		}
 	case err != nil:
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	case info.IsDir():
 		return nil, fmt.Errorf("open database %s: is a directory", path)
+	case info.Size() == 0 && mode == requireDatabase:
+		return nil, emptyFileError(path)
 	case info.Size() > 0:
 		// Checked before SQLite sees the file, so nothing can be written to it.
 		if err := checkHeader(abs); err != nil {
@@ -294,7 +325,7 @@ func probe(ctx context.Context, abs string) error {
 			"(SELECT user_version FROM pragma_user_version), "+
 			"(SELECT count(*) FROM sqlite_schema)")
 	if err := row.Scan(&appID, &version, &objects); err != nil {
-		return fmt.Errorf("not a policywatch database: %w", err)
+		return explainOpenError(err)
 	}
 	switch {
 	case appID == applicationID:
@@ -305,6 +336,31 @@ func probe(ctx context.Context, abs string) error {
 		return fmt.Errorf("not a policywatch database: SQLite database of another application (application_id %#x, user_version %d, %d schema objects)",
 			appID, version, objects)
 	}
+}
+
+// SQLite's primary result codes that say why a file could not be used.
+const (
+	sqliteReadOnly = 8  // SQLITE_READONLY, and its extended codes
+	sqliteCantOpen = 14 // SQLITE_CANTOPEN
+	sqliteNotADB   = 26 // SQLITE_NOTADB
+)
+
+// explainOpenError says why a database could not be read to be opened
+// for writing: a file that is not a database is one thing; a database in
+// a read-only directory, whose WAL files cannot be made, is another, which
+// a reader can still open (OpenReadOnly).
+func explainOpenError(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return fmt.Errorf("reading the database: %w", err)
+	}
+	switch se.Code() & 0xff {
+	case sqliteNotADB:
+		return fmt.Errorf("not a policywatch database: %w", err)
+	case sqliteReadOnly, sqliteCantOpen:
+		return fmt.Errorf("the database cannot be written (a read-only file, directory or mount: SQLite makes its -wal and -shm files beside it): %w", err)
+	}
+	return fmt.Errorf("reading the database: %w", err)
 }
 
 func writerDSN(abs string) string {

@@ -64,7 +64,7 @@ func TestFeedQuotesTheEffectiveDate(t *testing.T) {
 		item := itemByID(t, getFeed(t, site.testSite, p), changeURN(c.Change))
 		content := itemText(item)
 		assertContains(t, p, content, "<h3>When it takes effect</h3>", "will go into effect on September 22, 2023",
-			"<li>‘X Privacy Policy’ rewritten (+29 −5 words), formerly ‘Twitter Privacy Policy’</li>",
+			"<li>‘X Privacy Policy’ rewritten (+28 −4 words), formerly ‘Twitter Privacy Policy’</li>",
 			"<li>‘Seriously — what happens with my data?’ added</li>", // a heading alone
 			"<li>and 28 more sections: see the full diff</li>")        // 40 sections touched
 		assertOrder(t, p, content, "When it takes effect", "will go into effect on September 22, 2023", "The changed text")

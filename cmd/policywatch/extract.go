@@ -99,7 +99,7 @@ Examples:
 	}
 	doc, err := extract.Extract(content, kind, opts)
 	if err != nil {
-		return fmt.Errorf("%s: %s", displayName(name), strings.ReplaceAll(err.Error(), "extract: ", ""))
+		return fmt.Errorf("%s: %w", displayName(name), err)
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(env.stdout)
