@@ -135,6 +135,9 @@ type VersionRange struct {
 	// the range, or with After (and no Before) the oldest, the page just
 	// above After.
 	Limit int
+	// Classes and Magnitudes, when not empty, keep only versions whose
+	// change has one of them (the first version, which has none, goes).
+	Classes, Magnitudes []string
 }
 
 // VersionsIn returns the versions of a document that r selects, newest
@@ -146,6 +149,7 @@ func (s *Store) VersionsIn(ctx context.Context, documentID int64, r VersionRange
 		// The cursors are looked up within the document: another's gives
 		// no row, and the checks below say why a page is empty.
 		where, args := "v.document_id = ?", []any{documentID}
+		where += inListAnon("c.class", r.Classes, &args) + inListAnon("c.magnitude", r.Magnitudes, &args)
 		if r.Before != 0 {
 			where += " AND (v.captured_at, v.id) < (SELECT captured_at, id FROM versions WHERE id = ? AND document_id = ?)"
 			args = append(args, r.Before, documentID)
@@ -339,6 +343,20 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]ChangeEntry, err
 		return nil, fmt.Errorf("list changes: %w", err)
 	}
 	return list, nil
+}
+
+// inListAnon is inList with anonymous parameters ("?"), for statements
+// that number none.
+func inListAnon(column string, values []string, args *[]any) string {
+	if len(values) == 0 {
+		return ""
+	}
+	marks := make([]string, len(values))
+	for i, v := range values {
+		*args = append(*args, v)
+		marks[i] = "?"
+	}
+	return " AND " + column + " IN (" + strings.Join(marks, ", ") + ")"
 }
 
 // inList is " AND column IN (?n, …)" for values, appending them to args
