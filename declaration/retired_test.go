@@ -166,3 +166,15 @@ func TestRetiredTypesInOneFile(t *testing.T) {
 		t.Errorf("Retired = %+v, want none: the harassment page was part of the current Community Guidelines", s.Retired)
 	}
 }
+
+func TestTypeAliases(t *testing.T) {
+	if got := TypeAliases("Trackers Policy"); len(got) != 1 || got[0] != "Cookies Policy" {
+		t.Errorf("aliases of Trackers Policy: %q", got)
+	}
+	if got := TypeAliases("Privacy Policy"); len(got) != 0 {
+		t.Errorf("aliases of Privacy Policy: %q", got)
+	}
+	if got := TypeAliases("Cookies Policy"); len(got) != 0 {
+		t.Errorf("an alias has aliases: %q", got)
+	}
+}

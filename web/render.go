@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/policywatch/policywatch/declaration"
+	"github.com/policywatch/policywatch/diff"
 )
 
 // pageTemplates holds one template set per page, each made of the shared
@@ -30,21 +34,32 @@ var templateFuncs = template.FuncMap{
 	"servicePath":  servicePath,
 	"headingPath":  func(path []string) string { return strings.Join(path, " › ") },
 	"shortHash":    shortHash,
-	"nextAnchor":   nextAnchor,
 	"inc":          func(n int) int { return n + 1 },
 	"dec":          func(n int) int { return n - 1 },
-	"spans":        spansHTML,
 	"policy":       policyHTML,
+	"typeName":     typeName,
+	"shortURL":     diff.ShortURL,
+	"safeURL":      safeURL,
 }
 
-// nextAnchor is the anchor of the changed row after "cN", or of the top of
-// the diff after the last one.
-func nextAnchor(anchor string, last int) string {
-	n, err := strconv.Atoi(strings.TrimPrefix(anchor, "c"))
-	if err != nil || n >= last {
-		return "top"
+// typeName is a document type as pages name it: Open Terms Archive's
+// canonical name, with the name readers may know it by ("Trackers Policy
+// (Cookies Policy)").
+func typeName(canonical string) string {
+	if aliases := declaration.TypeAliases(canonical); len(aliases) > 0 {
+		return canonical + " (" + aliases[0] + ")"
 	}
-	return fmt.Sprintf("c%d", n+1)
+	return canonical
+}
+
+// safeURL is a document's URL as a link target when it is an absolute
+// http or https URL, else "" (the page then shows it as text).
+func safeURL(raw string) template.URL {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return template.URL(u.String())
 }
 
 func mustParseTemplates() *pageTemplates {

@@ -8,6 +8,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/metrics"
 	"github.com/policywatch/policywatch/store"
 )
@@ -143,6 +145,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}", s.handleVersion)
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}/markdown", s.handleVersionMarkdown)
 	mux.HandleFunc("GET /documents/{id}/diff", s.handleDiff)
+	mux.HandleFunc("GET /diff.txt", s.handleUnifiedDiff)
 
 	s.registerFeeds(mux)
 
@@ -166,6 +169,7 @@ func (s *Server) Handler() http.Handler {
 	if err != nil {
 		panic(err) // the embed directive guarantees the directory
 	}
+	mux.HandleFunc("GET /static/style.css", serveStylesheet)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(static)))
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -196,6 +200,22 @@ func staticHandler(files fs.FS) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		fileServer.ServeHTTP(w, r)
 	})
+}
+
+// stylesheet is the site's styles followed by diff's: one file, one
+// request, and the diff's styles written once, in the diff package.
+var stylesheet = func() []byte {
+	site, err := staticFS.ReadFile("static/style.css")
+	if err != nil {
+		panic(err) // embedded
+	}
+	return append(append(site, '\n'), diff.Stylesheet()...)
+}()
+
+func serveStylesheet(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	http.ServeContent(w, r, "style.css", time.Time{}, bytes.NewReader(stylesheet))
 }
 
 // contentSecurityPolicy allows nothing but our own origin: no inline scripts
