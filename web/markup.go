@@ -25,7 +25,11 @@ func policyHTML(sections []contentSection) template.HTML {
 		b.WriteString("<section>\n")
 		if sec.HeadingLevel >= 2 && sec.HeadingLevel <= 6 {
 			level := strconv.Itoa(sec.HeadingLevel)
-			b.WriteString("<h" + level + ">" + html.EscapeString(sec.Heading) + "</h" + level + ">\n")
+			b.WriteString("<h" + level + ">" + html.EscapeString(sec.Heading))
+			if sec.Continued {
+				b.WriteString(` <span class="continued">(continued)</span>`)
+			}
+			b.WriteString("</h" + level + ">\n")
 		}
 		for _, g := range sec.Groups {
 			switch g.Kind {

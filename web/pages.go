@@ -160,34 +160,6 @@ type versionBody struct {
 	Page, Pages int
 }
 
-// versionPageBytes is how much text one page of a version shows: a huge
-// document is read in parts, never sent as one page of many megabytes.
-const versionPageBytes = 256 << 10
-
-// pageSections cuts the sections into pages of about versionPageBytes of
-// text, at section boundaries, and returns page (1-based) and the count.
-func pageSections(doc extract.Document, page int) ([]extract.Section, int) {
-	var pages [][2]int
-	start, size := 0, 0
-	for i, s := range doc.Sections {
-		n := len(s.Heading())
-		for _, b := range s.Blocks {
-			n += len(b.Text)
-			for _, c := range b.Cells {
-				n += len(c)
-			}
-		}
-		if size > 0 && size+n > versionPageBytes {
-			pages = append(pages, [2]int{start, i})
-			start, size = i, 0
-		}
-		size += n
-	}
-	pages = append(pages, [2]int{start, len(doc.Sections)})
-	page = min(max(page, 1), len(pages))
-	return doc.Sections[pages[page-1][0]:pages[page-1][1]], len(pages)
-}
-
 func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 	id, err := parseID("document id", r.PathValue("id"))
 	if err != nil {
@@ -237,10 +209,10 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 	if content.Title != "" && (len(content.Sections) == 0 || content.Sections[0].Heading() != content.Title) {
 		body.Title = content.Title
 	}
-	whole := content
-	content.Sections, body.Pages = pageSections(whole, part)
+	pages := versionPages(content)
+	body.Pages = len(pages)
 	body.Page = min(part, body.Pages)
-	body.Sections = contentSections(content)
+	body.Sections = pages[body.Page-1].sections(content)
 	if len(older.Entries) > 0 {
 		body.Previous = &older.Entries[0]
 		body.PreviousID = body.Previous.ID

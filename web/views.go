@@ -11,6 +11,7 @@ import (
 type contentSection struct {
 	HeadingLevel int // 2–6 for <h2>–<h6>; 0 when the section has no heading
 	Heading      string
+	Continued    bool // begun on the part before
 	Groups       []blockGroup
 }
 
