@@ -132,6 +132,7 @@ type ChangeFilter struct {
 type DocumentFilter struct {
 	Service string
 	Type    string
+	URL     string // documents fetched from this URL
 	// Services, when not empty, keeps only documents of these services.
 	Services []string
 	// StaleFor, when set, keeps only documents holding derived data that

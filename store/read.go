@@ -71,6 +71,10 @@ func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]Document, er
 		args = append(args, f.Type)
 		where += fmt.Sprintf(" AND d.type = ?%d", len(args))
 	}
+	if f.URL != "" {
+		args = append(args, f.URL)
+		where += fmt.Sprintf(" AND d.url = ?%d", len(args))
+	}
 	if stale {
 		args = append(args, marksRelease, diffRelease)
 		where += fmt.Sprintf(` AND (d.marks_release != ?%d

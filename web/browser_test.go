@@ -86,7 +86,7 @@ func TestBrowserFollowsLinksToTheRebrandDiff(t *testing.T) {
 
 	docLink := fmt.Sprintf(`main a[href="%s"]`, documentPath(site.cookiesDoc))
 	from, to := site.cookies["2022-11-23"], site.cookies["2023-09-20"]
-	diffLink := fmt.Sprintf(`table.timeline a[href="%s"]`, diffPath(site.cookiesDoc, from, to))
+	diffLink := fmt.Sprintf(`ol.timeline a[href="%s"]`, diffPath(site.cookiesDoc, from, to))
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(site.srv.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(docLink)),

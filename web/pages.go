@@ -78,8 +78,14 @@ type versionPicker struct {
 type documentBody struct {
 	Document   store.Document
 	Timeline   timelinePage
+	Rows       []timelineRow // the timeline's entries, runs of flip-flops folded
+	Largest    int           // the most words a change on the page changed
+	Filter     changeFilter
 	Picker     versionPicker
 	Deliveries []deliveryRow
+	// SameURL are the other documents fetched from the same URL (one page
+	// kept as two documents: X's cookie policy and its page-text capture).
+	SameURL []store.Document
 }
 
 // deliveryRow is one alert sent about a change of the document, as the
@@ -125,6 +131,12 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	filter, err := changeFilterOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rng.Classes, rng.Magnitudes = filter.Classes, filter.Magnitudes
 	timeline, err := s.timeline(r.Context(), id, rng)
 	if err != nil {
 		s.fail(w, r, err)
@@ -135,15 +147,39 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 		picker.ToID = timeline.Entries[0].ID
 		picker.FromID = timeline.Entries[0].PreviousID
 	}
+	if filter.Active() {
+		// The picker offers versions to compare: all of them, not only the
+		// filter's.
+		all, err := s.timeline(r.Context(), id, store.VersionRange{Limit: pickerVersionsShown})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		picker.Versions = all.Entries
+	}
 	deliveries, err := s.archive.Deliveries(r.Context(), store.DeliveryFilter{DocumentID: id, Limit: documentDeliveries})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	var sameURL []store.Document
+	if doc.URL != "" {
+		docs, err := s.archive.Documents(r.Context(), store.DocumentFilter{URL: doc.URL})
+		if err != nil {
+			s.fail(w, r, fmt.Errorf("listing the documents of %s: %w", doc.URL, err))
+			return
+		}
+		for _, d := range docs {
+			if d.ID != id {
+				sameURL = append(sameURL, d)
+			}
+		}
+	}
 	s.render(w, r, http.StatusOK, "document", page{
-		Title:    doc.Service + " · " + doc.Type,
+		Title:    doc.Service + " · " + typeName(doc.Type),
 		FeedPath: documentPath(id) + "/feed",
-		Body:     documentBody{Document: doc, Timeline: timeline, Picker: picker, Deliveries: deliveryRows(deliveries)},
+		Body: documentBody{Document: doc, Timeline: timeline, Rows: timelineRows(timeline.Entries), Largest: largestChange(timeline.Entries),
+			Filter: filter, Picker: picker, Deliveries: deliveryRows(deliveries), SameURL: sameURL},
 	})
 }
 

@@ -45,7 +45,7 @@ func TestDocumentPageShowsTimelineNewestFirst(t *testing.T) {
 	body := site.mustGet(t, documentPath(site.cookiesDoc), http.StatusOK)
 
 	assertContains(t, "document", body,
-		"<h1>Trackers Policy</h1>",
+		"<h1>Trackers Policy (Cookies Policy)</h1>",
 		"https://help.x.com/en/rules-and-policies/x-cookies",
 		`<select name="from">`, `<select name="to">`,
 		fmt.Sprintf(`action="/documents/%d/diff"`, site.cookiesDoc),

@@ -40,6 +40,25 @@ var templateFuncs = template.FuncMap{
 	"typeName":     typeName,
 	"shortURL":     diff.ShortURL,
 	"safeURL":      safeURL,
+	"sizeBar":      sizeBar,
+	"filterForm":   func(action string, f changeFilter) filterForm { return filterForm{action, f} },
+	"entryOf": func(docID int64, e *timelineEntry, largest int) timelineCell {
+		return timelineCell{DocumentID: docID, Entry: e, Largest: largest}
+	},
+}
+
+// filterForm is what the change-filter template needs: where the form
+// goes, and the filter in force.
+type filterForm struct {
+	Action string
+	Filter changeFilter
+}
+
+// timelineCell is one timeline entry with what its template needs.
+type timelineCell struct {
+	DocumentID int64
+	Entry      *timelineEntry
+	Largest    int
 }
 
 // typeName is a document type as pages name it: Open Terms Archive's

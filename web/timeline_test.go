@@ -1,0 +1,84 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/policywatch/policywatch/store"
+)
+
+// demoDocument is the id of service/type in the demo archive.
+func (d *demoSite) demoDocument(t testing.TB, service, docType string) int64 {
+	t.Helper()
+	docs, err := d.st.Documents(context.Background(), store.DocumentFilter{Service: service, Type: docType})
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("documents %s / %s: %v, %v", service, docType, docs, err)
+	}
+	return docs[0].ID
+}
+
+// demoVersion is the id of the version of document captured on day
+// (YYYY-MM-DD; the first of that day).
+func (d *demoSite) demoVersion(t testing.TB, docID int64, day string) int64 {
+	t.Helper()
+	versions, err := d.st.Versions(context.Background(), docID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(versions) - 1; i >= 0; i-- {
+		if versions[i].CapturedAt.UTC().Format("2006-01-02") == day {
+			return versions[i].ID
+		}
+	}
+	t.Fatalf("document %d has no version of %s", docID, day)
+	return 0
+}
+
+var classBadge = regexp.MustCompile(`<span class="class class-(\w+)">`)
+
+func TestTimelineFoldsRunsOfFlipFlopsIntoOneRow(t *testing.T) {
+	site := readDemoSite(t)
+	doc := site.demoDocument(t, "X", "Trackers Policy")
+	body := site.mustGet(t, documentPath(doc), http.StatusOK)
+	assertContains(t, "timeline", body,
+		`<li class="run flip-flops">`,
+		`<details><summary><span class="mark flip-flop">flip-flops</span> 15 link flip-flops between twitter.com and x.com, May–June 2024</summary>`)
+	// The run's versions are inside it, so the 2023 rebrand is near the top.
+	run := body[strings.Index(body, "15 link flip-flops"):]
+	run = run[:strings.Index(run, "</details>")]
+	if n := strings.Count(run, `<li class="entry flip-flop">`); n != 15 {
+		t.Errorf("the run holds %d entries, want 15", n)
+	}
+	assertOrder(t, "timeline", body, "15 link flip-flops", "2024-05-16 06:39 UTC", "Twitter → X ×40")
+	// The largest change of the page fills its bar; the others are shorter.
+	assertContains(t, "size bars", body, `aria-label="5,216 words added, 0 removed"><rect class="track" width="100" height="8"/><rect class="added" width="100.0"`)
+}
+
+func TestTimelineFiltersByClassAndMagnitude(t *testing.T) {
+	site := readDemoSite(t)
+	doc := site.demoDocument(t, "X", "Trackers Policy")
+	rebrands := site.mustGet(t, documentPath(doc)+"?class=rebrand", http.StatusOK)
+	timeline := rebrands[strings.Index(rebrands, `<ol class="timeline">`):]
+	classes := classBadge.FindAllStringSubmatch(timeline, -1)
+	if len(classes) != 16 {
+		t.Errorf("%d changes listed for class=rebrand, want the 16 rebrands", len(classes))
+	}
+	for _, c := range classes {
+		if c[1] != "rebrand" {
+			t.Errorf("class=rebrand lists a %s change", c[1])
+		}
+	}
+	assertContains(t, "filtered timeline", rebrands, `<input type="checkbox" name="class" value="rebrand" checked>`, "show all</a>")
+	assertNotContains(t, "filtered timeline", rebrands, "first version")
+
+	major := site.mustGet(t, documentPath(doc)+"?magnitude=major&class=substantive", http.StatusOK)
+	timeline = major[strings.Index(major, `<ol class="timeline">`):]
+	if n := strings.Count(timeline, `<span class="magnitude magnitude-major">`); n == 0 || n != len(classBadge.FindAllString(timeline, -1)) {
+		t.Errorf("magnitude=major lists %d major changes among %d", n, len(classBadge.FindAllString(timeline, -1)))
+	}
+	bad := site.mustGet(t, documentPath(doc)+"?class=huge", http.StatusBadRequest)
+	assertContains(t, "unknown class", bad, "query parameter class &#34;huge&#34;: want one of substantive, editorial, rebrand, cosmetic")
+}
