@@ -15,7 +15,7 @@ import (
 
 type homeBody struct {
 	Services []serviceDocuments
-	Changes  []changeItem
+	Changes  changeList
 	// After is the name the services listed follow ("" from the first);
 	// More says others follow them.
 	After string
@@ -25,6 +25,63 @@ type homeBody struct {
 // NextAfter is the cursor of the next page of services.
 func (b homeBody) NextAfter() string { return b.Services[len(b.Services)-1].Name }
 
+// changeList is a page of changes as lists show them: the newest first,
+// each with a bar scaled to the largest, the filter in force, and where
+// the older ones are.
+type changeList struct {
+	Items   []changeItem
+	Largest int
+	Filter  changeFilter
+	// Path is the list's own page (the filter and cursor follow it);
+	// Older is the cursor of the next page (0: none), Paged that this is
+	// not the first page.
+	Path  string
+	Older int64
+	Paged bool
+	// AllPath, when set, is the page of every change beyond this list.
+	AllPath string
+}
+
+// OlderPath is the page after this one.
+func (l changeList) OlderPath() string {
+	return l.Path + "?before=" + strconv.FormatInt(l.Older, 10) + l.Filter.Query()
+}
+
+// NewestPath is the first page, with the filter.
+func (l changeList) NewestPath() string {
+	if q := l.Filter.Query(); q != "" {
+		return l.Path + "?" + q[1:]
+	}
+	return l.Path
+}
+
+// changeList loads a page of changes: f's filters, limit of them after
+// the change before (0: the newest).
+func (s *Server) changeList(r *http.Request, f store.ChangeFilter, filter changeFilter, limit int, before int64, path string) (changeList, error) {
+	f.Classes, f.Magnitudes = filter.Classes, filter.Magnitudes
+	f.Limit, f.Before = limit+1, before
+	items, err := s.changes(r.Context(), f)
+	if err != nil {
+		return changeList{}, err
+	}
+	list := changeList{Filter: filter, Path: path, Paged: before != 0}
+	if len(items) > limit {
+		items = items[:limit]
+		list.Older = items[limit-1].ID
+	}
+	list.Items, list.Largest = items, largestOf(items)
+	return list, nil
+}
+
+// beforeOf reads the cursor of a page of changes: ?before={change id}.
+func beforeOf(r *http.Request) (int64, error) {
+	raw := r.URL.Query().Get("before")
+	if raw == "" {
+		return 0, nil
+	}
+	return parseID("query parameter before (a change id)", raw)
+}
+
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	after := r.URL.Query().Get("after")
 	services, more, err := s.servicesPage(r.Context(), after, homeServices)
@@ -32,11 +89,21 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	changes, err := s.changes(r.Context(), store.ChangeFilter{Limit: homeChanges})
+	filter, err := changeFilterOf(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	changes, err := s.changeList(r, store.ChangeFilter{}, filter, homeChanges, 0, "/")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	changes.AllPath = "/changes"
+	if q := filter.Query(); q != "" {
+		changes.AllPath += "?" + q[1:]
+	}
+	changes.Older = 0 // the home page links the page of all changes instead
 	s.render(w, r, http.StatusOK, "home", page{
 		Title:    s.title,
 		FeedPath: "/feed",
@@ -44,9 +111,41 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// allChangesBody is the page of every change, newest first.
+type allChangesBody struct {
+	Changes changeList
+	Service string // the service the list is limited to, if any
+}
+
+// allChanges is how many changes a page of all changes lists.
+const allChanges = 50
+
+func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
+	filter, err := changeFilterOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	before, err := beforeOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	changes, err := s.changeList(r, store.ChangeFilter{}, filter, allChanges, before, "/changes")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "changes", page{
+		Title:    "All changes",
+		FeedPath: "/feed",
+		Body:     allChangesBody{Changes: changes},
+	})
+}
+
 type serviceBody struct {
 	Service serviceDocuments
-	Changes []changeItem
+	Changes changeList
 }
 
 func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +154,17 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	changes, err := s.changes(r.Context(), store.ChangeFilter{Service: svc.Name, Limit: serviceChanges})
+	filter, err := changeFilterOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	before, err := beforeOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	changes, err := s.changeList(r, store.ChangeFilter{Service: svc.Name}, filter, serviceChanges, before, servicePath(svc.Name))
 	if err != nil {
 		s.fail(w, r, err)
 		return

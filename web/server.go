@@ -141,6 +141,7 @@ func (s *Server) Handler() http.Handler {
 
 	mux.HandleFunc("GET /{$}", s.handleHome)
 	mux.HandleFunc("GET /services/{name}", s.handleService)
+	mux.HandleFunc("GET /changes", s.handleChanges)
 	mux.HandleFunc("GET /documents/{id}", s.handleDocument)
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}", s.handleVersion)
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}/markdown", s.handleVersionMarkdown)

@@ -82,3 +82,60 @@ func TestTimelineFiltersByClassAndMagnitude(t *testing.T) {
 	bad := site.mustGet(t, documentPath(doc)+"?class=huge", http.StatusBadRequest)
 	assertContains(t, "unknown class", bad, "query parameter class &#34;huge&#34;: want one of substantive, editorial, rebrand, cosmetic")
 }
+
+var changeDiffLink = regexp.MustCompile(`<a class="summary" href="([^"]+)"`)
+
+// walkChanges follows a list of changes' "older changes" links from path
+// and returns the diff links listed, in order.
+func walkChanges(t *testing.T, site *testSite, path string) (links []string, pages int) {
+	t.Helper()
+	for path != "" {
+		body := site.mustGet(t, path, http.StatusOK)
+		pages++
+		for _, m := range changeDiffLink.FindAllStringSubmatch(body, -1) {
+			links = append(links, m[1])
+		}
+		_, rels := pageLinks(t, body)
+		path = rels["next"]
+	}
+	return links, pages
+}
+
+func TestEveryChangeIsReachableBeyondTheHomePage(t *testing.T) {
+	site := readDemoSite(t)
+	all, err := site.st.Changes(context.Background(), store.ChangeFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := site.mustGet(t, "/", http.StatusOK)
+	assertContains(t, "home", home, `<a href="/changes">all changes →</a>`)
+	if n := len(changeDiffLink.FindAllString(home, -1)); n != homeChanges {
+		t.Errorf("the home page lists %d changes, want %d", n, homeChanges)
+	}
+	links, pages := walkChanges(t, site.testSite, "/changes")
+	if len(links) != len(all) || pages != (len(all)+allChanges-1)/allChanges {
+		t.Errorf("/changes and its older pages list %d changes on %d pages, want all %d", len(links), pages, len(all))
+	}
+	seen := map[string]bool{}
+	for _, l := range links {
+		if seen[l] {
+			t.Errorf("%s listed twice", l)
+		}
+		seen[l] = true
+	}
+	// The filter follows the pages.
+	links, _ = walkChanges(t, site.testSite, "/changes?class=rebrand")
+	rebrands, _ := site.st.Changes(context.Background(), store.ChangeFilter{Classes: []string{"rebrand"}})
+	if len(links) != len(rebrands) {
+		t.Errorf("rebrands: %d listed, want %d", len(links), len(rebrands))
+	}
+
+	// The service page lists its changes 30 at a time, the older ones on
+	// further pages.
+	xChanges, _ := site.st.Changes(context.Background(), store.ChangeFilter{Service: "X"})
+	links, pages = walkChanges(t, site.testSite, "/services/X")
+	if len(links) != len(xChanges) || pages < 2 {
+		t.Errorf("/services/X and its older pages list %d changes on %d pages, want %d", len(links), pages, len(xChanges))
+	}
+	site.mustGet(t, "/changes?before=abc", http.StatusBadRequest)
+}
