@@ -226,3 +226,27 @@ func TestVersionsInFiltersByClassAndMagnitude(t *testing.T) {
 		t.Errorf("cosmetic changes: %v, %v; want none", summaryIDs(got), err)
 	}
 }
+
+func TestVersionAtIsTheVersionInEffect(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t)
+	docID, ids := pagedHistory(t, s, 6) // hourly from 2024-01-01 00:00; versions 3 and 4 both at 03:00
+	for _, c := range []struct {
+		at   string
+		want int64
+	}{
+		{"2024-01-01T00:00:00Z", ids[0]},
+		{"2024-01-01T01:30:00Z", ids[1]},
+		{"2024-01-01T03:00:00Z", ids[4]}, // the later of two at the same time
+		{"2030-01-01T00:00:00Z", ids[5]},
+		{"2020-01-01T00:00:00Z", ids[0]}, // before them all: the first
+	} {
+		got, err := s.VersionAt(ctx, docID, date(c.at))
+		if err != nil || got.ID != c.want {
+			t.Errorf("VersionAt(%s) = %d, %v; want %d", c.at, got.ID, err, c.want)
+		}
+	}
+	if _, err := s.VersionAt(ctx, 999999, date("2024-01-01T00:00:00Z")); !errors.Is(err, ErrNotFound) {
+		t.Errorf("VersionAt of no document: %v, want ErrNotFound", err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // read runs fn in a read-only transaction on the reader pool, so that a
@@ -429,4 +430,29 @@ func (s *Store) Ping(ctx context.Context) error {
 		}
 		return nil
 	})
+}
+
+// VersionAt returns the version of a document in effect at a time: the
+// newest captured at or before it, or, when at is before them all, the
+// first. A document without versions is ErrNotFound.
+func (s *Store) VersionAt(ctx context.Context, documentID int64, at time.Time) (VersionSummary, error) {
+	ts, err := formatTime(at)
+	if err != nil {
+		return VersionSummary{}, fmt.Errorf("version of document %d at %s: %w", documentID, at.Format(time.RFC3339), err)
+	}
+	var list []VersionSummary
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		list, err = s.queryVersionSummaries(ctx, tx, `v.id = ifnull(
+			(SELECT id FROM versions WHERE document_id = ?1 AND captured_at <= ?2 ORDER BY captured_at DESC, id DESC LIMIT 1),
+			(SELECT id FROM versions WHERE document_id = ?1 ORDER BY captured_at, id LIMIT 1))`, documentID, ts)
+		return err
+	})
+	if err == nil && len(list) == 0 {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return VersionSummary{}, fmt.Errorf("version of document %d at %s: %w", documentID, at.Format(time.RFC3339), err)
+	}
+	return list[0], nil
 }

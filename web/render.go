@@ -20,7 +20,7 @@ type pageTemplates struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"home", "service", "changes", "document", "version", "diff", "error"}
+var pageNames = []string{"home", "service", "changes", "document", "version", "diff", "compare", "error"}
 
 var templateFuncs = template.FuncMap{
 	"date":         formatDate,
@@ -42,6 +42,9 @@ var templateFuncs = template.FuncMap{
 	"safeURL":      safeURL,
 	"sizeBar":      sizeBar,
 	"filterForm":   func(action string, f changeFilter) filterForm { return filterForm{action, f} },
+	"compareSide": func(name, label string, services []serviceDocuments, document int64, date string) compareSide {
+		return compareSide{Name: name, Label: label, Services: services, Document: document, Date: date}
+	},
 	"entryOf": func(docID int64, e *timelineEntry, largest int) timelineCell {
 		return timelineCell{DocumentID: docID, Entry: e, Largest: largest}
 	},
@@ -52,6 +55,14 @@ var templateFuncs = template.FuncMap{
 type filterForm struct {
 	Action string
 	Filter changeFilter
+}
+
+// compareSide is one side of the compare form.
+type compareSide struct {
+	Name, Label string
+	Services    []serviceDocuments
+	Document    int64
+	Date        string
 }
 
 // timelineCell is one timeline entry with what its template needs.

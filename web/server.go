@@ -84,6 +84,10 @@ type Reader interface {
 	// for an unknown id, archive.ErrDifferentDocuments for versions of two.
 	// The comparison may be shared with other requests: never change it.
 	Compare(ctx context.Context, fromID, toID int64) (*archive.Comparison, error)
+	// CompareAcross is Compare for any two versions, of two documents too.
+	CompareAcross(ctx context.Context, fromID, toID int64) (*archive.Comparison, error)
+	// VersionAt is the version of a document in effect at a time.
+	VersionAt(ctx context.Context, documentID int64, at time.Time) (store.VersionSummary, error)
 }
 
 var _ Reader = (*archive.View)(nil)
@@ -147,6 +151,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}/markdown", s.handleVersionMarkdown)
 	mux.HandleFunc("GET /documents/{id}/diff", s.handleDiff)
 	mux.HandleFunc("GET /diff.txt", s.handleUnifiedDiff)
+	mux.HandleFunc("GET /compare", s.handleCompare)
 
 	s.registerFeeds(mux)
 
