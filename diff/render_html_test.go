@@ -150,3 +150,18 @@ func TestHTMLFoldsQuietSectionsToOneLine(t *testing.T) {
 		t.Errorf("the section list of a one-edit diff is open")
 	}
 }
+
+func TestPlainText(t *testing.T) {
+	for md, want := range map[string]string{
+		"Read the [X Rules](https://help.x.com/en/rules) **now**.": "Read the X Rules now.",
+		"  - Cookies \\*we\\* set":                                 "Cookies *we* set",
+		"1. First [step](<https://e.com/a b>)":                     "First step",
+		"| Name | Purpose |\n| --- | --- |":                        "Name | Purpose",
+		"```\n# not a heading\n```":                                "# not a heading",
+		"| a |  | b |":                                             "a | b",
+	} {
+		if got := PlainText(md); got != want {
+			t.Errorf("PlainText(%q) = %q, want %q", md, got, want)
+		}
+	}
+}

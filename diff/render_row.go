@@ -275,3 +275,31 @@ func LineHTML(markdown string) template.HTML {
 	rp.write(&b, sidePlain)
 	return template.HTML(b.String())
 }
+
+// PlainText is the text a reader reads in one block's canonical Markdown
+// line: without link targets, markers, emphasis marks or escapes; table
+// cells are separated by " | ". It is what search indexes.
+func PlainText(markdown string) string {
+	m := readMarkup(markdown)
+	var cells []string
+	var b strings.Builder
+	b.Grow(len(markdown))
+	for i := 0; i < len(markdown); i++ {
+		switch m.role[i] {
+		case roleText:
+			b.WriteByte(markdown[i])
+		case roleCell:
+			if cell := strings.TrimSpace(b.String()); cell != "" {
+				cells = append(cells, cell)
+			}
+			b.Reset()
+		}
+	}
+	if m.form.Kind != "tr" {
+		return b.String()
+	}
+	if cell := strings.TrimSpace(b.String()); cell != "" {
+		cells = append(cells, cell)
+	}
+	return strings.Join(cells, " | ")
+}

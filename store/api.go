@@ -78,6 +78,9 @@ type VersionSummary struct {
 	TextHash     string // as Version.TextHash: equal for equal texts
 	Change       *Change
 	Mark         HistoryMark // what the history says of it, as stored
+	// Readability is its reading time and grade, as stored when it was
+	// placed; nil until measured (versions stored before search existed).
+	Readability *Readability
 }
 
 // Change is two consecutive versions of one document compared. Everything

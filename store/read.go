@@ -231,9 +231,11 @@ func (s *Store) queryVersionSummaries(ctx context.Context, tx *sql.Tx, where str
 		SELECT v.id, v.document_id, v.captured_at, v.snapshot_hash, v.extractor, v.words, v.markdown_bytes, v.text_hash,
 			c.id, c.from_version_id, c.class, c.summary, c.words_added, c.words_removed, c.substitutions,
 			c.magnitude, c.story, c.differ,
-			m.reverts_to, rv.captured_at, m.returns_to, nv.captured_at, ifnull(m.flip_flop, 0), ifnull(m.flip_flop_with, 0)
+			m.reverts_to, rv.captured_at, m.returns_to, nv.captured_at, ifnull(m.flip_flop, 0), ifnull(m.flip_flop_with, 0),
+			vr.sentences, vr.syllables, vr.reading_seconds, vr.grade, vr.release
 		FROM versions v LEFT JOIN changes c ON c.to_version_id = v.id
 			LEFT JOIN history_marks m ON m.version_id = v.id
+			LEFT JOIN version_readability vr ON vr.version_id = v.id
 			LEFT JOIN versions rv ON rv.id = m.reverts_to
 			LEFT JOIN versions nv ON nv.id = m.returns_to
 		WHERE `+where, args...)
@@ -249,10 +251,18 @@ func (s *Store) queryVersionSummaries(ctx context.Context, tx *sql.Tx, where str
 		var class, summary, subs, magnitude, story, differ sql.NullString
 		var revertsTo, returnsTo sql.NullInt64
 		var revertsAt, returnsAt sql.NullString
+		var sentences, syllables, reading sql.NullInt64
+		var grade sql.NullFloat64
+		var measured sql.NullString
 		if err := rows.Scan(&v.ID, &v.DocumentID, &at, &v.SnapshotHash, &v.Extractor, &v.Words, &v.Bytes, &v.TextHash,
 			&changeID, &fromID, &class, &summary, &added, &removed, &subs, &magnitude, &story, &differ,
-			&revertsTo, &revertsAt, &returnsTo, &returnsAt, &v.Mark.FlipFlop, &v.Mark.FlipFlopWith); err != nil {
+			&revertsTo, &revertsAt, &returnsTo, &returnsAt, &v.Mark.FlipFlop, &v.Mark.FlipFlopWith,
+			&sentences, &syllables, &reading, &grade, &measured); err != nil {
 			return nil, err
+		}
+		if measured.Valid {
+			v.Readability = &Readability{Sentences: int(sentences.Int64), Syllables: int(syllables.Int64),
+				ReadingSeconds: int(reading.Int64), Grade: grade.Float64, Release: measured.String}
 		}
 		if v.CapturedAt, err = parseTime(at); err != nil {
 			return nil, fmt.Errorf("version %d: %w", v.ID, err)
