@@ -119,6 +119,13 @@ func TestSearchFindsExactlyTheVersionsHoldingAPhrase(t *testing.T) {
 	if len(hits) != 1 || !slices.Equal(hitVersions(hits[0]), []int64{ids[2]}) || hits[0].Of != 2 {
 		t.Errorf("between days 60 and 100: %+v, want the third version of the two captured then", hits)
 	}
+	// Pages of one document: both, once each, the second saying no more.
+	match, _ := store.ParseQuery("biometric")
+	one, more, err := st.Search(context.Background(), store.SearchQuery{Match: match, Limit: 1})
+	two, last, err2 := st.Search(context.Background(), store.SearchQuery{Match: match, Limit: 1, Offset: 1})
+	if err != nil || err2 != nil || len(one) != 1 || len(two) != 1 || !more || last || one[0].Document.ID == two[0].Document.ID {
+		t.Errorf("pages of one: %v %v more %v, %v %v more %v", one, err, more, two, err2, last)
+	}
 	// Accents and case do not matter.
 	if hits := search(t, st, `BIOMÉTRIC`, store.SearchQuery{}); len(hits) != 2 {
 		t.Errorf("BIOMÉTRIC: %d documents, want 2", len(hits))

@@ -86,6 +86,12 @@ func (v *View) VersionAt(ctx context.Context, documentID int64, at time.Time) (s
 	return v.store.VersionAt(ctx, documentID, at)
 }
 
+// Search finds the documents whose versions match a query, as
+// store.Store.Search.
+func (v *View) Search(ctx context.Context, q store.SearchQuery) ([]store.SearchHit, bool, error) {
+	return v.store.Search(ctx, q)
+}
+
 // Ping checks that the database answers, as store.Store.Ping.
 func (v *View) Ping(ctx context.Context) error { return v.store.Ping(ctx) }
 

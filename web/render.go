@@ -20,7 +20,7 @@ type pageTemplates struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"home", "service", "changes", "document", "version", "diff", "compare", "error"}
+var pageNames = []string{"home", "service", "changes", "document", "version", "diff", "compare", "search", "error"}
 
 var templateFuncs = template.FuncMap{
 	"date":         formatDate,

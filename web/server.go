@@ -88,6 +88,9 @@ type Reader interface {
 	CompareAcross(ctx context.Context, fromID, toID int64) (*archive.Comparison, error)
 	// VersionAt is the version of a document in effect at a time.
 	VersionAt(ctx context.Context, documentID int64, at time.Time) (store.VersionSummary, error)
+	// Search finds the documents whose versions match a query; a query
+	// that cannot be read wraps store.ErrBadQuery.
+	Search(ctx context.Context, q store.SearchQuery) ([]store.SearchHit, bool, error)
 }
 
 var _ Reader = (*archive.View)(nil)
@@ -152,12 +155,14 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /documents/{id}/diff", s.handleDiff)
 	mux.HandleFunc("GET /diff.txt", s.handleUnifiedDiff)
 	mux.HandleFunc("GET /compare", s.handleCompare)
+	mux.HandleFunc("GET /search", s.handleSearch)
 
 	s.registerFeeds(mux)
 
 	mux.HandleFunc("GET /api/services", s.handleAPIServices)
 	mux.HandleFunc("GET /api/documents/{id}/versions", s.handleAPIVersions)
 	mux.HandleFunc("GET /api/diff", s.handleAPIDiff)
+	mux.HandleFunc("GET /api/search", s.handleAPISearch)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		if status, msg := unrouted(w, r); status != 0 {
 			s.apiError(w, r, status, msg)
@@ -310,6 +315,8 @@ func (s *Server) statusOf(r *http.Request, err error) (int, string) {
 		return http.StatusBadRequest, bad.msg
 	case errors.As(err, &missing):
 		return http.StatusNotFound, missing.msg
+	case errors.Is(err, store.ErrBadQuery):
+		return http.StatusBadRequest, err.Error()
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, "not found"
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):

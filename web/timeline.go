@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -212,17 +211,4 @@ func largestOf(items []changeItem) int {
 		largest = max(largest, c.WordsAdded+c.WordsRemoved)
 	}
 	return largest
-}
-
-// parsePage reads a positive page number, 1 when absent.
-func parsePage(r *http.Request) (int, error) {
-	raw := r.URL.Query().Get("page")
-	if raw == "" {
-		return 1, nil
-	}
-	n, err := strconv.Atoi(raw)
-	if err != nil || n < 1 {
-		return 0, badRequest{fmt.Sprintf("page %q: want a page number, 1 or more", raw)}
-	}
-	return n, nil
 }
