@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io"
 	"mime"
 	"net/http"
@@ -195,6 +196,10 @@ type documentBody struct {
 	// SameURL are the other documents fetched from the same URL (one page
 	// kept as two documents: X's cookie policy and its page-text capture).
 	SameURL []store.Document
+	// Chart draws the words of every version over time; Newest is the
+	// newest version, whose reading time and grade the page states.
+	Chart  template.HTML
+	Newest *store.VersionSummary
 }
 
 // deliveryRow is one alert sent about a change of the document, as the
@@ -271,6 +276,16 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// The chart is of the whole history, whatever the page and filter.
+	history, err := s.archive.Versions(r.Context(), id, store.VersionRange{})
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("listing the versions of document %d: %w", id, err))
+		return
+	}
+	var newest *store.VersionSummary
+	if len(history) > 0 {
+		newest = &history[0]
+	}
 	var sameURL []store.Document
 	if doc.URL != "" {
 		docs, err := s.archive.Documents(r.Context(), store.DocumentFilter{URL: doc.URL})
@@ -288,7 +303,8 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 		Title:    doc.Service + " · " + typeName(doc.Type),
 		FeedPath: documentPath(id) + "/feed",
 		Body: documentBody{Document: doc, Timeline: timeline, Rows: timelineRows(timeline.Entries), Largest: largestChange(timeline.Entries),
-			Filter: filter, Picker: picker, Deliveries: deliveryRows(deliveries), SameURL: sameURL},
+			Filter: filter, Picker: picker, Deliveries: deliveryRows(deliveries), SameURL: sameURL,
+			Chart: wordsChart(id, history), Newest: newest},
 	})
 }
 
