@@ -86,6 +86,11 @@ func (v *View) VersionAt(ctx context.Context, documentID int64, at time.Time) (s
 	return v.store.VersionAt(ctx, documentID, at)
 }
 
+// Snapshot returns a raw capture, as store.Store.Snapshot.
+func (v *View) Snapshot(ctx context.Context, hash string) (store.Snapshot, error) {
+	return v.store.Snapshot(ctx, hash)
+}
+
 // Search finds the documents whose versions match a query, as
 // store.Store.Search.
 func (v *View) Search(ctx context.Context, q store.SearchQuery) ([]store.SearchHit, bool, error) {

@@ -319,6 +319,9 @@ type versionBody struct {
 	// Page and Pages number the parts of a long version, each about
 	// versionPageBytes of text; Pages is 1 for most documents.
 	Page, Pages int
+	// Readability is the version's reading time and grade, as stored when
+	// it was placed (nil for a version not measured yet).
+	Readability *store.Readability
 }
 
 func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
@@ -366,7 +369,12 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	body := versionBody{Document: doc, Version: version}
+	summary, err := s.archive.VersionSummary(r.Context(), vid)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("loading version %d: %w", vid, err))
+		return
+	}
+	body := versionBody{Document: doc, Version: version, Readability: summary.Readability}
 	if content.Title != "" && (len(content.Sections) == 0 || content.Sections[0].Heading() != content.Title) {
 		body.Title = content.Title
 	}
@@ -382,7 +390,7 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 		body.Next = &newer.Entries[len(newer.Entries)-1]
 	}
 	s.render(w, r, http.StatusOK, "version", page{
-		Title:    fmt.Sprintf("%s · %s, %s", doc.Service, doc.Type, formatDate(version.CapturedAt)),
+		Title:    fmt.Sprintf("%s · %s, %s", doc.Service, typeName(doc.Type), formatDate(version.CapturedAt)),
 		FeedPath: documentPath(id) + "/feed",
 		Body:     body,
 	})

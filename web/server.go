@@ -88,6 +88,8 @@ type Reader interface {
 	CompareAcross(ctx context.Context, fromID, toID int64) (*archive.Comparison, error)
 	// VersionAt is the version of a document in effect at a time.
 	VersionAt(ctx context.Context, documentID int64, at time.Time) (store.VersionSummary, error)
+	// Snapshot is a raw capture, by its hash.
+	Snapshot(ctx context.Context, hash string) (store.Snapshot, error)
 	// Search finds the documents whose versions match a query; a query
 	// that cannot be read wraps store.ErrBadQuery.
 	Search(ctx context.Context, q store.SearchQuery) ([]store.SearchHit, bool, error)
@@ -154,6 +156,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}/markdown", s.handleVersionMarkdown)
 	mux.HandleFunc("GET /documents/{id}/diff", s.handleDiff)
 	mux.HandleFunc("GET /diff.txt", s.handleUnifiedDiff)
+	mux.HandleFunc("GET /snapshots/{hash}", s.handleSnapshot)
 	mux.HandleFunc("GET /compare", s.handleCompare)
 	mux.HandleFunc("GET /search", s.handleSearch)
 
@@ -236,7 +239,7 @@ const contentSecurityPolicy = "default-src 'self'; base-uri 'none'; form-action 
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", contentSecurityPolicy) // raw captures set a stricter one
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
