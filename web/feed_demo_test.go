@@ -70,6 +70,7 @@ func readDemoSite(t testing.TB) *demoSite {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	closeBrowser()
 	if sharedDemoDB != nil {
 		sharedDemoDB.Close()
 	}
