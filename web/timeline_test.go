@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -138,4 +139,53 @@ func TestEveryChangeIsReachableBeyondTheHomePage(t *testing.T) {
 		t.Errorf("/services/X and its older pages list %d changes on %d pages, want %d", len(links), pages, len(xChanges))
 	}
 	site.mustGet(t, "/changes?before=abc", http.StatusBadRequest)
+}
+
+// One set of numbers: a version's words, its change's words added and
+// removed, and the diff's counts agree everywhere (they once read 6,390 →
+// 6,390 beside "+0 −116 words", and 1,589 words beside 1,732 unchanged).
+func TestVersionsChangesAndDiffsCountTheSameWords(t *testing.T) {
+	site := readDemoSite(t)
+	docs, err := site.st.Documents(context.Background(), store.DocumentFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, d := range docs {
+		versions, err := site.st.Versions(context.Background(), d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i+1 < len(versions); i++ {
+			to, from := versions[i], versions[i+1]
+			c := to.Change
+			if c == nil || c.FromVersionID != from.ID {
+				t.Fatalf("version %d has no change from %d", to.ID, from.ID)
+			}
+			if from.Words-c.WordsRemoved+c.WordsAdded != to.Words {
+				t.Errorf("%s / %s: %d words − %d + %d ≠ %d words", d.Service, d.Type, from.Words, c.WordsRemoved, c.WordsAdded, to.Words)
+			}
+			checked++
+		}
+	}
+	if checked < 50 {
+		t.Fatalf("checked %d changes", checked)
+	}
+	privacy := site.demoDocument(t, "X", "Privacy Policy")
+	from, to := site.demoVersion(t, privacy, "2023-05-18"), site.demoVersion(t, privacy, "2023-08-23")
+	var got struct {
+		Stats struct {
+			Added     int `json:"words_added"`
+			Removed   int `json:"words_removed"`
+			Unchanged int `json:"words_unchanged"`
+		} `json:"stats"`
+		From struct{ Words int } `json:"from"`
+		To   struct{ Words int } `json:"to"`
+	}
+	getJSON(t, site.testSite, fmt.Sprintf("/api/diff?from=%d&to=%d", from, to), http.StatusOK, &got)
+	if got.Stats.Unchanged+got.Stats.Removed != got.From.Words || got.Stats.Unchanged+got.Stats.Added != got.To.Words {
+		t.Errorf("the diff counts %+v against %d → %d words", got.Stats, got.From.Words, got.To.Words)
+	}
+	page := site.mustGet(t, diffPath(privacy, from, to), http.StatusOK)
+	assertContains(t, "diff page", page, fmt.Sprintf(`<span class="words-added">+%s added</span>`, formatCount(got.Stats.Added)))
 }
