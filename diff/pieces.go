@@ -36,7 +36,7 @@ type rowPieces struct {
 
 // readRow reads a row's ops; folded ops become substitutions unless all.
 func readRow(ops []Op, all bool) *rowPieces {
-	oldLen, newLen := 0, 0
+	oldLen, newLen, same := 0, 0, true
 	for _, op := range ops {
 		if op.Kind != Insert {
 			oldLen += len(op.Text)
@@ -44,6 +44,7 @@ func readRow(ops []Op, all bool) *rowPieces {
 		if op.Kind != Delete {
 			newLen += len(op.Text)
 		}
+		same = same && op.Kind == Equal
 	}
 	oldText, newText := make([]byte, 0, oldLen), make([]byte, 0, newLen)
 	for _, op := range ops {
@@ -54,7 +55,11 @@ func readRow(ops []Op, all bool) *rowPieces {
 			newText = append(newText, op.Text...)
 		}
 	}
-	rp := &rowPieces{old: readMarkup(string(oldText)), new: readMarkup(string(newText))}
+	rp := &rowPieces{new: readMarkup(string(newText))}
+	rp.old = rp.new // an unchanged row (and a version page's block) is read once
+	if !same {
+		rp.old = readMarkup(string(oldText))
+	}
 	rp.pairOld = filled(len(rp.old.links))
 	rp.pairNew = filled(len(rp.new.links))
 	rp.targetEdited = make([]bool, len(rp.new.links))
@@ -105,29 +110,25 @@ func filled(n int) []int32 {
 // and new lines.
 func (rp *rowPieces) split(text string, kind SpanKind, po, pn int, inOld, inNew bool) {
 	o, n := rp.old, rp.new
-	start := 0
-	at := func(k int) shownPiece {
-		p := shownPiece{kind: kind, oLink: -1, nLink: -1, hasOld: inOld, hasNew: inNew}
-		if inOld {
-			p.oRole, p.oLink, p.oStyle = o.role[po+k], o.link[po+k], o.style[po+k]
+	// differs says whether byte k starts another piece than byte k-1.
+	differs := func(k int) bool {
+		if inOld && (o.role[po+k] != o.role[po+k-1] || o.link[po+k] != o.link[po+k-1] || o.style[po+k] != o.style[po+k-1]) {
+			return true
 		}
-		if inNew {
-			p.nRole, p.nLink, p.nStyle = n.role[pn+k], n.link[pn+k], n.style[pn+k]
-		}
-		return p
+		return inNew && (n.role[pn+k] != n.role[pn+k-1] || n.link[pn+k] != n.link[pn+k-1] || n.style[pn+k] != n.style[pn+k-1])
 	}
-	for start < len(text) {
-		p := at(start)
+	for start := 0; start < len(text); {
 		end := start + 1
-		for end < len(text) {
-			q := at(end)
-			if q.oRole != p.oRole || q.oLink != p.oLink || q.oStyle != p.oStyle ||
-				q.nRole != p.nRole || q.nLink != p.nLink || q.nStyle != p.nStyle {
-				break
-			}
+		for end < len(text) && !differs(end) {
 			end++
 		}
-		p.text = text[start:end]
+		p := shownPiece{kind: kind, text: text[start:end], oLink: -1, nLink: -1, hasOld: inOld, hasNew: inNew}
+		if inOld {
+			p.oRole, p.oLink, p.oStyle = o.role[po+start], o.link[po+start], o.style[po+start]
+		}
+		if inNew {
+			p.nRole, p.nLink, p.nStyle = n.role[pn+start], n.link[pn+start], n.style[pn+start]
+		}
 		rp.add(p)
 		start = end
 	}
