@@ -75,11 +75,12 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 		if err != nil {
 			return Outcome{}, err
 		}
-		facts = textFactsOf(doc, candidate.Markdown, candidate.Words) // outside the write lock, like extraction
 		if len(c.Content) >= largeCapture {
 			// The version's texts hold it all now; a change to diff reads
 			// the document back from them, so that storing does not keep
-			// a third copy.
+			// a third copy. Its measures are taken first (a capture of
+			// another size is measured only if it makes a version).
+			facts = textFactsOf(doc, candidate.Markdown, candidate.Words)
 			doc = nil
 			runtime.GC()
 		}
