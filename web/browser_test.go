@@ -91,7 +91,9 @@ func browserTab(t *testing.T) context.Context {
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("opening a tab: %v", err)
 	}
-	ctx, cancel := context.WithTimeout(tab, 2*time.Minute)
+	// Generous: with -race on a machine shared by several builds, a page
+	// of the largest diff takes seconds.
+	ctx, cancel := context.WithTimeout(tab, 5*time.Minute)
 	t.Cleanup(cancel)
 	return ctx
 }
@@ -332,6 +334,19 @@ func TestBrowserNextEditMovesToTheNextChange(t *testing.T) {
 		}
 		return s
 	}
+	// waitFor waits for the address to name an edit (navigation and
+	// scrolling end after the click or key that starts them).
+	waitFor := func(hash string) editState {
+		t.Helper()
+		var s editState
+		for range 100 {
+			if s = state(); s.Hash == hash && s.InView {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		return s
+	}
 	if err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(1366, 900),
 		chromedp.Navigate(site.srv.URL+path),
@@ -340,7 +355,7 @@ func TestBrowserNextEditMovesToTheNextChange(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if s := state(); s.Hash != "#c1" || !s.InView {
+	if s := waitFor("#c1"); s.Hash != "#c1" || !s.InView {
 		t.Fatalf("after 'first edit': %+v, want #c1 on screen", s)
 	}
 	// The ↓ of edit 1 leads to edit 2, lower on the page.
@@ -348,7 +363,7 @@ func TestBrowserNextEditMovesToTheNextChange(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#c1 .next-edit`))); err != nil {
 		t.Fatal(err)
 	}
-	s := state()
+	s := waitFor("#c2")
 	if s.Hash != "#c2" || !s.InView || s.ScrollY <= before {
 		t.Errorf("after the next-edit link of edit 1: %+v (was at %d px), want #c2 on screen, further down", s, before)
 	}
@@ -356,14 +371,14 @@ func TestBrowserNextEditMovesToTheNextChange(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.KeyEvent("j")); err != nil {
 		t.Fatal(err)
 	}
-	s = state()
+	s = waitFor("#c3")
 	if s.Hash != "#c3" || !s.InView || !strings.HasPrefix(s.Bar, "edit 3 of ") {
 		t.Errorf("after j: %+v, want #c3 on screen and the bar at edit 3", s)
 	}
 	if err := chromedp.Do(ctx, chromedp.KeyEvent("k")); err != nil {
 		t.Fatal(err)
 	}
-	if s = state(); s.Hash != "#c2" || !s.InView {
+	if s = waitFor("#c2"); s.Hash != "#c2" || !s.InView {
 		t.Errorf("after k: %+v, want #c2 on screen", s)
 	}
 	screenshot(t, ctx, "diff-at-edit-2", 1366, false)

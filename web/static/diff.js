@@ -41,23 +41,33 @@
     next.disabled = current >= edits.length - 1;
   }
 
-  // The edit at the top of the screen, when the reader scrolled there.
-  function edgeIndex(direction) {
-    var top = 0;
-    for (var i = 0; i < edits.length; i++) {
-      top = edits[i].getBoundingClientRect().top;
-      if (direction > 0 && top > 80) { return i; }
-      if (direction < 0 && top >= 0) { return i - 1; }
+  // The edit the address names, when it is on the screen; -1 otherwise.
+  function onScreen() {
+    var m = location.hash.match(/^#c(\d+)$/);
+    if (!m || +m[1] < 1 || +m[1] > edits.length) { return -1; }
+    var r = edits[+m[1] - 1].getBoundingClientRect();
+    return r.bottom > 0 && r.top < window.innerHeight ? +m[1] - 1 : -1;
+  }
+
+  // From where the reader scrolled to: the first edit below the top of
+  // the screen, or the last one above it.
+  function fromScroll(direction) {
+    var i;
+    if (direction > 0) {
+      for (i = 0; i < edits.length; i++) {
+        if (edits[i].getBoundingClientRect().top > 1) { return i; }
+      }
+      return edits.length;
     }
-    return direction > 0 ? -1 : edits.length - 1;
+    for (i = edits.length - 1; i >= 0; i--) {
+      if (edits[i].getBoundingClientRect().top < -1) { return i; }
+    }
+    return -1;
   }
 
   function go(direction) {
-    var target = current + direction;
-    var onScreen = current >= 0 ? edits[current].getBoundingClientRect() : null;
-    if (!onScreen || onScreen.bottom < 0 || onScreen.top > window.innerHeight) {
-      target = edgeIndex(direction); // the reader scrolled away from it
-    }
+    var here = onScreen();
+    var target = here >= 0 ? here + direction : fromScroll(direction);
     if (target < 0 || target >= edits.length) { return; }
     current = target;
     location.replace("#" + edits[current].id); // scrolls, and marks :target, without a history entry each time
