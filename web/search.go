@@ -152,7 +152,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		// A query that cannot be read shows the form again, saying why.
 		status, body.Error = s.statusOf(r, err)
 		if status != http.StatusBadRequest {
-			s.fail(w, r, err)
+			s.pageError(w, r, status, body.Error)
 			return
 		}
 	}
