@@ -98,12 +98,10 @@ func browserTab(t *testing.T) context.Context {
 	return ctx
 }
 
-// screenshot saves the page, its top screenshotHeight pixels at most, as
-// name.png in the run's screenshot folder (POLICYWATCH_SCREENSHOTS, or a
-// new temporary folder), for people to look at; the folder is logged and
-// kept. The viewport is the width given, stretched to the page's height
-// for the picture, then put back.
-func screenshot(t *testing.T, ctx context.Context, name string, width int64, mobile bool) {
+// screenshot saves what the tab shows as name.png in the run's
+// screenshot folder (POLICYWATCH_SCREENSHOTS, or a new temporary folder),
+// for people to look at; the folder is logged and kept.
+func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	browser.shotMu.Lock()
 	if browser.shots == "" {
@@ -123,25 +121,9 @@ func screenshot(t *testing.T, ctx context.Context, name string, width int64, mob
 	}
 	dir := browser.shots
 	browser.shotMu.Unlock()
-	height, err := chromedp.Run(ctx, chromedp.Evaluate[int64](`document.documentElement.scrollHeight`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	viewport := func(h int64) chromedp.Action[chromedp.Void] {
-		if mobile {
-			return chromedp.EmulateViewport(width, h, chromedp.EmulateMobile)
-		}
-		return chromedp.EmulateViewport(width, h)
-	}
-	if err := chromedp.Do(ctx, viewport(min(max(height, 600), screenshotHeight))); err != nil {
-		t.Fatal(err)
-	}
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := chromedp.Do(ctx, viewport(900)); err != nil {
-		t.Fatal(err)
 	}
 	path := filepath.Join(dir, name+".png")
 	if err := os.WriteFile(path, png, 0o644); err != nil {
@@ -150,9 +132,9 @@ func screenshot(t *testing.T, ctx context.Context, name string, width int64, mob
 	t.Logf("screenshot: %s", path)
 }
 
-// screenshotHeight bounds a screenshot: the top of a 20,000-pixel diff
-// shows what it looks like, and costs a fraction of the whole.
-const screenshotHeight = 2400
+// screenHeight is the height of the tabs whose pages are photographed:
+// the top of a 20,000-pixel diff shows what it looks like.
+const screenHeight = 1600
 
 // substitutionLayout is what the diff page's DOM says about the summary and
 // the first edit.
@@ -283,10 +265,11 @@ func TestBrowserPagesNeverScrollSideways(t *testing.T) {
 		if width < 800 {
 			opts = append(opts, chromedp.EmulateMobile)
 		}
-		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900, opts...)); err != nil {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, screenHeight, opts...)); err != nil {
 			t.Fatal(err)
 		}
 		for _, p := range pages {
+			start := time.Now()
 			if err := chromedp.Do(ctx, chromedp.Navigate(site.srv.URL+p.path), chromedp.WaitReady("footer.site")); err != nil {
 				t.Fatalf("%s at %d px: %v", p.path, width, err)
 			}
@@ -297,7 +280,9 @@ func TestBrowserPagesNeverScrollSideways(t *testing.T) {
 			if o.ScrollWidth > o.ClientWidth {
 				t.Errorf("%s at %d px scrolls sideways: %d px wide in %d; sticking out: %q", p.name, width, o.ScrollWidth, o.ClientWidth, o.Widest)
 			}
-			screenshot(t, ctx, fmt.Sprintf("%s-%d", p.name, width), width, width < 800)
+			loaded := time.Since(start)
+			screenshot(t, ctx, fmt.Sprintf("%s-%d", p.name, width))
+			t.Logf("%s at %d px: loaded and checked in %v, photographed in %v", p.name, width, loaded, time.Since(start)-loaded)
 		}
 	}
 }
@@ -381,7 +366,7 @@ func TestBrowserNextEditMovesToTheNextChange(t *testing.T) {
 	if s = waitFor("#c2"); s.Hash != "#c2" || !s.InView {
 		t.Errorf("after k: %+v, want #c2 on screen", s)
 	}
-	screenshot(t, ctx, "diff-at-edit-2", 1366, false)
+	screenshot(t, ctx, "diff-at-edit-2")
 }
 
 // TestBrowserFlipFlopRowExpands opens the row that folds the 2024 link
@@ -392,7 +377,7 @@ func TestBrowserFlipFlopRowExpands(t *testing.T) {
 	cookies := site.demoDocument(t, "X", "Trackers Policy")
 	const visibleEntries = `[...document.querySelectorAll('li.run li.entry')].filter(e => e.checkVisibility()).length`
 	if err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(390, 900, chromedp.EmulateMobile),
+		chromedp.EmulateViewport(390, screenHeight, chromedp.EmulateMobile),
 		chromedp.Navigate(site.srv.URL+documentPath(cookies)),
 		chromedp.WaitVisible(chromedp.CSS("li.run summary")),
 	); err != nil {
@@ -413,7 +398,7 @@ func TestBrowserFlipFlopRowExpands(t *testing.T) {
 	if err != nil || open != 15 {
 		t.Errorf("after opening: %d entries visible (%v), want 15", open, err)
 	}
-	screenshot(t, ctx, "timeline-flip-flops-open-390", 390, true)
+	screenshot(t, ctx, "timeline-flip-flops-open-390")
 }
 
 // TestBrowserComparesTheSeedCookiePolicies picks the seed Twitter cookie
@@ -425,7 +410,7 @@ func TestBrowserComparesTheSeedCookiePolicies(t *testing.T) {
 	twitter := site.demoDocument(t, "Twitter", "Trackers Policy")
 	xPage := site.demoDocument(t, "X", "Cookies Policy (page text capture)")
 	if err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(1366, 900),
+		chromedp.EmulateViewport(1366, screenHeight),
 		chromedp.Navigate(site.srv.URL+"/compare"),
 		chromedp.WaitVisible(chromedp.CSS(`select[name="from_document"]`)),
 		chromedp.SetValue(chromedp.CSS(`select[name="from_document"]`), fmt.Sprint(twitter)),
@@ -446,5 +431,5 @@ func TestBrowserComparesTheSeedCookiePolicies(t *testing.T) {
 	if !strings.Contains(location, "/compare?from=") {
 		t.Errorf("the form led to %s, want /compare?from=…&to=…", location)
 	}
-	screenshot(t, ctx, "compare-seed-cookie-policies-1366", 1366, false)
+	screenshot(t, ctx, "compare-seed-cookie-policies-1366")
 }
