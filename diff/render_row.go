@@ -280,6 +280,18 @@ func LineHTML(markdown string) template.HTML {
 // line: without link targets, markers, emphasis marks or escapes; table
 // cells are separated by " | ". It is what search indexes.
 func PlainText(markdown string) string {
+	if !strings.ContainsAny(markdown, "[\\*_|`~\n") {
+		// Most lines: no link, emphasis, escape, cell or fence; at most
+		// a list item's marker to drop.
+		rest := strings.TrimLeft(markdown, " ")
+		switch {
+		case strings.HasPrefix(rest, "- ") || strings.HasPrefix(rest, "+ "):
+			return rest[2:]
+		case orderedMarker(rest) > 0:
+			return rest[orderedMarker(rest):]
+		}
+		return markdown
+	}
 	m := readMarkup(markdown)
 	var cells []string
 	var b strings.Builder
