@@ -246,7 +246,7 @@ func TestBrowserPagesNeverScrollSideways(t *testing.T) {
 	twitter := site.demoDocument(t, "Twitter", "Trackers Policy")
 	xPage := site.demoDocument(t, "X", "Cookies Policy (page text capture)")
 	// The privacy policy of 2023-08-23 held the coming policy beside the
-	// current one: +4,659 words, the largest diff of the demo.
+	// current one: +4,659 words, one of the largest diffs of the demo.
 	bigFrom, bigTo := site.demoVersion(t, privacy, "2023-05-18"), site.demoVersion(t, privacy, "2023-08-23")
 	flipFrom, flipTo := site.demoVersion(t, cookies, "2024-05-16"), site.demoVersion(t, cookies, "2024-05-17")
 	pages := []struct{ name, path string }{
