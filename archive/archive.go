@@ -85,9 +85,12 @@ type Outcome struct {
 	Change     *store.Change // the change into the new version; nil if none
 }
 
-// Comparison is two versions of one document and their diff.
+// Comparison is two versions and their diff: of one document, or of two
+// when compared across documents (CompareAcross), ToDocument then being
+// the second one's.
 type Comparison struct {
-	Document store.Document
-	From, To store.Version
-	Result   *diff.Result
+	Document   store.Document // From's document
+	ToDocument store.Document // To's document: Document itself for two versions of one
+	From, To   store.Version
+	Result     *diff.Result
 }

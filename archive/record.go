@@ -68,6 +68,7 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 		runtime.GC()
 	}
 	var candidate store.Version
+	var facts *textFacts
 	if extractErr == nil {
 		var err error
 		candidate, err = versionOf(doc, at)
@@ -77,7 +78,9 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 		if len(c.Content) >= largeCapture {
 			// The version's texts hold it all now; a change to diff reads
 			// the document back from them, so that storing does not keep
-			// a third copy.
+			// a third copy. Its measures are taken first (a capture of
+			// another size is measured only if it makes a version).
+			facts = textFactsOf(doc, candidate.Markdown, candidate.Words)
 			doc = nil
 			runtime.GC()
 		}
@@ -91,7 +94,7 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 			failure = classifyExtractError(extractErr)
 		}
 		var err error
-		if failure, err = a.recordCapture(tx, ref, c, at, doc, candidate, failure, &out); err != nil {
+		if failure, err = a.recordCapture(tx, ref, c, at, doc, candidate, facts, failure, &out); err != nil {
 			return err
 		}
 		if c.InTx == nil {
@@ -115,7 +118,7 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 // recordCapture is Record's transaction: the document, the snapshot and
 // the fetch, then the version when the text is new. It returns the
 // failure the capture ends with: the extractor's, or a suspect hold.
-func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at time.Time, doc *extract.Document, candidate store.Version, failure *FailureError, out *Outcome) (*FailureError, error) {
+func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at time.Time, doc *extract.Document, candidate store.Version, facts *textFacts, failure *FailureError, out *Outcome) (*FailureError, error) {
 	d, err := tx.EnsureDocument(ref.Service, ref.Type, ref.URL)
 	if err != nil {
 		return nil, err
@@ -148,7 +151,7 @@ func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at tim
 	if _, _, err := tx.AddFetch(fetch); err != nil {
 		return nil, err
 	}
-	placed, err := placeVersion(tx, out, candidate, doc)
+	placed, err := placeVersion(tx, out, candidate, doc, facts)
 	if err != nil {
 		return nil, err
 	}
@@ -320,10 +323,12 @@ func encodeDocument(buf *bytes.Buffer, doc *extract.Document) error {
 }
 
 // placeVersion puts the candidate into the document's history, as described
-// on Record. It reports whether the history changed (a version added, or
-// one dated earlier), for the caller to compute the history marks again:
-// once per capture, or once after re-extraction has placed them all.
-func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extract.Document) (bool, error) {
+// on Record, and a new version into the search index with its readability
+// (facts, derived from doc when nil). It reports whether the history
+// changed (a version added, or one dated earlier), for the caller to
+// compute the history marks again: once per capture, or once after
+// re-extraction has placed them all.
+func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extract.Document, facts *textFacts) (bool, error) {
 	docID, at := candidate.DocumentID, candidate.CapturedAt
 	prev, err := tx.VersionAt(docID, at)
 	if err != nil {
@@ -348,6 +353,17 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 	}
 	candidate.ID = id
 	out.VersionID, out.NewVersion = id, true
+	if facts == nil {
+		if doc == nil {
+			if doc, err = decodeDocument(candidate); err != nil {
+				return false, err
+			}
+		}
+		facts = textFactsOf(doc, candidate.Markdown, candidate.Words)
+	}
+	if err := facts.write(tx, id); err != nil {
+		return false, err
+	}
 
 	if prev != nil {
 		change, err := changeBetween(*prev, candidate, nil, doc)

@@ -126,6 +126,15 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 							return err
 						}
 					}
+					// The texts stand; the search index and the measures
+					// are made again from them, with this release.
+					doc, err := decodeDocument(v)
+					if err != nil {
+						return err
+					}
+					if err := textFactsOf(doc, v.Markdown, chain[i].version.Words).write(tx, v.ID); err != nil {
+						return err
+					}
 				}
 				// The texts stand; their changes and marks may be of an
 				// older release.
@@ -142,7 +151,7 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 				var out Outcome
 				candidate := r.version
 				candidate.DocumentID = d.ID
-				if _, err := placeVersion(tx, &out, candidate, r.doc); err != nil {
+				if _, err := placeVersion(tx, &out, candidate, r.doc, nil); err != nil {
 					return err
 				}
 			}

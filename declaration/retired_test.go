@@ -221,3 +221,15 @@ func TestDeclaredFindsARetiredSubtypesOwnPage(t *testing.T) {
 		t.Error("Instagram declares no misinformation page, yet Declared found one")
 	}
 }
+
+func TestTypeAliases(t *testing.T) {
+	if got := TypeAliases("Trackers Policy"); len(got) != 1 || got[0] != "Cookies Policy" {
+		t.Errorf("aliases of Trackers Policy: %q", got)
+	}
+	if got := TypeAliases("Privacy Policy"); len(got) != 0 {
+		t.Errorf("aliases of Privacy Policy: %q", got)
+	}
+	if got := TypeAliases("Cookies Policy"); len(got) != 0 {
+		t.Errorf("an alias has aliases: %q", got)
+	}
+}

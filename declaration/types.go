@@ -221,3 +221,15 @@ func editDistance(a, b string) int {
 	}
 	return previous[len(rb)]
 }
+
+// TypeAliases returns the other names Open Terms Archive lists for a
+// canonical type ("Trackers Policy": "Cookies Policy"), the names readers
+// often know it by; none for another name.
+func TypeAliases(canonical string) []string {
+	for _, t := range termsTypes {
+		if t.name == canonical {
+			return t.aliases
+		}
+	}
+	return nil
+}

@@ -82,6 +82,9 @@ type VersionSummary struct {
 	TextHash     string // as Version.TextHash: equal for equal texts
 	Change       *Change
 	Mark         HistoryMark // what the history says of it, as stored
+	// Readability is its reading time and grade, as stored when it was
+	// placed; nil until measured (versions stored before search existed).
+	Readability *Readability
 }
 
 // Change is two consecutive versions of one document compared. Everything
@@ -136,6 +139,7 @@ type ChangeFilter struct {
 type DocumentFilter struct {
 	Service string
 	Type    string
+	URL     string // documents fetched from this URL
 	// Services, when not empty, keeps only documents of these services.
 	Services []string
 	// StaleFor, when set, keeps only documents holding derived data that

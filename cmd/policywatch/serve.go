@@ -127,9 +127,10 @@ no deliveries.`)
 }
 
 // startRefresh brings derived data an older release computed (changes,
-// history marks) up to date in the background, a document per
-// transaction, so that a database from an older policywatch shows the
-// current marks and summaries without a separate 'rediff'.
+// history marks, the search index and readability) up to date in the
+// background, a document per transaction, so that a database from an
+// older policywatch shows the current marks and summaries, and is
+// searchable, without a separate 'rediff' or 'search-index'.
 func startRefresh(ctx context.Context, st *store.Store, logger *slog.Logger) (wait func()) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -143,6 +144,14 @@ func startRefresh(ctx context.Context, st *store.Store, logger *slog.Logger) (wa
 		}
 		if len(results) > 0 {
 			logger.Info("brought derived data up to date", "documents", len(results), "changes", changes, "marks", marks)
+		}
+		// Versions recorded before search existed become findable.
+		indexed, err := archive.New(st).RefreshTextFacts(ctx, false, nil)
+		if err != nil && ctx.Err() == nil {
+			logger.Error("indexing versions for search", "err", err)
+		}
+		if len(indexed) > 0 {
+			logger.Info("indexed versions for search", "documents", len(indexed))
 		}
 	})
 	return wg.Wait
