@@ -24,7 +24,7 @@ type CrawlState struct {
 // CrawlStates returns the crawl state of every document that has one.
 func (s *Store) CrawlStates(ctx context.Context) ([]CrawlState, error) {
 	var states []CrawlState
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT service, type, due_at, last_at, last_class, validated_url, etag, last_modified
 			FROM crawl_state ORDER BY service, type`)

@@ -29,9 +29,10 @@ const maxSnapshotBytes = 1 << 30
 // Store is a policywatch database: one SQLite file in WAL mode, written
 // through a single connection and read through a small pool.
 type Store struct {
-	path    string
-	writer  *sql.DB
-	readers *sql.DB
+	path    string   // the file, or the PostgreSQL URL without its password
+	d       *dialect // which engine: SQLite or PostgreSQL
+	writer  *pool    // SQLite: one connection; PostgreSQL: the pool (readers is the same)
+	readers *pool
 	codec   *codec        // zstd state (delta.go)
 	cache   *contentCache // decoded captures and version texts
 	// statements are the readers' prepared statements (stmtcache.go).
@@ -88,6 +89,9 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")
 	}
+	if IsPostgresURL(path) {
+		return openPostgres(ctx, path, requireDatabase, true)
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -106,7 +110,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 	if err := checkHeader(abs); err != nil {
 		return nil, fmt.Errorf("%s: not a policywatch database: %w", path, err)
 	}
-	s := &Store{path: path}
+	s := &Store{path: path, d: &dialect{}}
 	if err := s.initReadOnly(ctx, abs); err != nil {
 		s.Close()
 		return nil, err
@@ -139,7 +143,7 @@ func (s *Store) initReadOnly(ctx context.Context, abs string) error {
 			db.Close()
 			return fmt.Errorf("%s: not a policywatch database: application_id %#x", s.path, appID)
 		}
-		s.readers = db
+		s.readers = &pool{DB: db, d: s.d}
 		break
 	}
 	if s.readers == nil {
@@ -167,6 +171,9 @@ func open(ctx context.Context, path string, mode openMode) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")
 	}
+	if IsPostgresURL(path) {
+		return openPostgres(ctx, path, mode, false)
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -193,7 +200,7 @@ func open(ctx context.Context, path string, mode openMode) (*Store, error) {
 		}
 	}
 
-	s := &Store{path: path}
+	s := &Store{path: path, d: &dialect{}}
 	if err := s.init(ctx, abs); err != nil {
 		s.Close()
 		return nil, err
@@ -202,11 +209,11 @@ func open(ctx context.Context, path string, mode openMode) (*Store, error) {
 }
 
 func (s *Store) init(ctx context.Context, abs string) error {
-	var err error
-	s.writer, err = sql.Open("sqlite", writerDSN(abs))
+	db, err := sql.Open("sqlite", writerDSN(abs))
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", s.path, err)
 	}
+	s.writer = &pool{DB: db, d: s.d}
 	s.writer.SetMaxOpenConns(1)
 	s.writer.SetMaxIdleConns(1)
 	s.writer.SetConnMaxLifetime(0)
@@ -218,10 +225,10 @@ func (s *Store) init(ctx context.Context, abs string) error {
 		return fmt.Errorf("%s: %w", s.path, err)
 	}
 
-	s.readers, err = sql.Open("sqlite", readerDSN(abs))
-	if err != nil {
+	if db, err = sql.Open("sqlite", readerDSN(abs)); err != nil {
 		return fmt.Errorf("open database %s: %w", s.path, err)
 	}
+	s.readers = &pool{DB: db, d: s.d}
 	s.readers.SetMaxOpenConns(readerConns)
 	s.readers.SetMaxIdleConns(readerConns)
 	if err := s.readers.PingContext(ctx); err != nil {
@@ -252,7 +259,7 @@ func (s *Store) Close() error {
 	// Closing the pool fails the preparations still waiting for one of
 	// its connections.
 	s.statements.preparing.Wait()
-	if s.writer != nil {
+	if s.writer != nil && s.writer != s.readers {
 		// The last connection to close checkpoints and removes the WAL file.
 		errs = append(errs, s.writer.Close())
 	}
@@ -267,7 +274,14 @@ func (s *Store) Close() error {
 
 // IntegrityCheck runs SQLite's full integrity check and returns an error
 // listing the problems it reports.
+//
+// On PostgreSQL, which has no such check, it reads every row of every
+// table, which makes the server read (and check, where the cluster has
+// data checksums) every page of them.
 func (s *Store) IntegrityCheck(ctx context.Context) error {
+	if s.d.postgres {
+		return s.readEveryRow(ctx)
+	}
 	rows, err := s.readers.QueryContext(ctx, "PRAGMA integrity_check")
 	if err != nil {
 		return fmt.Errorf("integrity check of %s: %w", s.path, err)
