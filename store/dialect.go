@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // The store speaks to SQLite or PostgreSQL through database/sql. Its SQL
@@ -190,4 +191,16 @@ func (p *pool) QueryRow(query string, args ...any) *sql.Row {
 
 func (p *pool) Query(query string, args ...any) (*sql.Rows, error) {
 	return p.DB.Query(p.d.sql(query), args...)
+}
+
+// text is s as the engine can hold it in a text column. SQLite keeps any
+// bytes; PostgreSQL's text holds only valid UTF-8 without NUL, so on
+// PostgreSQL what a hostile page brought into derived text (a change's
+// summary, a fetch's error or headers) is stored with U+FFFD in place of
+// the bytes it cannot hold. The capture itself (bytea) keeps every byte.
+func (d *dialect) text(s string) string {
+	if d == nil || !d.postgres || (utf8.ValidString(s) && strings.IndexByte(s, 0) < 0) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }

@@ -101,6 +101,7 @@ func (ix *VersionIndexer) Add(text string) error {
 		return nil
 	}
 	ctx := ix.t.ctx
+	text = ix.t.store.d.text(text)
 	sum := sha256.Sum256([]byte(text))
 	var id int64
 	err := ix.find.QueryRowContext(ctx, sum[:]).Scan(&id)

@@ -40,6 +40,14 @@ const (
 // EnvStore names the variable that picks the stores tests run on.
 const EnvStore = "POLICYWATCH_TEST_STORE"
 
+// EnvServer names the variable that hands a test's child processes the
+// folder of the running server, which they use instead of starting one.
+const EnvServer = "POLICYWATCH_TEST_PG_SERVER"
+
+// EnvAll names the variable that, set to 1, makes the PostgreSQL pass run
+// also the tests that SkipSlow skips there.
+const EnvAll = "POLICYWATCH_TEST_PG_ALL"
+
 // EnvBin names the variable that says where PostgreSQL's binaries are.
 const EnvBin = "POLICYWATCH_PG_BIN"
 
@@ -78,11 +86,28 @@ func Main(m *testing.M, prepare func(ctx context.Context, url string) error) int
 	}
 	benchmarks := flag.Lookup("test.bench") != nil && flag.Lookup("test.bench").Value.String() != ""
 	code := 0
+	// Processes the tests start (children of kill tests) inherit the pass.
+	defer os.Setenv(EnvStore, want)
 	if want == "" || want == SQLite {
 		engine.Store(SQLite)
+		os.Setenv(EnvStore, SQLite)
 		code = m.Run()
+		runAfterPass()
 	}
 	if want == Postgres || (want == "" && !benchmarks) {
+		if dir := os.Getenv(EnvServer); dir != "" && want == Postgres {
+			// A process a test started: it uses its parent's server.
+			srv, err := attach(dir)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "PostgreSQL pass: %v\n", err)
+				return 1
+			}
+			current = srv
+			engine.Store(Postgres)
+			code := m.Run()
+			srv.admin.Close()
+			return code
+		}
 		bin, err := findBin()
 		if err != nil {
 			fmt.Printf("PostgreSQL pass skipped: %v\n", err)
@@ -94,6 +119,8 @@ func Main(m *testing.M, prepare func(ctx context.Context, url string) error) int
 			return 1
 		}
 		current = srv
+		os.Setenv(EnvServer, srv.Dir)
+		defer os.Unsetenv(EnvServer)
 		if prepare != nil {
 			if err := srv.makeTemplate(prepare); err != nil {
 				srv.Stop()
@@ -102,10 +129,12 @@ func Main(m *testing.M, prepare func(ctx context.Context, url string) error) int
 			}
 		}
 		engine.Store(Postgres)
+		os.Setenv(EnvStore, Postgres)
 		fmt.Println("PostgreSQL pass: every test again, on", srv.Dir)
 		if c := m.Run(); c != 0 {
 			code = c
 		}
+		runAfterPass()
 		engine.Store(SQLite)
 		srv.Stop()
 		current = nil
@@ -162,7 +191,8 @@ func Start(bin string) (*Server, error) {
 		"-c", "listen_addresses=", "-c", "fsync=off", "-c", "synchronous_commit=off",
 		"-c", "full_page_writes=off", "-c", "max_connections=300", "-c", "shared_buffers=64MB",
 		"-c", "log_min_messages=fatal", "-c", "logging_collector=off")
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true}
+	// Pdeathsig: a test binary killed outright takes its server with it.
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true, Pdeathsig: syscall.SIGQUIT}
 	logFile, err := os.Create(filepath.Join(dir, "server.log"))
 	if err == nil {
 		if cred != nil {
@@ -242,6 +272,19 @@ func (s *Server) Stop() {
 	os.RemoveAll(s.Dir)
 }
 
+// attach uses the server running in dir (started by a parent process).
+func attach(dir string) (*Server, error) {
+	s := &Server{Dir: dir, template: "pw_template"}
+	var err error
+	if s.admin, err = sql.Open("pgx", s.URL("postgres")); err != nil {
+		return nil, err
+	}
+	if err := s.admin.Ping(); err != nil {
+		return nil, fmt.Errorf("the server of the parent process in %s: %w", dir, err)
+	}
+	return s, nil
+}
+
 func (s *Server) makeTemplate(prepare func(ctx context.Context, url string) error) error {
 	ctx := context.Background()
 	if _, err := s.admin.ExecContext(ctx, "CREATE DATABASE pw_template"); err != nil {
@@ -307,6 +350,19 @@ func Admin(t testing.TB) *sql.DB {
 	return current.admin
 }
 
+// SkipSlow skips t on the PostgreSQL pass unless POLICYWATCH_TEST_PG_ALL=1:
+// for a slow test whose time goes to work the store does not do (extracting
+// and diffing long real histories, driving a browser) and whose SQL other
+// tests run on PostgreSQL. why names them, so that the skip can be judged.
+// Running every test twice would add minutes to CI for no statement that
+// the first pass did not already run.
+func SkipSlow(t testing.TB, why string) {
+	t.Helper()
+	if IsPostgres() && os.Getenv(EnvAll) != "1" {
+		t.Skipf("slow, and its SQL is run on PostgreSQL by other tests (%s=1 runs it): %s", EnvAll, why)
+	}
+}
+
 // Name returns the database name of a URL Database returned.
 func Name(rawURL string) string {
 	u, err := url.Parse(rawURL)
@@ -314,4 +370,41 @@ func Name(rawURL string) string {
 		return ""
 	}
 	return strings.TrimPrefix(u.Path, "/")
+}
+
+// SharedDatabase returns the URL of a fresh database, made from the
+// template, that lives as long as the server: for what tests of a package
+// share (a demo archive loaded once).
+func SharedDatabase() (string, error) {
+	s := current
+	if s == nil {
+		return "", errors.New("pgtest: no PostgreSQL server")
+	}
+	name := fmt.Sprintf("shared%d_%d", os.Getpid(), counter.Add(1))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.admin.Exec("CREATE DATABASE " + name + " TEMPLATE " + s.templateName() + " STRATEGY FILE_COPY"); err != nil {
+		return "", fmt.Errorf("pgtest: creating database %s: %w", name, err)
+	}
+	return s.URL(name), nil
+}
+
+func (s *Server) templateName() string {
+	if s.template != "" {
+		return s.template
+	}
+	return "template0"
+}
+
+var afterPass []func()
+
+// AfterEachPass registers fn to run when a pass of Main has run its
+// tests, before the next (what a package's tests share must not cross
+// from one store to the other).
+func AfterEachPass(fn func()) { afterPass = append(afterPass, fn) }
+
+func runAfterPass() {
+	for _, fn := range afterPass {
+		fn()
+	}
 }
