@@ -126,7 +126,12 @@ func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at tim
 		return nil, err
 	}
 	out.SnapshotHash = hash
-	fetch := store.Fetch{DocumentID: d.ID, At: at, Source: string(c.Source), URL: c.URL, Status: c.Status, SnapshotHash: hash}
+	fetch := store.Fetch{DocumentID: d.ID, At: at, Source: string(c.Source), URL: c.URL, Status: c.Status, SnapshotHash: hash, Method: string(c.Method)}
+	if len(c.Screenshot) > 0 {
+		if fetch.ScreenshotHash, err = tx.PutScreenshot(c.Screenshot); err != nil {
+			return nil, err
+		}
+	}
 	if failure != nil {
 		fetch.ErrorClass, fetch.Error = string(failure.Class), failure.Message
 		_, _, err := tx.AddFetch(fetch)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,5 +220,45 @@ func TestClosedStore(t *testing.T) {
 	}
 	if err := s.Write(ctx, func(*Tx) error { return nil }); err == nil {
 		t.Error("Write on a closed store succeeded")
+	}
+}
+
+// TestStepsMergedOutOfOrderAreApplied: step numbers are handed out before
+// work is merged, so a database may have applied step 12 when step 11
+// arrives. It is applied then, and a database with a step this binary does
+// not know is refused rather than written.
+func TestStepsMergedOutOfOrderAreApplied(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t)
+	list, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	top := list[len(list)-1].version
+	later := migration{version: top + 2, name: "later_b.sql", sql: "CREATE TABLE later_b (x INTEGER)"}
+	earlier := migration{version: top + 1, name: "later_a.sql", sql: "CREATE TABLE later_a (x INTEGER)"}
+	withGap := append(list[:len(list):len(list)], later)
+	if err := s.applyMigration(ctx, later, withGap); err != nil {
+		t.Fatal(err)
+	}
+	merged := append(list[:len(list):len(list)], earlier, later)
+	for _, m := range merged {
+		if err := s.applyMigration(ctx, m, merged); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
+	}
+	var version, tables, steps int64
+	if err := s.writer.QueryRow(`SELECT (SELECT user_version FROM pragma_user_version),
+		(SELECT count(*) FROM sqlite_schema WHERE name IN ('later_a', 'later_b')),
+		(SELECT count(*) FROM schema_steps)`).Scan(&version, &tables, &steps); err != nil {
+		t.Fatal(err)
+	}
+	if version != top+2 || tables != 2 || steps != int64(len(merged)) {
+		t.Errorf("user_version %d, %d of the 2 tables, %d steps recorded: want %d, 2, %d", version, tables, steps, top+2, len(merged))
+	}
+	// The binary without step top+1 meets the database that has it.
+	err = s.applyMigration(ctx, later, withGap)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("schema step %d", top+1)) {
+		t.Errorf("a database with an unknown step: %v", err)
 	}
 }

@@ -113,7 +113,8 @@ func TestOpenReadOnlyRefusesWhatItCannotRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec("PRAGMA user_version = 1"); err != nil {
+	// What a release of one schema step left: no record of its steps.
+	if _, err := db.Exec("DROP TABLE schema_steps; PRAGMA user_version = 1"); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -123,10 +123,14 @@ func (s *Store) initReadOnly(ctx context.Context, abs string) error {
 	if err := checkVersion(version); err != nil {
 		return fmt.Errorf("%s: %w", s.path, err)
 	}
-	if want := SchemaVersion(); version < want {
-		return fmt.Errorf("%s: schema version %d is older than this binary's %d, and a read-only command does not upgrade it: run any command that writes (import, crawl, reextract) first", s.path, version, want)
+	pending, err := pendingSteps(ctx, s.readers, version)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.path, err)
 	}
-	var err error
+	if len(pending) > 0 {
+		return fmt.Errorf("%s: schema version %d is older than this binary's %d (steps %s not applied), and a read-only command does not upgrade it: run any command that writes (import, crawl, reextract) first",
+			s.path, version, SchemaVersion(), strings.Join(pending, ", "))
+	}
 	if s.codec, err = newCodec(false); err != nil {
 		return err
 	}
