@@ -82,6 +82,8 @@ type Failure struct {
 	// or a cookie wall — not robots.txt — so another way of fetching (the
 	// browser) may pass where this one did not.
 	BotWall bool
+	// Method is how the fetch was tried: capture.HTTP, or capture.Browser.
+	Method capture.Method
 }
 
 func (f *Failure) Error() string { return string(f.Class) + ": " + f.Message }
@@ -237,7 +239,12 @@ feed:
 func (c *Crawler) Fetch(ctx context.Context, t Target) (r Result) {
 	start := time.Now()
 	r = Result{Target: t, At: start.UTC()}
-	defer func() { r.Duration = time.Since(start) }()
+	defer func() {
+		r.Duration = time.Since(start)
+		if r.Failure != nil && r.Failure.Method == "" {
+			r.Failure.Method = capture.HTTP
+		}
+	}()
 	if len(t.Sources) == 0 {
 		r.Failure = &Failure{Class: capture.Network, Message: fmt.Sprintf("%s / %s has no URL to fetch", t.Service, t.Type)}
 		return r

@@ -89,18 +89,22 @@ func looksLikeHTML(contentType string, content []byte) bool {
 }
 
 // selectorMatches reports whether a declared selector finds something: a
-// CSS selector an element, a range both its bounds. An invalid selector
-// matches nothing (extraction reports it).
+// CSS selector an element with text (an empty one is a placeholder that a
+// script fills, as the browser's wait has it), a range both its bounds. An
+// invalid selector matches nothing (extraction reports it).
 func selectorMatches(page *goquery.Document, sel extract.Selector) bool {
-	found := func(css string) bool {
+	find := func(css string) *goquery.Selection {
 		m, err := cascadia.Compile(css)
-		return err == nil && page.FindMatcher(m).Length() > 0
+		if err != nil {
+			return page.FindNodes()
+		}
+		return page.FindMatcher(m)
 	}
 	if sel.Range == nil {
-		return found(sel.CSS)
+		return strings.TrimSpace(find(sel.CSS).Text()) != ""
 	}
 	r := *sel.Range
-	return found(r.StartBefore+r.StartAfter) && found(r.EndBefore+r.EndAfter)
+	return find(r.StartBefore+r.StartAfter).Length() > 0 && find(r.EndBefore+r.EndAfter).Length() > 0
 }
 
 type wallElement struct {

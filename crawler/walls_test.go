@@ -74,6 +74,12 @@ func TestWallReasonKnowsLoginAndCookieWalls(t *testing.T) {
 	if r := WallReason("text/html; charset=utf-8", []byte(loginWall), policy); !strings.Contains(r, "login wall") {
 		t.Errorf("login wall: %q", r)
 	}
+	// An empty placeholder for the selection is no selection: a script
+	// fills it once the wall is passed.
+	placeholder := strings.Replace(cookieWall, `<div id="app"></div>`, `<main id="policy"> </main>`, 1)
+	if r := WallReason("text/html", []byte(placeholder), policy); !strings.Contains(r, "cookie wall") {
+		t.Errorf("a wall over an empty placeholder: %q", r)
+	}
 	// The declared selection is there: whatever else the page holds, it is
 	// the document.
 	withPolicy := strings.Replace(cookieWall, `<div id="app"></div>`, `<div id="policy"><p>We keep your name.</p></div>`, 1)

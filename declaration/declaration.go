@@ -132,9 +132,13 @@ type Source struct {
 	// filters resolves Filters; nil when the service's filter files were
 	// not loaded.
 	filters *filterResolver
-	// ExecuteClientScripts asks for the page to be rendered with its
-	// JavaScript first. Not supported yet: LoadDir warns about it.
+	// ExecuteClientScripts asks for the page to be rendered in a headless
+	// browser, its JavaScript run, before it is extracted (package browser).
 	ExecuteClientScripts bool
+	// Screenshot asks for a full-page screenshot of the rendered page with
+	// each capture: "screenshot": true, policywatch's own key (Open Terms
+	// Archive has none). Only pages rendered in the browser have one.
+	Screenshot bool
 }
 
 // FilterRef is one declared filter: "name", or {"name": params}.

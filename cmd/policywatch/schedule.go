@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/browser"
 	"github.com/policywatch/policywatch/crawler"
 	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/metrics"
@@ -39,17 +40,33 @@ func startScheduler(ctx context.Context, st *store.Store, flags crawlFlags, ever
 	if err := arch.SetShrinkThreshold(*flags.shrinkFraction); err != nil {
 		return nil, usagef("--shrink-threshold: %v", err)
 	}
+	if problem := flags.browser.missing(targets); problem != "" {
+		logger.Warn("browser", "problem", problem)
+	}
+	// One browser for the server's life, started by the first page that
+	// needs it and stopped after each crawl: between crawls it holds no
+	// memory.
+	_, br := flags.browser.fetcher(nil, logger)
 	s := &watch.Scheduler{
 		Run: &watch.Run{Store: st, Archive: arch, Every: every, Logger: logger,
 			Observe: func(r watch.Result) {
 				m.ObserveFetch(metrics.Fetch{Outcome: r.Outcome(), Class: string(r.Class), FetchDuration: r.FetchDuration, RecordDuration: r.RecordDuration})
 			}},
-		NewFetcher: func() watch.Fetcher { return crawler.New(flags.config()) },
-		Targets:    targets, Logger: logger,
+		NewFetcher: func() watch.Fetcher {
+			return &browser.Fetcher{HTTP: crawler.New(flags.config()), Browser: br, Fallback: *flags.browser.fallback}
+		},
+		OnRun: func(watch.Summary, error) {
+			br.Stop()
+			if line := browserLine(br.TakeStats()); line != "" {
+				logger.Info(line)
+			}
+		},
+		Targets: targets, Logger: logger,
 	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		defer br.Close()
 		s.Loop(ctx)
 	}()
 	logger.Info(fmt.Sprintf("crawling %d documents every %s", len(targets), every))

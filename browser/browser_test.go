@@ -1,0 +1,595 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/capture"
+	"github.com/policywatch/policywatch/crawler"
+	"github.com/policywatch/policywatch/extract"
+	"github.com/policywatch/policywatch/store"
+	"github.com/policywatch/policywatch/watch"
+)
+
+// shared is the one browser the tests of this package render with:
+// starting Chromium takes seconds, a tab a fraction of one.
+var (
+	shared        *Browser
+	noChromium    string
+	testPageLimit = 8 * time.Second
+	// slack is what opening tabs and starting the browser may add to a
+	// page's limit on a machine busy with other work.
+	slack = 10 * time.Second
+)
+
+func TestMain(m *testing.M) {
+	if _, err := FindChromium(""); err != nil {
+		noChromium = err.Error()
+	} else {
+		shared = New(testBrowserConfig())
+	}
+	code := m.Run()
+	if shared != nil {
+		shared.Close()
+	}
+	os.Exit(code)
+}
+
+func testBrowserConfig() Config {
+	cfg := Config{Tabs: 4, PageTimeout: testPageLimit, SelectorWait: 2 * time.Second, HeapMB: 128}
+	if os.Getenv("POLICYWATCH_BROWSER_DEBUG") != "" {
+		cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return cfg
+}
+
+// needBrowser skips a test when there is no Chromium to run it with.
+func needBrowser(t *testing.T) *Browser {
+	t.Helper()
+	if shared == nil {
+		t.Skipf("skipped: %s", noChromium)
+	}
+	t.Parallel() // the pages wait more than they work: the tests overlap
+	return shared
+}
+
+// site is a test server of pages, answering robots.txt with robots (404
+// when empty), and keeping each request it got.
+type site struct {
+	srv    *httptest.Server
+	robots string
+	mu     sync.Mutex
+	pages  map[string]http.HandlerFunc
+	log    []seen
+}
+
+type seen struct {
+	path, agent string
+	at          time.Time
+}
+
+func newSite(t *testing.T, pages map[string]string) *site {
+	t.Helper()
+	s := &site{pages: map[string]http.HandlerFunc{}}
+	for path, body := range pages {
+		s.html(path, body)
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.log = append(s.log, seen{path: r.URL.Path, agent: r.UserAgent(), at: time.Now()})
+		h := s.pages[r.URL.Path]
+		robots := s.robots
+		s.mu.Unlock()
+		switch {
+		case r.URL.Path == "/robots.txt" && robots != "":
+			fmt.Fprint(w, robots)
+		case h != nil:
+			h(w, r)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+// html serves body as an HTML page at path; a .js path as a script.
+func (s *site) html(path, body string) {
+	s.handle(path, func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(path, ".js") {
+			w.Header().Set("Content-Type", "text/javascript")
+		} else {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		}
+		fmt.Fprint(w, body)
+	})
+}
+
+func (s *site) handle(path string, h http.HandlerFunc) {
+	s.mu.Lock()
+	s.pages[path] = h
+	s.mu.Unlock()
+}
+
+func (s *site) url(path string) string { return s.srv.URL + path }
+
+// addr is the server's ip:port, the one non-public address the crawler is
+// allowed to reach.
+func (s *site) addr() string { return strings.TrimPrefix(s.srv.URL, "http://") }
+
+// requests lists the paths the site was asked for, in order.
+func (s *site) requests() []seen {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]seen(nil), s.log...)
+}
+
+func (s *site) hits(path string) int {
+	n := 0
+	for _, r := range s.requests() {
+		if r.path == path {
+			n++
+		}
+	}
+	return n
+}
+
+// crawlerFor reaches the given servers only: private networks are not
+// allowed, each test server's address is.
+func crawlerFor(sites ...*site) *crawler.Crawler {
+	// Requests may take longer than a page: the page's limit is what
+	// is tested.
+	cfg := crawler.Config{Delay: -1, Retries: -1, Timeout: 2 * testPageLimit}
+	for _, s := range sites {
+		cfg.AllowAddresses = append(cfg.AllowAddresses, s.addr())
+	}
+	return crawler.New(cfg)
+}
+
+// doc is a target of one source.
+func doc(name, url string, rules extract.Options, inBrowser bool) crawler.Target {
+	return crawler.Target{Service: name, Type: "Privacy Policy", Sources: []crawler.Source{{URL: url, Rules: rules, Browser: inBrowser}}}
+}
+
+func selectCSS(css string) extract.Options { return extract.Options{Select: extract.CSS(css)} }
+
+// archiveDB is a real archive in a SQLite file of the test's.
+type archiveDB struct {
+	st  *store.Store
+	run *watch.Run
+}
+
+func newArchive(t *testing.T, f *Fetcher) *archiveDB {
+	t.Helper()
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "policywatch.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return &archiveDB{st: st, run: &watch.Run{Store: st, Archive: archive.New(st), Fetcher: f}}
+}
+
+// crawl fetches the targets once and records them; it returns each
+// document's result by service.
+func (a *archiveDB) crawl(t *testing.T, targets ...crawler.Target) map[string]watch.Result {
+	t.Helper()
+	sum, err := a.run.Once(context.Background(), targets, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]watch.Result{}
+	for _, r := range sum.Results {
+		out[r.Service] = r
+	}
+	if len(out) != len(targets) {
+		t.Fatalf("%d results for %d targets: %+v", len(out), len(targets), sum.Results)
+	}
+	return out
+}
+
+// history is what the archive holds of a service's document: its
+// versions' Markdown and its fetches, newest first.
+func (a *archiveDB) history(t *testing.T, service string) ([]string, []store.Fetch) {
+	t.Helper()
+	ctx := context.Background()
+	docs, err := a.st.Documents(ctx, store.DocumentFilter{Service: service})
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("documents of %s: %v, %v", service, docs, err)
+	}
+	summaries, err := a.st.Versions(ctx, docs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, s := range summaries {
+		v, err := a.st.Version(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, v.Markdown)
+	}
+	fetches, err := a.st.Fetches(ctx, docs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return texts, fetches
+}
+
+// wantVersion checks that the service's one version holds text, from a
+// fetch made with method.
+func (a *archiveDB) wantVersion(t *testing.T, service, text string, method capture.Method) {
+	t.Helper()
+	texts, fetches := a.history(t, service)
+	if len(texts) != 1 || !strings.Contains(texts[0], text) {
+		t.Errorf("%s: versions %q, want one holding %q", service, texts, text)
+	}
+	if len(fetches) == 0 || fetches[0].Method != string(method) || fetches[0].ErrorClass != "" {
+		t.Errorf("%s: fetches %+v, want a %s fetch without error", service, fetches, method)
+	}
+}
+
+// wantFailed checks that the service has no version, and a failed fetch of
+// class whose message holds each of words.
+func (a *archiveDB) wantFailed(t *testing.T, service string, class capture.Class, words ...string) store.Fetch {
+	t.Helper()
+	texts, fetches := a.history(t, service)
+	if len(texts) != 0 {
+		t.Errorf("%s: versions %q recorded, want none", service, texts)
+	}
+	if len(fetches) != 1 {
+		t.Fatalf("%s: fetches %+v, want one", service, fetches)
+	}
+	f := fetches[0]
+	if f.ErrorClass != string(class) {
+		t.Errorf("%s: fetch failed with %q (%s), want %q", service, f.ErrorClass, f.Error, class)
+	}
+	for _, w := range words {
+		if !strings.Contains(f.Error, w) {
+			t.Errorf("%s: failure %q does not say %q", service, f.Error, w)
+		}
+	}
+	return f
+}
+
+const policyText = "We keep your name and your e-mail address for as long as you have an account."
+
+// TestScriptInsertedTextIsRecorded: the policy is put into the page by a
+// script, half a second after it runs; the browser waits for the declared
+// selection to hold text, and so does the automatic settle without one.
+func TestScriptInsertedTextIsRecorded(t *testing.T) {
+	b := needBrowser(t)
+	page := `<!doctype html><html><head><title>Privacy</title></head><body><div id="app"><p class="spinner">Loading…</p></div>
+<script>setTimeout(() => { document.querySelector('#app').innerHTML = '<main id="policy"><h1>Privacy Policy</h1><p>` + policyText + `</p></main>'; }, 500);</script>
+</body></html>`
+	s := newSite(t, map[string]string{"/privacy": page, "/privacy-plain": page})
+	a := newArchive(t, &Fetcher{HTTP: crawlerFor(s), Browser: b})
+	start := time.Now()
+	results := a.crawl(t,
+		doc("Selected", s.url("/privacy"), selectCSS("#policy"), true),
+		doc("Whole page", s.url("/privacy-plain"), extract.Options{}, true),
+		doc("Over HTTP", s.url("/privacy"), selectCSS("#policy"), false),
+	)
+	t.Logf("3 documents in %s", time.Since(start))
+	for _, service := range []string{"Selected", "Whole page"} {
+		if !results[service].NewVersion {
+			t.Errorf("%s: %s", service, results[service].Line)
+		}
+		a.wantVersion(t, service, policyText, capture.Browser)
+	}
+	// Fetched as served, the page holds a spinner where the policy goes.
+	a.wantFailed(t, "Over HTTP", capture.SelectorMissing)
+	for _, r := range s.requests() {
+		if r.agent != crawler.DefaultUserAgent {
+			t.Errorf("%s was asked for with User-Agent %q", r.path, r.agent)
+		}
+	}
+}
+
+// consentShell is a page behind a consent manager's wall, as served: the
+// policy is not in it; a script puts it in once it has run.
+const consentShell = `<!doctype html><html><head><title>Privacy Policy</title></head><body>
+<div id="onetrust-consent-sdk"><div id="onetrust-banner-sdk" role="dialog"><p>We and our partners use cookies to give you the best experience.</p>
+<button id="accept">Accept all</button><button>Settings</button></div></div>
+<div id="root"></div><script src="/cmp.js"></script></body></html>`
+
+// consentScript answers the wall for the reader and loads the policy.
+const consentScript = `fetch('/policy-text.html').then((r) => r.text()).then((html) => {
+  document.querySelector('#onetrust-consent-sdk').hidden = true;
+  document.querySelector('#root').innerHTML = '<main id="policy">' + html + '</main>';
+});`
+
+// TestConsentWall: over HTTP the page is a cookie wall (blocked, not a
+// version); in the browser the script puts the policy into the DOM and it
+// is recorded; with the fallback, the blocked HTTP fetch is rendered.
+func TestConsentWall(t *testing.T) {
+	b := needBrowser(t)
+	pages := map[string]string{"/privacy": consentShell, "/cmp.js": consentScript,
+		"/policy-text.html": "<h1>Privacy Policy</h1><p>" + policyText + "</p>"}
+	httpOnly, rendered, fallback := newSite(t, pages), newSite(t, pages), newSite(t, pages)
+	a := newArchive(t, &Fetcher{HTTP: crawlerFor(httpOnly, rendered, fallback), Browser: b})
+	a.crawl(t,
+		doc("HTTP", httpOnly.url("/privacy"), selectCSS("#policy"), false),
+		doc("Browser", rendered.url("/privacy"), selectCSS("#policy"), true),
+	)
+	a.wantFailed(t, "HTTP", capture.Blocked, "cookie wall of OneTrust")
+	a.wantVersion(t, "Browser", policyText, capture.Browser)
+
+	withFallback := newArchive(t, &Fetcher{HTTP: crawlerFor(fallback), Browser: b, Fallback: true})
+	results := withFallback.crawl(t, doc("Fallback", fallback.url("/privacy"), selectCSS("#policy"), false))
+	if !results["Fallback"].NewVersion {
+		t.Errorf("fallback: %s", results["Fallback"].Line)
+	}
+	withFallback.wantVersion(t, "Fallback", policyText, capture.Browser)
+	if n := fallback.hits("/privacy"); n != 2 {
+		t.Errorf("the page was asked for %d times, want 2 (over HTTP, then in the browser)", n)
+	}
+}
+
+// TestPageThatLoadsForever: a script of the page never arrives, the page
+// itself never does, or the page keeps asking for more; each fetch fails
+// within the page's time limit, saying what it waited for.
+func TestPageThatLoadsForever(t *testing.T) {
+	b := needBrowser(t)
+	body := `<main><h1>Privacy</h1><p>` + policyText + `</p></main>`
+	script, page, polling := newSite(t, nil), newSite(t, nil), newSite(t, nil)
+	hang := func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }
+	script.html("/privacy", `<!doctype html><html><head><script src="/forever.js"></script></head><body>`+body+`</body></html>`)
+	script.handle("/forever.js", hang)
+	page.handle("/privacy", hang)
+	polling.html("/privacy", `<!doctype html><html><body>`+body+`<script>setInterval(() => fetch('/poll'), 100);</script></body></html>`)
+	polling.html("/poll", "{}")
+	a := newArchive(t, &Fetcher{HTTP: crawlerFor(script, page, polling), Browser: b})
+	start := time.Now()
+	a.crawl(t,
+		doc("Script", script.url("/privacy"), extract.Options{}, true),
+		doc("Page", page.url("/privacy"), extract.Options{}, true),
+		doc("Polling", polling.url("/privacy"), extract.Options{}, true),
+	)
+	if took := time.Since(start); took > testPageLimit+slack {
+		t.Errorf("took %s, with a page limit of %s", took, testPageLimit)
+	}
+	limit := fmt.Sprintf("within %s", testPageLimit)
+	a.wantFailed(t, "Script", capture.Network, "timed out", limit, "waiting for the load event", "/forever.js")
+	a.wantFailed(t, "Page", capture.Network, "timed out", limit, "waiting for the page's response")
+	a.wantFailed(t, "Polling", capture.Network, "timed out", limit, "waiting for the network to be quiet")
+}
+
+// TestPrivateAddresses: the crawler may reach the test site's address and
+// no other non-public one. A page's script that fetches from, or sends the
+// page to, another loopback server (the intranet) and a redirect there
+// reach nothing: the intranet server sees no request. The page whose
+// script only read from it is recorded without what it would have read.
+func TestPrivateAddresses(t *testing.T) {
+	b := needBrowser(t)
+	intranet := newSite(t, map[string]string{"/secret": "<p>the intranet's secret</p>", "/": "<p>the intranet's home</p>"})
+	in := intranet.url("")
+	s := newSite(t, map[string]string{
+		"/reads": `<!doctype html><html><body><main id="policy"><h1>Privacy</h1><p>` + policyText + `</p></main>
+<script>fetch('` + in + `/secret').then((r) => r.text()).then((t) => { document.querySelector('#policy').insertAdjacentHTML('beforeend', t); });
+const img = new Image(); img.src = '` + in + `/pixel.gif'; document.body.append(img);</script></body></html>`,
+		"/sends-now": `<!doctype html><html><head><script>location.href = '` + in + `/';</script></head><body><p>` + policyText + `</p></body></html>`,
+		// A clock keeps the page changing, so that policywatch is still
+		// waiting for it to settle when it leaves.
+		"/sends-later": `<!doctype html><html><body><main><p>` + policyText + `</p><p id="clock"></p></main><script>
+setInterval(() => { document.querySelector('#clock').textContent = Date.now(); }, 50);
+addEventListener('load', () => setTimeout(() => { location.href = '` + in + `/'; }, 1500));</script></body></html>`,
+	})
+	s.handle("/redirects", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, in+"/secret", http.StatusFound) })
+	escapedBefore := len(b.Escaped())
+	a := newArchive(t, &Fetcher{HTTP: crawlerFor(s), Browser: b})
+	a.crawl(t,
+		doc("Reads", s.url("/reads"), selectCSS("#policy"), true),
+		doc("Sends now", s.url("/sends-now"), extract.Options{}, true),
+		doc("Sends later", s.url("/sends-later"), extract.Options{}, true),
+		doc("Redirects", s.url("/redirects"), extract.Options{}, true),
+	)
+	a.wantVersion(t, "Reads", policyText, capture.Browser)
+	if texts, _ := a.history(t, "Reads"); len(texts) == 1 && strings.Contains(texts[0], "secret") {
+		t.Errorf("the intranet's answer was recorded: %q", texts[0])
+	}
+	a.wantFailed(t, "Sends now", capture.Network, "non-public address", intranet.addr())
+	a.wantFailed(t, "Sends later", capture.Script, "navigated away", in+"/")
+	a.wantFailed(t, "Redirects", capture.Network, "non-public address", intranet.addr())
+	if got := intranet.requests(); len(got) != 0 {
+		t.Errorf("the intranet server got %d requests: %+v", len(got), got)
+	}
+	if escaped := b.Escaped()[escapedBefore:]; len(escaped) != 0 {
+		t.Errorf("requests escaped the interception: %q", escaped)
+	}
+}
+
+// cloudflareChallenge answers as Cloudflare's managed challenge does.
+func cloudflareChallenge(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=UTF-8")
+	h.Set("Server", "cloudflare")
+	h.Set("CF-RAY", "8f2b3c4d5e6f7a8b-FRA")
+	h.Set("cf-mitigated", "challenge")
+	h.Set("Server-Timing", `chlray;desc="8f2b3c4d5e6f7a8b"`)
+	w.WriteHeader(http.StatusForbidden)
+	fmt.Fprint(w, `<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body>
+<div class="main-wrapper"><h1>Verifying you are human. This may take a few seconds.</h1></div>
+<script>(function(){window._cf_chl_opt={cvId:'3',cZone:'example.com',cType:'managed'};var a=document.createElement('script');a.src='/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1?ray=8f2b3c4d5e6f7a8b';document.getElementsByTagName('head')[0].appendChild(a);}());</script></body></html>`)
+}
+
+// TestCloudflareChallenge: a challenge with Cloudflare's headers is a
+// blocked fetch over HTTP, in the browser, and over HTTP then in the
+// browser with the fallback: never a version.
+func TestCloudflareChallenge(t *testing.T) {
+	b := needBrowser(t)
+	s := newSite(t, nil)
+	s.handle("/privacy", cloudflareChallenge)
+	s.handle("/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1", func(w http.ResponseWriter, r *http.Request) {
+		t.Error("the challenge's script was fetched")
+	})
+	a := newArchive(t, &Fetcher{HTTP: crawlerFor(s), Browser: b, Fallback: true})
+	results := a.crawl(t,
+		doc("HTTP", s.url("/privacy"), extract.Options{}, false),
+		doc("Browser", s.url("/privacy"), extract.Options{}, true),
+	)
+	a.wantFailed(t, "HTTP", capture.Blocked, "Cloudflare challenge (cf-mitigated)", "in the browser, after that")
+	a.wantFailed(t, "Browser", capture.Blocked, "Cloudflare challenge (cf-mitigated)")
+	for name, r := range results {
+		if r.NewVersion || r.Class != capture.Blocked {
+			t.Errorf("%s: %s", name, r.Line)
+		}
+	}
+}
+
+// TestMisbehavingPages: a page that opens a popup, one that never lets its
+// scripts end, one that allocates without bound: each is a failed fetch
+// within the page's time limit, and the browser renders the next page.
+func TestMisbehavingPages(t *testing.T) {
+	b := needBrowser(t)
+	body := `<main><h1>Privacy</h1><p>` + policyText + `</p></main>`
+	popup, busy, hog, after := newSite(t, nil), newSite(t, nil), newSite(t, nil), newSite(t, nil)
+	popup.html("/privacy", `<!doctype html><html><body>`+body+`<script>window.open('/offer', 'offer', 'width=400,height=400');</script></body></html>`)
+	popup.html("/offer", `<p>A special offer!</p>`)
+	busy.html("/privacy", `<!doctype html><html><body>`+body+`<script>addEventListener('load', () => setTimeout(() => { for (;;) {} }, 10));</script></body></html>`)
+	hog.html("/privacy", `<!doctype html><html><body>`+body+`<script>
+const heap = [];
+for (;;) heap.push(new Array(2000000).fill(heap.length));</script></body></html>`)
+	after.html("/privacy", `<!doctype html><html><body>`+body+`</body></html>`)
+	a := newArchive(t, &Fetcher{HTTP: crawlerFor(popup, busy, hog, after), Browser: b})
+	start := time.Now()
+	a.crawl(t,
+		doc("Popup", popup.url("/privacy"), extract.Options{}, true),
+		doc("Busy", busy.url("/privacy"), extract.Options{}, true),
+		doc("Hog", hog.url("/privacy"), extract.Options{}, true),
+	)
+	if took := time.Since(start); took > testPageLimit+slack {
+		t.Errorf("took %s, with a page limit of %s", took, testPageLimit)
+	}
+	a.wantFailed(t, "Popup", capture.Script, "popup")
+	a.wantFailed(t, "Busy", capture.Network, "timed out")
+	f := a.wantFailed(t, "Hog", capture.Script)
+	t.Logf("the hog: %s", f.Error)
+	a.crawl(t, doc("After", after.url("/privacy"), extract.Options{}, true))
+	a.wantVersion(t, "After", policyText, capture.Browser)
+}
+
+// TestBrowserRestartsWhenItDies kills Chromium: the page in progress
+// fails, the next one starts another browser.
+func TestBrowserRestartsWhenItDies(t *testing.T) {
+	needBrowser(t)
+	b := New(testBrowserConfig())
+	defer b.Close()
+	s := newSite(t, map[string]string{"/privacy": `<!doctype html><html><body><main><p>` + policyText + `</p></main></body></html>`})
+	slow := newSite(t, map[string]string{"/privacy": `<!doctype html><html><head><script src="/slow.js"></script></head><body><p>` + policyText + `</p></body></html>`})
+	started := make(chan struct{})
+	slow.handle("/slow.js", func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-r.Context().Done()
+	})
+	c := crawlerFor(s, slow)
+	if _, f := b.Render(context.Background(), c, crawler.Source{URL: s.url("/privacy")}, false); f != nil {
+		t.Fatal(f)
+	}
+	b.mu.Lock()
+	pid := b.proc.pid
+	b.mu.Unlock()
+	go func() {
+		<-started
+		if p, err := os.FindProcess(pid); err == nil {
+			p.Kill()
+		}
+	}()
+	_, f := b.Render(context.Background(), c, crawler.Source{URL: slow.url("/privacy")}, false)
+	if f == nil || f.Class != capture.Script || !strings.Contains(f.Message, "browser process died") {
+		t.Errorf("the page rendered while the browser was killed: %+v, want a script failure saying the browser died", f)
+	}
+	part, f := b.Render(context.Background(), c, crawler.Source{URL: s.url("/privacy")}, false)
+	if f != nil || !strings.Contains(string(part.Content), policyText) {
+		t.Fatalf("the page after the browser died: %v", f)
+	}
+	if st := b.Stats(); st.Starts != 2 || st.Pages != 3 {
+		t.Errorf("stats %+v: want 2 starts and 3 pages", st)
+	}
+}
+
+// TestScreenshotsAreStoredOnce: a page rendered twice is one screenshot,
+// named by both fetches, and the version says how it was fetched.
+func TestScreenshotsAreStoredOnce(t *testing.T) {
+	b := needBrowser(t)
+	s := newSite(t, map[string]string{"/privacy": `<!doctype html><html><body style="margin:0;background:#fff">
+<main style="font:16px sans-serif"><h1>Privacy Policy</h1><p>` + policyText + `</p><div style="height:3000px"></div><p>The end.</p></main></body></html>`})
+	a := newArchive(t, &Fetcher{HTTP: crawlerFor(s), Browser: b})
+	target := doc("Shot", s.url("/privacy"), extract.Options{}, true)
+	target.Sources[0].Screenshot = true
+	a.crawl(t, target)
+	a.crawl(t, target)
+	_, fetches := a.history(t, "Shot")
+	if len(fetches) != 2 || fetches[0].ScreenshotHash == "" || fetches[0].ScreenshotHash != fetches[1].ScreenshotHash {
+		t.Fatalf("fetches %+v: want two naming one screenshot", fetches)
+	}
+	shot, err := a.st.Screenshot(context.Background(), fetches[0].ScreenshotHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shot.Width != 1280 || shot.Height < 3000 {
+		t.Errorf("screenshot %d×%d, want the whole page, 1280 wide and over 3000 high", shot.Width, shot.Height)
+	}
+	docs, _ := a.st.Documents(context.Background(), store.DocumentFilter{Service: "Shot"})
+	versions, _ := a.st.Versions(context.Background(), docs[0].ID)
+	info, err := a.st.VersionCapture(context.Background(), versions[0].ID)
+	if err != nil || info.Method != "browser" || info.ScreenshotHash != shot.Hash {
+		t.Errorf("version capture %+v, %v", info, err)
+	}
+	if m := b.Stats().Peak; m.RSS <= 0 || m.Processes < 2 {
+		t.Errorf("peak memory %+v: want Chromium's process tree measured", m)
+	}
+}
+
+// TestPoliteness: robots.txt holds for the page's own requests, every
+// request carries the crawler's User-Agent, and the pages of one host are
+// rendered one at a time with the delay between them, whatever the tabs.
+func TestPoliteness(t *testing.T) {
+	b := needBrowser(t)
+	page := `<!doctype html><html><head><script src="/tracker.js"></script><script src="/app.js"></script></head><body><main><p>` + policyText + `</p></main></body></html>`
+	s := newSite(t, map[string]string{"/a": page, "/b": page, "/c": page, "/app.js": "document.title = 'ok';", "/tracker.js": "document.title = 'tracked';"})
+	s.robots = "User-agent: *\nDisallow: /tracker.js\n"
+	cfg := crawler.Config{Delay: 300 * time.Millisecond, Retries: -1, Timeout: 5 * time.Second, AllowAddresses: []string{s.addr()}}
+	a := newArchive(t, &Fetcher{HTTP: crawler.New(cfg), Browser: b})
+	a.crawl(t,
+		doc("A", s.url("/a"), extract.Options{}, true),
+		doc("B", s.url("/b"), extract.Options{}, true),
+		doc("C", s.url("/c"), extract.Options{}, true),
+	)
+	for _, name := range []string{"A", "B", "C"} {
+		a.wantVersion(t, name, policyText, capture.Browser)
+	}
+	if n := s.hits("/tracker.js"); n != 0 {
+		t.Errorf("the script robots.txt disallows was fetched %d times", n)
+	}
+	// Each page's requests, in order: a page's document, then its script.
+	var pages [][2]time.Time
+	for _, r := range s.requests() {
+		if r.agent != crawler.DefaultUserAgent {
+			t.Errorf("%s was asked for with User-Agent %q", r.path, r.agent)
+		}
+		switch r.path {
+		case "/a", "/b", "/c":
+			pages = append(pages, [2]time.Time{r.at, r.at})
+		case "/app.js":
+			pages[len(pages)-1][1] = r.at
+		}
+	}
+	if len(pages) != 3 {
+		t.Fatalf("%d pages requested, want 3", len(pages))
+	}
+	for i := 1; i < len(pages); i++ {
+		if gap := pages[i][0].Sub(pages[i-1][1]); gap < 300*time.Millisecond {
+			t.Errorf("page %d started %s after the previous page's last request, want the 300 ms delay at least", i+1, gap)
+		}
+	}
+}
