@@ -63,9 +63,10 @@ type Config struct {
 	// stream) no longer holds the page.
 	IdleTime    time.Duration
 	LongRequest time.Duration
-	// QuietTime is how long the DOM must go unchanged before the capture,
-	// within SettleLimit; defaults 500 ms and 3 s. A page that keeps
-	// changing (a clock) is captured at the limit.
+	// QuietTime is how long the DOM must go unchanged before the capture;
+	// defaults 500 ms. A page that keeps changing (a clock) is captured
+	// SettleLimit (default 3 s) after the network went quiet and the
+	// selectors appeared.
 	QuietTime   time.Duration
 	SettleLimit time.Duration
 	// Screenshots takes a full-page screenshot of every page, not only of
@@ -153,8 +154,10 @@ func FindChromium(path string) (string, error) {
 // and again whenever it died, rendering at most Tabs pages at once. Its
 // methods may be called from several goroutines.
 type Browser struct {
-	cfg  Config
-	tabs chan struct{}
+	cfg    Config
+	tabs   chan struct{}
+	spares chan *tab      // tabs opened ahead (tabs.go)
+	ahead  sync.WaitGroup // tabs being opened ahead
 
 	mu      sync.Mutex
 	proc    *process // nil when no browser runs
@@ -162,13 +165,14 @@ type Browser struct {
 	pages   int
 	peak    Memory
 	escaped []string // requests that reached the tripwire, of stopped processes
+	opening int      // tabs being opened ahead
 	closed  bool
 }
 
 // New returns a browser; nothing starts until a page is rendered.
 func New(cfg Config) *Browser {
 	cfg = cfg.withDefaults()
-	return &Browser{cfg: cfg, tabs: make(chan struct{}, cfg.Tabs)}
+	return &Browser{cfg: cfg, tabs: make(chan struct{}, cfg.Tabs), spares: make(chan *tab, cfg.Tabs)}
 }
 
 // Stats says what the browser did and holds.
@@ -238,6 +242,7 @@ func (b *Browser) Stop() {
 	p := b.proc
 	b.proc = nil
 	b.mu.Unlock()
+	b.closeSpares()
 	if p != nil {
 		b.retire(p)
 	}

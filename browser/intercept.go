@@ -38,10 +38,10 @@ func (r *pageRun) handle(ev *fetch.EventRequestPaused) {
 
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		refuse(network.ErrorReasonBlockedByClient)
 		if main {
 			r.failf(capture.Network, "the page led to %q: only http and https URLs are fetched", rawURL)
 		}
+		refuse(network.ErrorReasonBlockedByClient)
 		return
 	}
 	if main {
@@ -54,12 +54,12 @@ func (r *pageRun) handle(ev *fetch.EventRequestPaused) {
 		case settling:
 			// Reloading, or going to another page once this one loaded:
 			// what is captured would not be the page declared.
-			refuse(network.ErrorReasonAborted)
 			r.failf(capture.Script, "the page navigated away from %s to %s once loaded (not followed)", r.src.URL, rawURL)
+			refuse(network.ErrorReasonAborted)
 			return
 		case hops > maxRedirects:
-			refuse(network.ErrorReasonAborted)
 			r.failf(capture.HTTPStatus, "%s: stopped after %d redirects (redirect loop?)", r.src.URL, maxRedirects)
+			refuse(network.ErrorReasonAborted)
 			return
 		}
 	}
@@ -67,27 +67,29 @@ func (r *pageRun) handle(ev *fetch.EventRequestPaused) {
 		refuse(network.ErrorReasonBlockedByClient)
 		return
 	}
+	// A failure of the main document is recorded before the browser
+	// hears of it, so that the page's failure is this one, not the
+	// browser's "could not load".
 	if f := r.pol.Allowed(ctx, u); f != nil {
-		refuse(network.ErrorReasonBlockedByClient)
 		if main {
 			if rawURL != r.src.URL {
 				f.Message = fmt.Sprintf("%s led to %s, and %s", r.src.URL, rawURL, f.Message)
 			}
 			r.fail(f)
 		}
+		refuse(network.ErrorReasonBlockedByClient)
 		return
 	}
 	req, err := r.request(ctx, ev)
 	if err != nil {
-		refuse(network.ErrorReasonFailed)
 		if main {
 			r.failf(capture.Network, "%s: %v", rawURL, err)
 		}
+		refuse(network.ErrorReasonFailed)
 		return
 	}
 	res, err := r.pol.RoundTrip(req)
 	if err != nil {
-		refuse(errorReason(err))
 		if main {
 			f := requestFailure(rawURL, err)
 			if rawURL != r.src.URL {
@@ -95,25 +97,26 @@ func (r *pageRun) handle(ev *fetch.EventRequestPaused) {
 			}
 			r.fail(f)
 		}
+		refuse(errorReason(err))
 		return
 	}
 	if !r.received(len(res.Body)) {
-		refuse(network.ErrorReasonBlockedByClient)
 		r.failf(capture.TooLarge, "%s: the page's requests brought more than the %d bytes a page may load", r.src.URL, r.maxPageBytes())
+		refuse(network.ErrorReasonBlockedByClient)
 		return
 	}
 	if main {
 		if reason := crawler.BlockedReason(res.Status, res.Header, res.Body); reason != "" {
-			refuse(network.ErrorReasonBlockedByClient)
 			r.fail(&crawler.Failure{Class: capture.Blocked, BotWall: true, URL: rawURL, Status: res.Status,
 				Message: fmt.Sprintf("%s answered %d with %s", rawURL, res.Status, reason)})
+			refuse(network.ErrorReasonBlockedByClient)
 			return
 		}
 		redirect := res.Status >= 300 && res.Status < 400 && res.Header.Get("Location") != ""
 		if !redirect && (res.Status < 200 || res.Status > 299) {
-			refuse(network.ErrorReasonAborted)
 			r.fail(&crawler.Failure{Class: capture.HTTPStatus, URL: rawURL, Status: res.Status,
 				Message: fmt.Sprintf("%s answered %d %s", rawURL, res.Status, http.StatusText(res.Status))})
+			refuse(network.ErrorReasonAborted)
 			return
 		}
 		if !redirect {

@@ -28,10 +28,6 @@ import (
 	"github.com/policywatch/policywatch/crawler"
 )
 
-// tabTimeout bounds opening a tab, which is the browser's work, not the
-// page's: a loaded machine may take seconds.
-const tabTimeout = 30 * time.Second
-
 //go:embed settle.js
 var settleScript string
 
@@ -156,32 +152,19 @@ func (r *pageRun) recorded() *crawler.Failure {
 // captures it within the page's time limit (opening the tab, the
 // browser's work, is bounded apart).
 func (r *pageRun) render(parent context.Context) (crawler.Part, *crawler.Failure) {
-	tabCtx, closeTab := chromedp.NewContext(r.proc.ctx, chromedp.WithNewBrowserContext())
+	tb, err := r.b.tab(parent, r.proc)
+	if err != nil {
+		if parent.Err() != nil {
+			return crawler.Part{}, &crawler.Failure{Class: capture.Network, URL: r.src.URL, Message: "cancelled"}
+		}
+		return crawler.Part{}, &crawler.Failure{Class: capture.Network, URL: r.src.URL, Message: fmt.Sprintf("opening a browser tab: %v", err)}
+	}
 	defer func() {
 		start := time.Now()
-		closeTab()
+		tb.close()
 		r.cfg.Logger.Debug("page", "url", r.src.URL, "stage", "tab closed", "closing", time.Since(start))
 	}()
-	r.cfg.Logger.Debug("page", "url", r.src.URL, "stage", "opening a tab")
-	opened := make(chan error, 1)
-	go func() { opened <- chromedp.Do(tabCtx) }() // the tab lives as long as tabCtx
-	timer := time.NewTimer(tabTimeout)
-	select {
-	case err := <-opened:
-		timer.Stop()
-		if err != nil {
-			return crawler.Part{}, &crawler.Failure{Class: capture.Network, URL: r.src.URL, Message: fmt.Sprintf("opening a browser tab: %v", err)}
-		}
-	case <-timer.C:
-		closeTab()
-		<-opened
-		return crawler.Part{}, &crawler.Failure{Class: capture.Network, URL: r.src.URL, Message: fmt.Sprintf("timed out: the browser did not open a tab within %s", tabTimeout)}
-	case <-parent.Done():
-		timer.Stop()
-		closeTab()
-		<-opened
-		return crawler.Part{}, &crawler.Failure{Class: capture.Network, URL: r.src.URL, Message: "cancelled"}
-	}
+	tabCtx := tb.ctx
 	deadline := time.Now().Add(r.cfg.PageTimeout)
 	c := chromedp.FromContext(tabCtx)
 	r.tgt = c.Target
@@ -381,14 +364,24 @@ func (r *pageRun) visit(ctx context.Context) (crawler.Part, *crawler.Failure) {
 		return crawler.Part{}, &crawler.Failure{Class: capture.Network, URL: r.src.URL, Message: fmt.Sprintf("the browser could not load %s: %s", r.src.URL, nav.res.ErrorText)}
 	}
 
-	// Load, then let the network go quiet; a document that replaced the
-	// page meanwhile (a redirect by script or meta refresh) is loaded in
-	// turn. From then on, a navigation leaves the page.
+	// Load; then wait, at once, for the network to go quiet (no request
+	// started or ended for IdleTime), for the declared selectors (at most
+	// SelectorWait from the load) and for the DOM to stop changing for
+	// QuietTime (at most SettleLimit once the rest holds). A document
+	// that replaced the page before the network went quiet (a redirect by
+	// script or meta refresh) is loaded in turn; after, a navigation
+	// leaves the page.
+	selectors, _ := json.Marshal(waitedSelectors(r.src))
 	var world runtime.ExecutionContextID
 	for {
 		r.mu.Lock()
 		commits := r.commits
 		r.mu.Unlock()
+		replaced := func() bool {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			return r.commits != commits
+		}
 		var err error
 		if world, err = r.isolatedWorld(ctx); err != nil {
 			return crawler.Part{}, r.broken("reaching the page", err)
@@ -407,24 +400,49 @@ func (r *pageRun) visit(ctx context.Context) (crawler.Part, *crawler.Failure) {
 		}); err != nil {
 			return crawler.Part{}, r.broken("waiting for the load event", err)
 		}
-		r.setStage("waiting for the network to be quiet")
-		if err := r.until(ctx, 50*time.Millisecond, func() (bool, error) { return r.networkIdle(time.Now()), nil }); err != nil {
-			return crawler.Part{}, r.broken("waiting for the network to be quiet", err)
+		loadedAt := time.Now()
+		if _, err := evaluate[bool](ctx, r.tgt, world, settleScript+"("+string(selectors)+")", false); err != nil && !replaced() {
+			return crawler.Part{}, r.broken("watching the page", err)
 		}
-		r.mu.Lock()
-		settled := r.commits == commits
-		r.settling = settled
-		r.mu.Unlock()
-		if settled {
+		var readyAt time.Time
+		stage := ""
+		if err := r.until(ctx, 100*time.Millisecond, func() (bool, error) {
+			if replaced() {
+				return true, nil
+			}
+			st, err := evaluate[settleState](ctx, r.tgt, world, "policywatchState()", false)
+			if err != nil {
+				return false, nil // the document is being replaced: the next look tells
+			}
+			now := time.Now()
+			next := ""
+			switch {
+			case !r.networkIdle(now):
+				next = "waiting for the network to be quiet"
+			case len(st.Missing) > 0 && now.Sub(loadedAt) < r.cfg.SelectorWait:
+				r.quiet(commits)
+				next = "waiting for the declared selectors (" + strings.Join(st.Missing, ", ") + ")"
+			default:
+				r.quiet(commits)
+				if readyAt.IsZero() {
+					readyAt = now
+				}
+				if st.QuietFor >= float64(r.cfg.QuietTime.Milliseconds()) || now.Sub(readyAt) >= r.cfg.SettleLimit {
+					return true, nil
+				}
+				next = "waiting for the page to stop changing"
+			}
+			if next != stage {
+				stage = next
+				r.setStage(stage)
+			}
+			return false, nil
+		}); err != nil {
+			return crawler.Part{}, r.broken(stage, err)
+		}
+		if !replaced() {
 			break
 		}
-	}
-
-	r.setStage("waiting for the declared selectors and for the page to stop changing")
-	args, _ := json.Marshal([]any{waitedSelectors(r.src), r.cfg.SelectorWait.Milliseconds(), r.cfg.QuietTime.Milliseconds(), r.cfg.SettleLimit.Milliseconds()})
-	call := settleScript + "(..." + string(args) + ")"
-	if _, err := evaluate[json.RawMessage](ctx, r.tgt, world, call, true); err != nil {
-		return crawler.Part{}, r.broken("waiting for the page to settle", err)
 	}
 	if f := r.recorded(); f != nil {
 		return crawler.Part{}, f
@@ -563,6 +581,23 @@ func evaluate[T any](ctx context.Context, tgt *chromedp.Target, world runtime.Ex
 		return zero, err
 	}
 	return v, nil
+}
+
+// settleState is what policywatchState() tells: how long the DOM has gone
+// unchanged, in milliseconds, and the selectors that do not match yet.
+type settleState struct {
+	QuietFor float64  `json:"quietFor"`
+	Missing  []string `json:"missing"`
+}
+
+// quiet notes that the network went quiet on the document commits left:
+// from now on, a navigation leaves the page.
+func (r *pageRun) quiet(commits int) {
+	r.mu.Lock()
+	if r.commits == commits {
+		r.settling = true
+	}
+	r.mu.Unlock()
 }
 
 // waitedSelector is a selector the settle script waits for; Text asks for

@@ -158,6 +158,9 @@ type versionBody struct {
 	// Page and Pages number the parts of a long version, each about
 	// versionPageBytes of text; Pages is 1 for most documents.
 	Page, Pages int
+	// Capture says how the version's capture was fetched, and whether a
+	// screenshot was taken with it.
+	Capture versionCapture
 }
 
 // versionPageBytes is how much text one page of a version shows: a huge
@@ -233,7 +236,12 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	body := versionBody{Document: doc, Version: version}
+	capture, err := s.captureOf(r.Context(), vid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	body := versionBody{Document: doc, Version: version, Capture: capture}
 	if content.Title != "" && (len(content.Sections) == 0 || content.Sections[0].Heading() != content.Title) {
 		body.Title = content.Title
 	}

@@ -1,0 +1,105 @@
+package browser
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/policywatch/policywatch/crawler"
+	"github.com/policywatch/policywatch/extract"
+)
+
+// benchPages and benchHosts: 100 pages on 10 hosts, so that tabs are not
+// held back by the one-page-at-a-time rule of a host.
+const (
+	benchPages = 100
+	benchHosts = 10
+)
+
+// BenchmarkRender renders 100 pages whose policy a script fetches and
+// inserts (the shape of a single-page app), with 1, 2 and 4 tabs, each in
+// a browser of its own, started before the clock runs. It reports pages
+// per second, and the peak memory of Chromium's process tree (RSS, and
+// PSS, which counts shared pages once) and of this process.
+//
+//	go test -run '^$' -bench BenchmarkRender -benchtime 1x ./browser/
+func BenchmarkRender(b *testing.B) {
+	if _, err := FindChromium(""); err != nil {
+		b.Skipf("skipped: %v", err)
+	}
+	var sites []*site
+	paragraphs := strings.Repeat(`<p>We keep your name, your e-mail address and the pages you read for as long as you have an account, and thirty days after.</p>`, 40)
+	for range benchHosts {
+		s := newSite(b, map[string]string{
+			"/app.js": `fetch('/policy.json').then((r) => r.json()).then((p) => {
+  const main = document.createElement('main'); main.id = 'policy'; main.innerHTML = p.html; document.body.append(main);
+});`,
+		})
+		for i := range benchPages / benchHosts {
+			s.html(fmt.Sprintf("/privacy/%d", i), `<!doctype html><html><head><title>Privacy</title><script src="/app.js" defer></script></head><body><div class="spinner">Loading…</div></body></html>`)
+		}
+		s.handle("/policy.json", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"html": %q}`, "<h1>Privacy Policy</h1>"+paragraphs)
+		})
+		sites = append(sites, s)
+	}
+	var sources []crawler.Source
+	for i := range benchPages / benchHosts {
+		for _, s := range sites {
+			sources = append(sources, crawler.Source{URL: s.url(fmt.Sprintf("/privacy/%d", i)), Rules: extract.Options{Select: extract.CSS("#policy")}})
+		}
+	}
+	for _, tabs := range []int{1, 2, 4} {
+		b.Run(fmt.Sprintf("tabs=%d", tabs), func(b *testing.B) {
+			br := New(Config{Tabs: tabs})
+			defer br.Close()
+			c := crawlerFor(sites...)
+			if _, f := br.Render(context.Background(), c, sources[0], false); f != nil {
+				b.Fatal(f) // starts the browser
+			}
+			br.TakeStats()
+			b.ResetTimer()
+			start := time.Now()
+			for range b.N {
+				work := make(chan crawler.Source)
+				var wg sync.WaitGroup
+				for range tabs {
+					wg.Go(func() {
+						for src := range work {
+							if _, f := br.Render(context.Background(), c, src, false); f != nil {
+								b.Error(f)
+							}
+						}
+					})
+				}
+				for _, src := range sources {
+					work <- src
+				}
+				close(work)
+				wg.Wait()
+			}
+			elapsed := time.Since(start)
+			b.StopTimer()
+			st := br.TakeStats()
+			b.ReportMetric(float64(benchPages*b.N)/elapsed.Seconds(), "pages/s")
+			b.ReportMetric(float64(st.Peak.RSS>>20), "chromium-peak-RSS-MB")
+			b.ReportMetric(float64(st.Peak.PSS>>20), "chromium-peak-PSS-MB")
+			b.ReportMetric(float64(selfPeakRSS()>>20), "go-peak-RSS-MB")
+		})
+	}
+}
+
+// selfPeakRSS is this process's peak resident set (VmHWM), in bytes.
+func selfPeakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	return kbField(b, "VmHWM:")
+}
