@@ -260,8 +260,12 @@ func (b *Browser) Close() error {
 // retire stops p and keeps what its tripwire saw.
 func (b *Browser) retire(p *process) {
 	p.stop()
+	escaped := p.tripwire.Escaped()
+	if len(escaped) > 0 {
+		b.cfg.Logger.Warn("requests escaped the browser's interception; the proxy refused them", "count", len(escaped), "first", escaped[0])
+	}
 	b.mu.Lock()
-	b.escaped = append(b.escaped, p.tripwire.Escaped()...)
+	b.escaped = append(b.escaped, escaped...)
 	b.mu.Unlock()
 }
 

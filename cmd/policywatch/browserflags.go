@@ -71,8 +71,12 @@ func browserLine(s browser.Stats) string {
 	if s.Pages == 0 {
 		return ""
 	}
+	processes := fmt.Sprintf("%d processes", s.Peak.Processes)
+	if s.Peak.Processes == 1 {
+		processes = "1 process"
+	}
 	line := fmt.Sprintf("browser: %s rendered; peak memory of Chromium's %s: %d MB resident (%d MB proportional)",
-		countOf(s.Pages, "page"), countOf(s.Peak.Processes, "process"), s.Peak.RSS>>20, s.Peak.PSS>>20)
+		countOf(s.Pages, "page"), processes, s.Peak.RSS>>20, s.Peak.PSS>>20)
 	if s.Starts > 1 {
 		line += fmt.Sprintf("; restarted %s", countOf(s.Starts-1, "time"))
 	}

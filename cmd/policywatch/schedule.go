@@ -57,7 +57,9 @@ func startScheduler(ctx context.Context, st *store.Store, flags crawlFlags, ever
 		},
 		OnRun: func(watch.Summary, error) {
 			br.Stop()
-			if line := browserLine(br.TakeStats()); line != "" {
+			stats := br.TakeStats()
+			m.ObserveBrowser(stats.Pages, stats.Peak.RSS, stats.Peak.PSS)
+			if line := browserLine(stats); line != "" {
 				logger.Info(line)
 			}
 		},
