@@ -605,3 +605,23 @@ func TestPoliteness(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderedPageIsUTF8: a page served in windows-1252 is captured as the
+// DOM, serialized in UTF-8 and labelled so; its accents survive, in this
+// capture and in any extraction of it later.
+func TestRenderedPageIsUTF8(t *testing.T) {
+	b := needBrowser(t)
+	s := newSite(t, nil)
+	s.handle("/privacy", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=windows-1252")
+		w.Write([]byte("<!doctype html><html><head><meta charset=\"windows-1252\"></head><body><main><h1>Politique de confidentialit\xe9</h1><p>Nous gardons votre nom \x96 et rien d\x92autre.</p></main></body></html>"))
+	})
+	a := newArchive(t, &Fetcher{HTTP: crawlerFor(s), Browser: b})
+	a.crawl(t, doc("Accents", s.url("/privacy"), extract.Options{}, true))
+	a.wantVersion(t, "Accents", "Nous gardons votre nom – et rien d’autre.", capture.Browser)
+	_, fetches := a.history(t, "Accents")
+	snap, err := a.st.Snapshot(context.Background(), fetches[0].SnapshotHash)
+	if err != nil || snap.ContentType != "text/html; charset=utf-8" || !strings.Contains(string(snap.Content), "confidentialité") {
+		t.Errorf("snapshot %q of type %q (%v): want the DOM in UTF-8", snap.Content, snap.ContentType, err)
+	}
+}

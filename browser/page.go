@@ -52,17 +52,19 @@ func (b *Browser) Render(ctx context.Context, c *crawler.Crawler, src crawler.So
 	if f := c.Allowed(ctx, u); f != nil {
 		return crawler.Part{}, f
 	}
+	// The host's turn first: waiting for it must not hold a tab that a
+	// page of another host could use.
+	release, err := c.HostTurn(ctx, u.Host)
+	if err != nil {
+		return crawler.Part{}, fail(capture.Network, "cancelled")
+	}
+	defer release()
 	select {
 	case b.tabs <- struct{}{}:
 		defer func() { <-b.tabs }()
 	case <-ctx.Done():
 		return crawler.Part{}, fail(capture.Network, "cancelled")
 	}
-	release, err := c.HostTurn(ctx, u.Host)
-	if err != nil {
-		return crawler.Part{}, fail(capture.Network, "cancelled")
-	}
-	defer release()
 	b.mu.Lock()
 	b.pages++
 	b.mu.Unlock()
