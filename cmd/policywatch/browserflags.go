@@ -34,14 +34,16 @@ func addBrowserFlags(fs interface {
 	}
 }
 
-// fetcher is the crawl's fetcher: HTTP, with a browser that starts only if
-// a page needs it. The caller closes the browser.
-func (f browserFlags) fetcher(c *crawler.Crawler, logger *slog.Logger) (*browser.Fetcher, *browser.Browser) {
-	if *f.tabs < 1 {
-		*f.tabs = 1
-	}
-	b := browser.New(browser.Config{ExecPath: *f.path, Tabs: *f.tabs, PageTimeout: *f.timeout, Screenshots: *f.screenshots, Logger: logger})
-	return &browser.Fetcher{HTTP: c, Browser: b, Fallback: *f.fallback}, b
+// newBrowser is the browser of a crawl, or of a server's crawls; its
+// process starts only when a page needs it. The caller closes it.
+func (f browserFlags) newBrowser(logger *slog.Logger) *browser.Browser {
+	return browser.New(browser.Config{ExecPath: *f.path, Tabs: max(*f.tabs, 1), PageTimeout: *f.timeout, Screenshots: *f.screenshots, Logger: logger})
+}
+
+// fetcher is a crawl's fetcher: HTTP with c, the browser b for the pages
+// that need it.
+func (f browserFlags) fetcher(c *crawler.Crawler, b *browser.Browser) *browser.Fetcher {
+	return &browser.Fetcher{HTTP: c, Browser: b, Fallback: *f.fallback}
 }
 
 // missing says, before a crawl, what fails for want of a browser: "" when

@@ -113,8 +113,9 @@ schedule in a running server, see 'policywatch serve --every'.`)
 	if problem := flags.browser.missing(targets); problem != "" {
 		fmt.Fprintln(env.stderr, "warning:", problem)
 	}
-	fetcher, br := flags.browser.fetcher(crawler.New(flags.config()), nil)
+	br := flags.browser.newBrowser(nil)
 	defer br.Close()
+	fetcher := flags.browser.fetcher(crawler.New(flags.config()), br)
 	progress := newProgress(env.stderr, "crawling")
 	run := &watch.Run{Store: st, Archive: arch, Fetcher: fetcher, Progress: progress.update}
 	sum, err := run.Once(ctx, targets, false)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
-	"github.com/policywatch/policywatch/browser"
 	"github.com/policywatch/policywatch/crawler"
 	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/metrics"
@@ -46,14 +45,14 @@ func startScheduler(ctx context.Context, st *store.Store, flags crawlFlags, ever
 	// One browser for the server's life, started by the first page that
 	// needs it and stopped after each crawl: between crawls it holds no
 	// memory.
-	_, br := flags.browser.fetcher(nil, logger)
+	br := flags.browser.newBrowser(logger)
 	s := &watch.Scheduler{
 		Run: &watch.Run{Store: st, Archive: arch, Every: every, Logger: logger,
 			Observe: func(r watch.Result) {
 				m.ObserveFetch(metrics.Fetch{Outcome: r.Outcome(), Class: string(r.Class), FetchDuration: r.FetchDuration, RecordDuration: r.RecordDuration})
 			}},
 		NewFetcher: func() watch.Fetcher {
-			return &browser.Fetcher{HTTP: crawler.New(flags.config()), Browser: br, Fallback: *flags.browser.fallback}
+			return flags.browser.fetcher(crawler.New(flags.config()), br)
 		},
 		OnRun: func(watch.Summary, error) {
 			br.Stop()
