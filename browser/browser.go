@@ -154,10 +154,11 @@ func FindChromium(path string) (string, error) {
 // and again whenever it died, rendering at most Tabs pages at once. Its
 // methods may be called from several goroutines.
 type Browser struct {
-	cfg    Config
-	tabs   chan struct{}
-	spares chan *tab      // tabs opened ahead (tabs.go)
-	ahead  sync.WaitGroup // tabs being opened ahead
+	cfg     Config
+	tabs    chan struct{}
+	spares  chan *tab      // tabs opened ahead (tabs.go)
+	ahead   sync.WaitGroup // tabs being opened ahead
+	closing sync.WaitGroup // pages' tabs being closed
 
 	mu      sync.Mutex
 	proc    *process // nil when no browser runs
@@ -243,6 +244,7 @@ func (b *Browser) Stop() {
 	b.proc = nil
 	b.mu.Unlock()
 	b.closeSpares()
+	b.closing.Wait()
 	if p != nil {
 		b.retire(p)
 	}

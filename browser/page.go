@@ -155,11 +155,10 @@ func (r *pageRun) render(parent context.Context) (crawler.Part, *crawler.Failure
 		}
 		return crawler.Part{}, &crawler.Failure{Class: capture.Network, URL: r.src.URL, Message: fmt.Sprintf("opening a browser tab: %v", err)}
 	}
-	defer func() {
-		start := time.Now()
-		tb.close()
-		r.cfg.Logger.Debug("page", "url", r.src.URL, "stage", "tab closed", "closing", time.Since(start))
-	}()
+	// Closing the tab (its browser context disposed, the target gone)
+	// takes the browser a few hundred milliseconds: done while the next
+	// page starts.
+	defer r.b.closeLater(tb)
 	tabCtx := tb.ctx
 	deadline := time.Now().Add(r.cfg.PageTimeout)
 	c := chromedp.FromContext(tabCtx)

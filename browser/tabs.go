@@ -95,6 +95,18 @@ func (b *Browser) openAhead(p *process) {
 	})
 }
 
+// closeLater closes a page's tab in the background; Stop waits for it. A
+// tab of a process that was stopped or replaced meanwhile is closed now.
+func (b *Browser) closeLater(t *tab) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.proc != t.proc {
+		go t.close() // its browser is gone: closing is quick, and waits for nothing
+		return
+	}
+	b.closing.Go(t.close)
+}
+
 // closeSpares closes the tabs opened ahead, once none is being opened.
 func (b *Browser) closeSpares() {
 	b.ahead.Wait()
