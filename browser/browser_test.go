@@ -247,7 +247,8 @@ func TestCloudflareChallenge(t *testing.T) {
 	}
 }
 
-// TestMisbehavingPages: a page that opens a popup, one that never lets its
+// TestMisbehavingPages: a page that replaces itself by a document of its
+// own making (a blob: URL), one that opens a popup, one that never lets its
 // scripts end, one that allocates without bound: each is a failed fetch
 // within the page's time limit, and the browser renders the next page.
 func TestMisbehavingPages(t *testing.T) {
@@ -261,9 +262,14 @@ func TestMisbehavingPages(t *testing.T) {
 const heap = [];
 for (;;) heap.push(new Array(2000000).fill(heap.length));</script></body></html>`)
 	after.html("/privacy", `<!doctype html><html><body>`+body+`</body></html>`)
-	a := newArchive(t, &Fetcher{HTTP: crawlerFor(popup, busy, hog, after), Browser: b})
+	blob := newSite(t, nil)
+	blob.html("/privacy", `<!doctype html><html><body>`+body+`<script>addEventListener('load', () => setTimeout(() => {
+  location.href = URL.createObjectURL(new Blob(['<p>Something else entirely.</p>'], {type: 'text/html'}));
+}, 50));</script></body></html>`)
+	a := newArchive(t, &Fetcher{HTTP: crawlerFor(popup, busy, hog, after, blob), Browser: b})
 	start := time.Now()
 	a.crawl(t,
+		doc("Blob", blob.url("/privacy"), extract.Options{}, true),
 		doc("Popup", popup.url("/privacy"), extract.Options{}, true),
 		doc("Busy", busy.url("/privacy"), extract.Options{}, true),
 		doc("Hog", hog.url("/privacy"), extract.Options{}, true),
@@ -272,6 +278,7 @@ for (;;) heap.push(new Array(2000000).fill(heap.length));</script></body></html>
 		t.Errorf("took %s, with a page limit of %s", took, testPageLimit)
 	}
 	a.wantFailed(t, "Popup", capture.Script, "popup")
+	a.wantFailed(t, "Blob", capture.Script, "navigated away", "to a blob document")
 	a.wantFailed(t, "Busy", capture.Network, "timed out")
 	// The hog's renderer is stopped once it holds too much; on a machine
 	// too busy to let it allocate that much within the page's limit, the

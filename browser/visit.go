@@ -123,14 +123,18 @@ func (r *pageRun) visit(ctx context.Context) (crawler.Part, *crawler.Failure) {
 			return crawler.Part{}, r.broken("watching the page", err)
 		}
 		var readyAt time.Time
-		stage := ""
+		stage, lost := "", false
 		if err := r.until(ctx, 100*time.Millisecond, func() (bool, error) {
 			if replaced() {
 				return true, nil
 			}
 			st, err := evaluate[settleState](ctx, r.tgt, world, "policywatchState()", false)
 			if err != nil {
-				return false, nil // the document is being replaced: the next look tells
+				// The document was replaced, by a request of its own
+				// (replaced() will say so at the next look) or by a script
+				// alone (a blob: URL): start again with the new one.
+				lost = true
+				return true, nil
 			}
 			now := time.Now()
 			next := ""
@@ -158,7 +162,7 @@ func (r *pageRun) visit(ctx context.Context) (crawler.Part, *crawler.Failure) {
 		}); err != nil {
 			return crawler.Part{}, r.broken(stage, err)
 		}
-		if !replaced() {
+		if !replaced() && !lost {
 			break
 		}
 	}
@@ -176,6 +180,14 @@ func (r *pageRun) visit(ctx context.Context) (crawler.Part, *crawler.Failure) {
 	if limit := r.pol.Config().MaxBodyBytes; size > limit {
 		return crawler.Part{}, &crawler.Failure{Class: capture.TooLarge, URL: r.src.URL,
 			Message: fmt.Sprintf("%s: the rendered page has %d characters, more than the %d bytes a page may have", r.src.URL, size, limit)}
+	}
+	// A script may have replaced the document by one no request brought
+	// (a blob: URL): that is leaving the page too.
+	if scheme, err := evaluate[string](ctx, r.tgt, world, "location.protocol", false); err != nil {
+		return crawler.Part{}, r.broken("capturing the page", err)
+	} else if scheme != "http:" && scheme != "https:" {
+		return crawler.Part{}, &crawler.Failure{Class: capture.Script, URL: r.src.URL,
+			Message: fmt.Sprintf("the page navigated away from %s to a %s document", r.src.URL, strings.TrimSuffix(scheme, ":"))}
 	}
 	dom, err := evaluate[string](ctx, r.tgt, world, "globalThis.policywatchCapture", false)
 	if err != nil {
