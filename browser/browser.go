@@ -82,6 +82,10 @@ type Config struct {
 	HeapMB int
 	// MaxRequests bounds the requests one page may make; default 1,000.
 	MaxRequests int
+	// HostRequests bounds the requests made at once to one host by all the
+	// pages being rendered (the page's own host is paced as the crawler
+	// paces it: one page at a time, the delay between two); default 4.
+	HostRequests int
 	// Width and Height are the window's size; default 1280×1024.
 	Width, Height int
 	// Logger, if set, is told when the browser starts, stops and restarts.
@@ -118,6 +122,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxRequests <= 0 {
 		c.MaxRequests = 1000
+	}
+	if c.HostRequests <= 0 {
+		c.HostRequests = 4
 	}
 	if c.Width <= 0 || c.Height <= 0 {
 		c.Width, c.Height = 1280, 1024
@@ -168,12 +175,31 @@ type Browser struct {
 	escaped []string // requests that reached the tripwire, of stopped processes
 	opening int      // tabs being opened ahead
 	closed  bool
+	hosts   map[string]chan struct{} // requests in flight per host, HostRequests at most
 }
 
 // New returns a browser; nothing starts until a page is rendered.
 func New(cfg Config) *Browser {
 	cfg = cfg.withDefaults()
-	return &Browser{cfg: cfg, tabs: make(chan struct{}, cfg.Tabs), spares: make(chan *tab, cfg.Tabs)}
+	return &Browser{cfg: cfg, tabs: make(chan struct{}, cfg.Tabs), spares: make(chan *tab, cfg.Tabs), hosts: map[string]chan struct{}{}}
+}
+
+// hostSlot waits until fewer than HostRequests requests to host are in
+// flight, or for ctx; release ends the caller's.
+func (b *Browser) hostSlot(ctx context.Context, host string) (release func(), err error) {
+	b.mu.Lock()
+	slots := b.hosts[host]
+	if slots == nil {
+		slots = make(chan struct{}, b.cfg.HostRequests)
+		b.hosts[host] = slots
+	}
+	b.mu.Unlock()
+	select {
+	case slots <- struct{}{}:
+		return func() { <-slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // Stats says what the browser did and holds.

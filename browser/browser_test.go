@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -366,14 +367,34 @@ func TestScreenshotsAreStoredOnce(t *testing.T) {
 }
 
 // TestPoliteness: robots.txt holds for the page's own requests, every
-// request carries the crawler's User-Agent, and the pages of one host are
-// rendered one at a time with the delay between them, whatever the tabs.
+// request carries the crawler's User-Agent, the pages of one host are
+// rendered one at a time with the delay between them, whatever the tabs,
+// and no more than HostRequests of their resources are asked of a host at
+// once.
 func TestPoliteness(t *testing.T) {
 	b := needBrowser(t)
-	page := `<!doctype html><html><head><script src="/tracker.js"></script><script src="/app.js"></script></head><body><main><p>` + policyText + `</p></main></body></html>`
+	cdn := newSite(t, nil)
+	var mu sync.Mutex
+	inFlight, most := 0, 0
+	cdn.handle("/img.png", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		inFlight++
+		most = max(most, inFlight)
+		mu.Unlock()
+		time.Sleep(100 * time.Millisecond)
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+		w.Header().Set("Content-Type", "image/png")
+	})
+	var images strings.Builder
+	for i := range 12 {
+		fmt.Fprintf(&images, `<img src="%s/img.png?%d" width="1" height="1">`, cdn.srv.URL, i)
+	}
+	page := `<!doctype html><html><head><script src="/tracker.js"></script><script src="/app.js"></script></head><body><main><p>` + policyText + `</p></main>` + images.String() + `</body></html>`
 	s := newSite(t, map[string]string{"/a": page, "/b": page, "/c": page, "/app.js": "document.title = 'ok';", "/tracker.js": "document.title = 'tracked';"})
 	s.robots = "User-agent: *\nDisallow: /tracker.js\n"
-	cfg := crawler.Config{Delay: 300 * time.Millisecond, Retries: -1, Timeout: 5 * time.Second, AllowAddresses: []string{s.addr()}}
+	cfg := crawler.Config{Delay: 300 * time.Millisecond, Retries: -1, Timeout: 5 * time.Second, AllowAddresses: []string{s.addr(), cdn.addr()}}
 	a := newArchive(t, &Fetcher{HTTP: crawler.New(cfg), Browser: b})
 	a.crawl(t,
 		doc("A", s.url("/a"), extract.Options{}, true),
@@ -401,6 +422,12 @@ func TestPoliteness(t *testing.T) {
 	}
 	if len(pages) != 3 {
 		t.Fatalf("%d pages requested, want 3", len(pages))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	t.Logf("at most %d image requests at once", most)
+	if most > testBrowserConfig().withDefaults().HostRequests || cdn.hits("/img.png") != 36 {
+		t.Errorf("%d of the %d image requests at once, want at most %d", most, cdn.hits("/img.png"), testBrowserConfig().withDefaults().HostRequests)
 	}
 	for i := 1; i < len(pages); i++ {
 		if gap := pages[i][0].Sub(pages[i-1][1]); gap < 300*time.Millisecond {

@@ -88,6 +88,16 @@ func (r *pageRun) handle(ev *fetch.EventRequestPaused) {
 		refuse(network.ErrorReasonFailed)
 		return
 	}
+	if !main {
+		// The page's own document is made under its host's turn; the
+		// resources of all pages share a bound per host.
+		release, err := r.b.hostSlot(ctx, u.Host)
+		if err != nil {
+			refuse(network.ErrorReasonAborted)
+			return
+		}
+		defer release()
+	}
 	res, err := r.pol.RoundTrip(req)
 	if err != nil {
 		if main {
