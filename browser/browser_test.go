@@ -200,7 +200,16 @@ addEventListener('load', () => setTimeout(() => { location.href = '` + in + `/';
 		t.Errorf("the intranet's answer was recorded: %q", texts[0])
 	}
 	a.wantFailed(t, "Sends now", capture.Network, "non-public address", intranet.addr())
-	a.wantFailed(t, "Sends later", capture.Script, "navigated away", in+"/")
+	// Once the page is loaded and quiet, leaving it is not followed; on a
+	// machine too busy for the page to be quiet before its script runs,
+	// the navigation is a redirect, refused at the connection. Either
+	// way the intranet hears nothing (below).
+	_, later := a.history(t, "Sends later")
+	if len(later) == 1 && later[0].ErrorClass == string(capture.Network) {
+		a.wantFailed(t, "Sends later", capture.Network, "non-public address", intranet.addr())
+	} else {
+		a.wantFailed(t, "Sends later", capture.Script, "navigated away", in+"/")
+	}
 	a.wantFailed(t, "Redirects", capture.Network, "non-public address", intranet.addr())
 	if got := intranet.requests(); len(got) != 0 {
 		t.Errorf("the intranet server got %d requests: %+v", len(got), got)

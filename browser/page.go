@@ -72,7 +72,6 @@ func (b *Browser) Render(ctx context.Context, c *crawler.Crawler, src crawler.So
 	if failure == nil && p.ctx.Err() != nil {
 		failure = fail(capture.Script, "the browser process died while rendering %s; it is started again for the next page", src.URL)
 	}
-	b.notePeak(p.measure())
 	if failure != nil {
 		return crawler.Part{}, failure
 	}

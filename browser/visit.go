@@ -45,10 +45,19 @@ func (r *pageRun) visit(ctx context.Context) (crawler.Part, *crawler.Failure) {
 			return err
 		},
 	}
+	// The steps are independent: sent at once, they cost one round trip.
+	errs := make(chan error, len(steps))
 	for _, step := range steps {
-		if err := step(); err != nil {
-			return crawler.Part{}, r.broken("setting up the tab", err)
+		go func() { errs <- step() }()
+	}
+	var setupErr error
+	for range steps {
+		if err := <-errs; err != nil && setupErr == nil {
+			setupErr = err
 		}
+	}
+	if setupErr != nil {
+		return crawler.Part{}, r.broken("setting up the tab", setupErr)
 	}
 
 	r.setStage("waiting for the page's response")
@@ -171,23 +180,23 @@ func (r *pageRun) visit(ctx context.Context) (crawler.Part, *crawler.Failure) {
 	}
 
 	r.setStage("capturing the rendered page")
-	size, err := evaluate[int64](ctx, r.tgt, world, "(globalThis.policywatchCapture = "+captureScript+").length", false)
+	// The DOM is serialized once, kept in policywatch's world, and sent
+	// only when it is not too long.
+	head, err := evaluate[capturedHead](ctx, r.tgt, world, "({length: (globalThis.policywatchCapture = "+captureScript+").length, protocol: location.protocol})", false)
 	if err != nil {
 		return crawler.Part{}, r.broken("capturing the page", err)
 	}
-	// JavaScript counts UTF-16 units, and UTF-8 takes at least a byte for
-	// each: a page longer than the limit in units is longer in bytes.
-	if limit := r.pol.Config().MaxBodyBytes; size > limit {
-		return crawler.Part{}, &crawler.Failure{Class: capture.TooLarge, URL: r.src.URL,
-			Message: fmt.Sprintf("%s: the rendered page has %d characters, more than the %d bytes a page may have", r.src.URL, size, limit)}
-	}
 	// A script may have replaced the document by one no request brought
 	// (a blob: URL): that is leaving the page too.
-	if scheme, err := evaluate[string](ctx, r.tgt, world, "location.protocol", false); err != nil {
-		return crawler.Part{}, r.broken("capturing the page", err)
-	} else if scheme != "http:" && scheme != "https:" {
+	if head.Protocol != "http:" && head.Protocol != "https:" {
 		return crawler.Part{}, &crawler.Failure{Class: capture.Script, URL: r.src.URL,
-			Message: fmt.Sprintf("the page navigated away from %s to a %s document", r.src.URL, strings.TrimSuffix(scheme, ":"))}
+			Message: fmt.Sprintf("the page navigated away from %s to a %s document", r.src.URL, strings.TrimSuffix(head.Protocol, ":"))}
+	}
+	// JavaScript counts UTF-16 units, and UTF-8 takes at least a byte for
+	// each: a page longer than the limit in units is longer in bytes.
+	if limit := r.pol.Config().MaxBodyBytes; head.Length > limit {
+		return crawler.Part{}, &crawler.Failure{Class: capture.TooLarge, URL: r.src.URL,
+			Message: fmt.Sprintf("%s: the rendered page has %d characters, more than the %d bytes a page may have", r.src.URL, head.Length, limit)}
 	}
 	dom, err := evaluate[string](ctx, r.tgt, world, "globalThis.policywatchCapture", false)
 	if err != nil {
@@ -311,6 +320,13 @@ func evaluate[T any](ctx context.Context, tgt *chromedp.Target, world runtime.Ex
 		return zero, err
 	}
 	return v, nil
+}
+
+// capturedHead is what the capture learns before it reads the DOM: the
+// serialized DOM's length in UTF-16 units, and the document's scheme.
+type capturedHead struct {
+	Length   int64  `json:"length"`
+	Protocol string `json:"protocol"`
 }
 
 // settleState is what policywatchState() tells: how long the DOM has gone
