@@ -1,12 +1,15 @@
 package browser
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -24,8 +27,10 @@ const (
 // BenchmarkRender renders 100 pages whose policy a script fetches and
 // inserts (the shape of a single-page app), with 1, 2 and 4 tabs, each in
 // a browser of its own, started before the clock runs. It reports pages
-// per second, and the peak memory of Chromium's process tree (RSS, and
-// PSS, which counts shared pages once) and of this process.
+// per second, the CPU time a page costs Chromium and this process (which
+// the machine's other work does not change, as it changes the rate), and
+// the peak memory of Chromium's process tree (RSS, and PSS, which counts
+// shared pages once) and of this process.
 //
 //	go test -run '^$' -bench BenchmarkRender -benchtime 1x ./browser/
 func BenchmarkRender(b *testing.B) {
@@ -64,6 +69,10 @@ func BenchmarkRender(b *testing.B) {
 				b.Fatal(f) // starts the browser
 			}
 			br.TakeStats()
+			br.mu.Lock()
+			root, dir := br.proc.pid, br.proc.dataDir
+			br.mu.Unlock()
+			chromiumBefore, goBefore := treeCPU(root, dir), selfCPU()
 			b.ResetTimer()
 			start := time.Now()
 			for range b.N {
@@ -87,12 +96,50 @@ func BenchmarkRender(b *testing.B) {
 			elapsed := time.Since(start)
 			b.StopTimer()
 			st := br.TakeStats()
-			b.ReportMetric(float64(benchPages*b.N)/elapsed.Seconds(), "pages/s")
+			pages := float64(benchPages * b.N)
+			b.ReportMetric(pages/elapsed.Seconds(), "pages/s")
+			b.ReportMetric((treeCPU(root, dir)-chromiumBefore).Seconds()*1000/pages, "chromium-CPU-ms/page")
+			b.ReportMetric((selfCPU()-goBefore).Seconds()*1000/pages, "go-CPU-ms/page")
 			b.ReportMetric(float64(st.Peak.RSS>>20), "chromium-peak-RSS-MB")
 			b.ReportMetric(float64(st.Peak.PSS>>20), "chromium-peak-PSS-MB")
 			b.ReportMetric(float64(selfPeakRSS()>>20), "go-peak-RSS-MB")
 		})
 	}
+}
+
+// clockTick is the unit of /proc/PID/stat's times (USER_HZ), 1/100 s on
+// Linux.
+const clockTick = 10 * time.Millisecond
+
+// treeCPU is the CPU time Chromium's processes have used: each live
+// process's own and its reaped children's (a renderer that exited counts
+// in the process that reaped it), from /proc.
+func treeCPU(root int, marker string) time.Duration {
+	var total time.Duration
+	for _, p := range treeProcesses(root, marker) {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.pid))
+		if err != nil {
+			continue
+		}
+		end := bytes.LastIndexByte(stat, ')')
+		fields := strings.Fields(string(stat[end+1:]))
+		// After the command: state is field 3, utime 14 … cstime 17.
+		for _, i := range []int{14, 15, 16, 17} {
+			if n, err := strconv.ParseInt(fields[i-3], 10, 64); err == nil {
+				total += time.Duration(n) * clockTick
+			}
+		}
+	}
+	return total
+}
+
+// selfCPU is the CPU time this process has used.
+func selfCPU() time.Duration {
+	var u syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &u); err != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 // selfPeakRSS is this process's peak resident set (VmHWM), in bytes.
