@@ -70,9 +70,9 @@ func BenchmarkRender(b *testing.B) {
 			}
 			br.TakeStats()
 			br.mu.Lock()
-			root, dir := br.proc.pid, br.proc.dataDir
+			root := br.proc.pid
 			br.mu.Unlock()
-			chromiumBefore, goBefore := treeCPU(root, dir), selfCPU()
+			chromiumBefore, goBefore := treeCPU(root), selfCPU()
 			b.ResetTimer()
 			start := time.Now()
 			for range b.N {
@@ -98,7 +98,7 @@ func BenchmarkRender(b *testing.B) {
 			st := br.TakeStats()
 			pages := float64(benchPages * b.N)
 			b.ReportMetric(pages/elapsed.Seconds(), "pages/s")
-			b.ReportMetric((treeCPU(root, dir)-chromiumBefore).Seconds()*1000/pages, "chromium-CPU-ms/page")
+			b.ReportMetric((treeCPU(root)-chromiumBefore).Seconds()*1000/pages, "chromium-CPU-ms/page")
 			b.ReportMetric((selfCPU()-goBefore).Seconds()*1000/pages, "go-CPU-ms/page")
 			b.ReportMetric(float64(st.Peak.RSS>>20), "chromium-peak-RSS-MB")
 			b.ReportMetric(float64(st.Peak.PSS>>20), "chromium-peak-PSS-MB")
@@ -114,9 +114,9 @@ const clockTick = 10 * time.Millisecond
 // treeCPU is the CPU time Chromium's processes have used: each live
 // process's own and its reaped children's (a renderer that exited counts
 // in the process that reaped it), from /proc.
-func treeCPU(root int, marker string) time.Duration {
+func treeCPU(root int) time.Duration {
 	var total time.Duration
-	for _, p := range treeProcesses(root, marker) {
+	for _, p := range treeProcesses(root) {
 		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.pid))
 		if err != nil {
 			continue

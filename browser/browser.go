@@ -207,7 +207,7 @@ type Stats struct {
 	Starts int    // processes started: 1, plus one per restart
 	Pages  int    // pages rendered, failed ones included
 	Memory Memory // now (zero when no browser runs)
-	Peak   Memory // the highest RSS seen since New, sampled every 250 ms
+	Peak   Memory // the highest RSS seen since New, sampled every 250 ms (PSS every 2 s)
 }
 
 // Stats returns what the browser did and holds now.
@@ -443,7 +443,8 @@ func startProcess(ctx context.Context, cfg Config, observe func(Memory)) (*proce
 	return p, nil
 }
 
-// sample measures the process tree every 250 ms while it runs, and stops
+// sample measures the process tree every 250 ms while it runs (its PSS
+// every 2 s), and stops
 // a renderer past rendererLimit bytes: a page whose scripts allocate
 // without pause keeps its thread too busy to answer the heap watch, and
 // V8's own limit ends it only after long garbage collections.
@@ -451,12 +452,10 @@ func (p *process) sample(observe func(Memory)) {
 	defer p.sampled.Done()
 	tick := time.NewTicker(250 * time.Millisecond)
 	defer tick.Stop()
+	watch := treeWatch{root: p.pid}
 	for {
-		var m Memory
-		for _, proc := range treeProcesses(p.pid, p.dataDir) {
-			m.Processes++
-			m.RSS += proc.rss
-			m.PSS += proc.pss
+		m, procs := watch.sample()
+		for _, proc := range procs {
 			if proc.renderer && proc.rss > p.rendererLimit {
 				if err := syscall.Kill(proc.pid, syscall.SIGKILL); err == nil {
 					p.logger.Warn("stopped a page's renderer: it used too much memory", "pid", proc.pid, "rss_mb", proc.rss>>20, "limit_mb", p.rendererLimit>>20)
@@ -479,7 +478,7 @@ func (p *process) measure() Memory {
 	if p.pid == 0 {
 		return Memory{}
 	}
-	return treeMemory(p.pid, p.dataDir)
+	return treeMemory(p.pid)
 }
 
 // stop ends the process and removes its profile.

@@ -128,8 +128,11 @@ func (r *pageRun) visit(ctx context.Context) (crawler.Part, *crawler.Failure) {
 			return crawler.Part{}, r.broken("waiting for the load event", err)
 		}
 		loadedAt := time.Now()
-		if _, err := evaluate[bool](ctx, r.tgt, world, settleScript+"("+string(selectors)+")", false); err != nil && !replaced() {
-			return crawler.Part{}, r.broken("watching the page", err)
+		if _, err := evaluate[bool](ctx, r.tgt, world, settleScript+"("+string(selectors)+")", false); err != nil {
+			if ctx.Err() != nil || r.recorded() != nil {
+				return crawler.Part{}, r.broken("watching the page", err)
+			}
+			continue // the document was replaced as it loaded: load the new one
 		}
 		var readyAt time.Time
 		stage, lost := "", false
