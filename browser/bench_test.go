@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/policywatch/policywatch/crawler"
 	"github.com/policywatch/policywatch/extract"
 )
@@ -149,4 +151,52 @@ func selfPeakRSS() int64 {
 		return 0
 	}
 	return kbField(b, "VmHWM:")
+}
+
+// BenchmarkTabCost measures what a fresh tab in a fresh browser context
+// costs Chromium, as every page gets one, against navigating a tab that
+// exists already (to about:blank, which loads nothing): the CPU of
+// Chromium's process tree per operation.
+//
+//	go test -run '^$' -bench BenchmarkTabCost -benchtime 20x ./browser/
+func BenchmarkTabCost(b *testing.B) {
+	if _, err := FindChromium(""); err != nil {
+		b.Skipf("skipped: %v", err)
+	}
+	for _, fresh := range []bool{true, false} {
+		name := "existing-tab"
+		if fresh {
+			name = "fresh-tab-and-context"
+		}
+		b.Run(name, func(b *testing.B) {
+			br := New(Config{Tabs: 1})
+			defer br.Close()
+			p, err := br.running(context.Background())
+			if err != nil {
+				b.Fatal(err)
+			}
+			existing, err := openTab(context.Background(), p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer existing.close()
+			before := treeCPU(p.pid)
+			b.ResetTimer()
+			for range b.N {
+				if fresh {
+					t, err := openTab(context.Background(), p)
+					if err != nil {
+						b.Fatal(err)
+					}
+					t.close()
+					continue
+				}
+				if err := chromedp.Do(existing.ctx, chromedp.Navigate("about:blank")); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric((treeCPU(p.pid)-before).Seconds()*1000/float64(b.N), "chromium-CPU-ms/op")
+		})
+	}
 }
