@@ -373,8 +373,21 @@ func (a *hubAnalyzer) partSize(p *pagePart) int {
 }
 
 // size is the length in bytes of n's text, noise left out, as the walk of
-// a guessed main content reads it.
+// a guessed main content reads it. Only the sizes asked for are kept: the
+// parts of a set are few, their descendants many.
 func (a *hubAnalyzer) size(n *html.Node) int {
+	if s, ok := a.sizes[n]; ok {
+		return s
+	}
+	s := textSize(n)
+	if a.sizes == nil {
+		a.sizes = map[*html.Node]int{}
+	}
+	a.sizes[n] = s
+	return s
+}
+
+func textSize(n *html.Node) int {
 	switch n.Type {
 	case html.TextNode:
 		return len(strings.TrimFunc(n.Data, isSpaceRune))
@@ -382,20 +395,13 @@ func (a *hubAnalyzer) size(n *html.Node) int {
 	default:
 		return 0
 	}
-	if s, ok := a.sizes[n]; ok {
-		return s
-	}
 	total := 0
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if c.Type == html.ElementNode && guessedContent.drops(c) {
 			continue
 		}
-		total += a.size(c)
+		total += textSize(c)
 	}
-	if a.sizes == nil {
-		a.sizes = map[*html.Node]int{}
-	}
-	a.sizes[n] = total
 	return total
 }
 
