@@ -233,7 +233,7 @@ func (a *hubAnalyzer) qualify(set []*pagePart, context []labelInfo) ([]*pagePart
 	if len(set) < 2 {
 		return nil, ""
 	}
-	var ours, others, summaries, fulls, languaged int
+	var ours, others, summaries, fulls int
 	langs := map[string]bool{}
 	for _, p := range set {
 		switch p.names() {
@@ -251,7 +251,6 @@ func (a *hubAnalyzer) qualify(set []*pagePart, context []labelInfo) ([]*pagePart
 			fulls++
 		}
 		if p.lang != "" {
-			languaged++
 			langs[p.lang] = true
 		}
 	}

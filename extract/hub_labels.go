@@ -49,7 +49,7 @@ func classifyTokens(text string, tokens []string, t DocumentType) labelInfo {
 	if len(tokens) == 0 {
 		return info
 	}
-	if lang := languageOfLabel(tokens); lang != "" {
+	if lang := languageOfLabel(text, tokens); lang != "" {
 		info.lang, info.language = lang, true
 		return info
 	}

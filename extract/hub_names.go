@@ -245,17 +245,24 @@ var languageLabels = map[string]string{
 }
 
 // languageOfLabel is the language a tab or heading names when it is a
-// language's name or code, with at most a region after it ("English
-// (US)", "Français – Canada", "EN"); "" otherwise.
-func languageOfLabel(tokens []string) string {
-	if len(tokens) == 0 || len(tokens) > 3 {
+// language's name or code, alone or with a region after a bracket or a
+// dash ("English (US)", "Français – Canada", "EN"); "" otherwise, also for
+// "English users" or "En bref".
+func languageOfLabel(text string, tokens []string) string {
+	if len(tokens) == 0 || len(tokens) > 4 {
 		return ""
 	}
 	lang := languageLabels[tokens[0]]
-	if lang == "" || (len(tokens) > 1 && len(tokens[0]) == 2) {
-		return ""
+	if lang == "" || len(tokens) == 1 {
+		return lang
 	}
-	return lang
+	rest := strings.TrimLeftFunc(text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	rest = strings.TrimLeftFunc(rest, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+	rest = strings.TrimLeftFunc(rest, unicode.IsSpace)
+	if rest != "" && strings.ContainsRune("([-–—/|,·", []rune(rest)[0]) {
+		return lang
+	}
+	return ""
 }
 
 // primaryLanguage is the primary subtag of a language tag: "fr" for

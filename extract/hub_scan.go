@@ -97,7 +97,7 @@ func (s *labelScan) readBytes(label []byte) {
 
 func (s *labelScan) read(label string) {
 	s.tokens = appendLabelTokens(s.tokens[:0], label)
-	info := classifyTokens("", s.tokens, s.typ)
+	info := classifyTokens(label, s.tokens, s.typ)
 	switch info.kind {
 	case namesOurs:
 		s.ours++
