@@ -60,7 +60,7 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 	if rules.BaseURL == "" && isAbsoluteURL(c.URL) {
 		rules.BaseURL = c.URL // relative links become absolute, comparable across captures
 	}
-	doc, extractErr := extractCapture(c, rules)
+	doc, extractErr := extractCapture(c, rules, ref.Type)
 	if len(c.Content) >= largeCapture {
 		// The parsed page is garbage now, and as large as several copies of
 		// the text the next steps make: free it before they start, so that
