@@ -11,7 +11,11 @@ import (
 // Some pages carry their policy twice: once in the desktop layout, once
 // in the mobile one, one of them hidden by a style sheet the extractor
 // does not read. dropDuplicates leaves out a container whose text repeats
-// that of an earlier sibling container, exactly or nearly.
+// that of an earlier sibling container, exactly or nearly: nearly means
+// that only short labels ("Back to top", "Contents") were added or left
+// out, never that a word was replaced or a sentence added. A page that
+// shows the current policy beside the coming one, a few words apart, keeps
+// both: leaving the second out would hide its changes.
 
 const (
 	// minDuplicate is the least text (bytes) a copy must hold to be left
@@ -77,8 +81,9 @@ func findDuplicates(roots []*html.Node) []duplicate {
 				if dropped[g.nodes[i]] || !closeSizes(g.sizes[i], g.sizes[j]) {
 					continue
 				}
-				similarity := printOf(g.nodes[i]).similarity(printOf(g.nodes[j]))
-				if similarity >= nearDuplicate {
+				a, b := printOf(g.nodes[i]), printOf(g.nodes[j])
+				similarity := a.similarity(b)
+				if similarity >= nearDuplicate && differsOnlyByLabels(a.words, b.words) {
 					dropped[g.nodes[j]] = true
 					found = append(found, duplicate{copy: g.nodes[j], of: g.nodes[i], size: g.sizes[j], similarity: similarity})
 					break
@@ -159,11 +164,12 @@ type textPrint struct {
 	pairs map[uint64]int32
 	total int
 	text  string
+	words []string
 }
 
 func newTextPrint(text string) *textPrint {
-	p := &textPrint{pairs: map[uint64]int32{}, text: text}
 	words := labelTokens(text)
+	p := &textPrint{pairs: map[uint64]int32{}, text: text, words: words}
 	h := fnv.New64a()
 	for i := 0; i+1 < len(words); i++ {
 		h.Reset()
@@ -190,4 +196,55 @@ func (p *textPrint) similarity(q *textPrint) float64 {
 		common += int(min(n, q.pairs[k]))
 	}
 	return float64(common) / float64(max(p.total, q.total))
+}
+
+// A label is at most maxLabelWords words, and the texts must agree on the
+// labelResync words after it: enough that a replaced word cannot pass for
+// a label.
+const (
+	maxLabelWords = 4
+	labelResync   = 6
+)
+
+// differsOnlyByLabels reports whether b is a with only short runs of words
+// (labels) inserted or left out: every replaced word, and every insertion
+// longer than a label, makes the texts different.
+func differsOnlyByLabels(a, b []string) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if a[i] == b[j] {
+			i, j = i+1, j+1
+			continue
+		}
+		resynced := false
+		for k := 1; k <= maxLabelWords && !resynced; k++ {
+			switch {
+			case wordsAgree(a, i, b, j+k):
+				j, resynced = j+k, true
+			case wordsAgree(a, i+k, b, j):
+				i, resynced = i+k, true
+			}
+		}
+		if !resynced {
+			return false
+		}
+	}
+	return len(a)-i <= maxLabelWords && len(b)-j <= maxLabelWords
+}
+
+// wordsAgree reports whether a from i and b from j hold the same next
+// labelResync words, or end together with the same words.
+func wordsAgree(a []string, i int, b []string, j int) bool {
+	if i > len(a) || j > len(b) {
+		return false
+	}
+	for k := 0; k < labelResync; k++ {
+		if i+k == len(a) || j+k == len(b) {
+			return i+k == len(a) && j+k == len(b)
+		}
+		if a[i+k] != b[j+k] {
+			return false
+		}
+	}
+	return true
 }

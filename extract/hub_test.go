@@ -207,6 +207,21 @@ func TestMobileCopyIsLeftOut(t *testing.T) {
 		declared := markdownOf(t, page, extract.Options{Select: ex.Select, Remove: ex.Remove})
 		assertSameText(t, "declared rules"+extra, body(declared), body(want))
 	}
+	// The coming policy beside the current one, a word or a sentence
+	// apart, is no copy: leaving it out would hide its changes.
+	for _, edit := range []struct{ from, to string }{
+		{"We collect", "We gather"},
+		{"Effective: September 29, 2023", "Effective: September 29, 2023. We may also ask for your age."},
+	} {
+		if !strings.Contains(desktop, edit.from) {
+			t.Fatalf("the policy lacks %q", edit.from)
+		}
+		coming := strings.Replace(desktop, edit.from, edit.to, 1)
+		got := markdownOf(t, hubtest.MobileCopy(hubTitle, desktop, coming, ""), extract.Options{})
+		if !strings.Contains(got, edit.to) {
+			t.Errorf("the coming policy (%q → %q) was left out as a copy of the current one", edit.from, edit.to)
+		}
+	}
 	// Two different texts side by side are both kept: the Twitter policy
 	// the X policy replaced is no copy of it.
 	older := hubtest.Load(t, "demo/twitter-x-history/privacy-policy/2023-05-18T18-34-41Z.md")
