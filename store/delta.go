@@ -206,9 +206,12 @@ func (c *codec) encode(parts [][]byte, base []byte) (frame []byte, delta bool, e
 	return frame, delta, nil
 }
 
-// encodeFull compresses parts as one frame of their own.
+// encodeFull compresses parts as one frame of their own. A huge content
+// goes through the encoder's stream, as parts do, never through
+// EncodeAll: each keeps a history buffer of its own, as large as the
+// window, for the life of the encoder.
 func encodeFull(enc *zstd.Encoder, parts [][]byte) ([]byte, error) {
-	if len(parts) == 1 {
+	if len(parts) == 1 && len(parts[0]) < hugeFrom {
 		return enc.EncodeAll(parts[0], nil), nil
 	}
 	var buf bytes.Buffer

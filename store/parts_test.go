@@ -78,3 +78,32 @@ func TestLargeVersionTextsRoundTrip(t *testing.T) {
 		t.Errorf("the second version's texts are packed against %d (%v), want the first, %d", base, err, ids[0])
 	}
 }
+
+// TestHugeSnapshotsRoundTrip stores captures from the size that goes
+// through the encoder's stream (hugeFrom) — a frame of its own, then one
+// against it — and reads them back whole from a store with nothing
+// cached.
+func TestHugeSnapshotsRoundTrip(t *testing.T) {
+	s, path := openTestStore(t)
+	page := readFixture(t, "twitter-dev-help-privacy.html")
+	var first bytes.Buffer
+	for i := 0; first.Len() < hugeFrom+hugeFrom/4; i++ {
+		fmt.Fprintf(&first, "<!-- part %d -->\n", i)
+		first.Write(page)
+	}
+	second := bytes.Replace(first.Bytes(), []byte("<!-- part 7 -->"), []byte("<!-- part seven -->"), 1)
+	hashes := []string{
+		record(t, s, "Huge", first.Bytes(), date("2024-01-01T00:00:00Z")),
+		record(t, s, "Huge", second, date("2024-01-02T00:00:00Z")),
+	}
+	fresh := secondStore(t, path)
+	for i, want := range [][]byte{first.Bytes(), second} {
+		snap, err := fresh.Snapshot(context.Background(), hashes[i])
+		if err != nil || !bytes.Equal(snap.Content, want) {
+			t.Fatalf("capture %d of %d bytes: %v, read back equal: %v", i, len(want), err, bytes.Equal(snap.Content, want))
+		}
+		if r := frameOf(t, s, hashes[i]); r.stored*20 > len(want) || (i == 1) != (r.base == hashes[0]) {
+			t.Errorf("capture %d of %d bytes stored as %d bytes against %q", i, len(want), r.stored, r.base)
+		}
+	}
+}
