@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -52,7 +51,8 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 		c.URL = ref.URL
 	}
 
-	if len(c.Content) >= largeCapture {
+	large := len(c.Content) >= largeCapture
+	if large {
 		defer collectOften()()
 	}
 	// Extraction is CPU work: do it before taking the write lock.
@@ -61,25 +61,27 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 		rules.BaseURL = c.URL // relative links become absolute, comparable across captures
 	}
 	doc, extractErr := extractCapture(c, rules)
-	if len(c.Content) >= largeCapture {
+	if large {
 		// The parsed page is garbage now, and as large as several copies of
-		// the text the next steps make: free it before they start, so that
-		// the peak is the larger of the two, not their sum.
-		runtime.GC()
+		// the text the next steps make: free it before they start, and give
+		// its pages back to the system, so that the peak is the larger of
+		// the two, not their sum (pages kept for reuse still count as
+		// resident, and fragments of them are too small for what follows).
+		debug.FreeOSMemory()
 	}
 	var candidate store.Version
 	if extractErr == nil {
 		var err error
-		candidate, err = versionOf(doc, at)
+		candidate, err = versionOf(doc, at, large)
 		if err != nil {
 			return Outcome{}, err
 		}
-		if len(c.Content) >= largeCapture {
+		if large {
 			// The version's texts hold it all now; a change to diff reads
 			// the document back from them, so that storing does not keep
 			// a third copy.
 			doc = nil
-			runtime.GC()
+			debug.FreeOSMemory()
 		}
 	}
 
@@ -203,7 +205,10 @@ func validate(ref DocumentRef, c Capture) error {
 // A large document is several copies of its text here (Markdown, the
 // sections' JSON, the comparison key): each is written once into a buffer
 // of its final size, and the key is hashed as it is folded, never built.
-func versionOf(doc *extract.Document, at time.Time) (store.Version, error) {
+// When the caller is done with doc (done), a large document's sections
+// are emptied as their JSON is written, so that the document and its JSON
+// are not both held whole.
+func versionOf(doc *extract.Document, at time.Time, done bool) (store.Version, error) {
 	markdown, words := doc.MarkdownAndWords()
 	var sections []byte
 	if len(markdown) < largeCapture {
@@ -214,7 +219,7 @@ func versionOf(doc *extract.Document, at time.Time) (store.Version, error) {
 	} else {
 		var buf bytes.Buffer
 		buf.Grow(len(markdown) + len(markdown)/2) // JSON's field names and escapes
-		if err := encodeDocument(&buf, doc); err != nil {
+		if err := encodeDocument(&buf, doc, done); err != nil {
 			return store.Version{}, fmt.Errorf("archive: encoding extracted document: %w", err)
 		}
 		sections = buf.Bytes()
@@ -270,10 +275,17 @@ func collectOften() (restore func()) {
 	}
 }
 
+// releaseEvery is how much JSON encodeDocument writes between two returns
+// of released memory to the system.
+const releaseEvery = 8 << 20
+
 // encodeDocument writes doc as json.Marshal would, block by block: one
 // Marshal of the whole document grows its buffer through every size up to
-// the document's, which for a large one is many copies of its text.
-func encodeDocument(buf *bytes.Buffer, doc *extract.Document) error {
+// the document's, which for a large one is many copies of its text. With
+// release, each section of doc is emptied once written, and the memory it
+// held given back every releaseEvery bytes, so that the document and its
+// JSON are never both held whole.
+func encodeDocument(buf *bytes.Buffer, doc *extract.Document, release bool) error {
 	head, err := json.Marshal(struct {
 		Title string `json:"title,omitempty"`
 	}{doc.Title})
@@ -285,6 +297,7 @@ func encodeDocument(buf *bytes.Buffer, doc *extract.Document) error {
 		buf.WriteByte(',')
 	}
 	buf.WriteString(`"sections":[`)
+	released := 0
 	for i, s := range doc.Sections {
 		if i > 0 {
 			buf.WriteByte(',')
@@ -314,6 +327,15 @@ func encodeDocument(buf *bytes.Buffer, doc *extract.Document) error {
 			buf.WriteByte(']')
 		}
 		buf.WriteByte('}')
+		if release {
+			doc.Sections[i] = extract.Section{}
+			if buf.Len() >= released+releaseEvery {
+				// What the sections held is free now but still resident,
+				// in pieces too small for the buffer: give it back.
+				debug.FreeOSMemory()
+				released = buf.Len()
+			}
+		}
 	}
 	buf.WriteString("]}")
 	return nil

@@ -206,7 +206,7 @@ func (a *Archive) extractHistory(ctx context.Context, fetches []store.Fetch, rul
 			}
 			e.doc, e.err = extractCapture(Capture{Content: snap.Content, ContentType: snap.ContentType, URL: f.URL, Rules: captureRules}, captureRules)
 			if e.err == nil {
-				e.version, e.err = versionOf(e.doc, f.At)
+				e.version, e.err = versionOf(e.doc, f.At, false)
 				e.version.SnapshotHash = f.SnapshotHash
 			}
 			bySnapshot[key] = e
