@@ -110,6 +110,9 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 	if version != m.version-1 {
 		return fmt.Errorf("migration %s: database is at version %d", m.name, version)
 	}
+	if migrationStep != nil {
+		migrationStep(m.version, false)
+	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
@@ -120,5 +123,12 @@ func (s *Store) applyMigration(ctx context.Context, m migration) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
+	if migrationStep != nil {
+		migrationStep(m.version, true)
+	}
 	return nil
 }
+
+// migrationStep, when set (by the kill tests' child process), is told of
+// each migration applied: as it starts, and once it has committed.
+var migrationStep func(version int64, committed bool)
