@@ -44,23 +44,14 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 		return Outcome{}, err
 	}
 	at := c.At.UTC()
-	if c.Source == "" {
-		c.Source = capture.Import
-	}
-	if c.URL == "" {
-		c.URL = ref.URL
-	}
+	c = withDefaults(ref, c)
 
 	large := len(c.Content) >= largeCapture
 	if large {
 		defer collectOften()()
 	}
 	// Extraction is CPU work: do it before taking the write lock.
-	rules := c.Rules
-	if rules.BaseURL == "" && isAbsoluteURL(c.URL) {
-		rules.BaseURL = c.URL // relative links become absolute, comparable across captures
-	}
-	doc, extractErr := extractCapture(c, rules)
+	doc, extractErr := extractCapture(c, rulesOf(c))
 	if large {
 		// The parsed page is garbage now, and as large as several copies of
 		// the text the next steps make: free it before they start, and give
@@ -92,9 +83,14 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 		if extractErr != nil {
 			failure = classifyExtractError(extractErr)
 		}
-		var err error
-		if failure, err = a.recordCapture(tx, ref, c, at, doc, candidate, failure, &out); err != nil {
+		failed, placed, err := a.recordCapture(tx, ref, c, at, doc, candidate, failure, &out, nil)
+		if failure = failed; err != nil {
 			return err
+		}
+		if placed {
+			if _, err := refreshMarks(tx, out.DocumentID); err != nil {
+				return err
+			}
 		}
 		if c.InTx == nil {
 			return nil
@@ -114,52 +110,73 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 	return out, nil
 }
 
+// withDefaults fills what a capture may leave out: its source (an
+// import) and its URL (the document's).
+func withDefaults(ref DocumentRef, c Capture) Capture {
+	if c.Source == "" {
+		c.Source = capture.Import
+	}
+	if c.URL == "" {
+		c.URL = ref.URL
+	}
+	return c
+}
+
+// rulesOf is the extraction options of a capture: its rules, with its URL
+// as the base of relative links when it has none, so that links are
+// absolute and comparable across captures.
+func rulesOf(c Capture) extract.Options {
+	rules := c.Rules
+	if rules.BaseURL == "" && isAbsoluteURL(c.URL) {
+		rules.BaseURL = c.URL
+	}
+	return rules
+}
+
 // recordCapture is Record's transaction: the document, the snapshot and
 // the fetch, then the version when the text is new. It returns the
-// failure the capture ends with: the extractor's, or a suspect hold.
-func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at time.Time, doc *extract.Document, candidate store.Version, failure *FailureError, out *Outcome) (*FailureError, error) {
+// failure the capture ends with (the extractor's, or a suspect hold), and
+// whether the document's history changed, for the caller to compute its
+// marks again. known, if not nil, may hold the change into candidate,
+// computed before the transaction.
+func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at time.Time, doc *extract.Document, candidate store.Version, failure *FailureError, out *Outcome, known *knownChange) (*FailureError, bool, error) {
 	d, err := tx.EnsureDocument(ref.Service, ref.Type, ref.URL)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	out.DocumentID = d.ID
 	hash, err := tx.PutSnapshot(c.Content, c.ContentType)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	out.SnapshotHash = hash
 	fetch := store.Fetch{DocumentID: d.ID, At: at, Source: string(c.Source), URL: c.URL, Status: c.Status, SnapshotHash: hash}
 	if failure != nil {
 		fetch.ErrorClass, fetch.Error = string(failure.Class), failure.Message
 		_, _, err := tx.AddFetch(fetch)
-		return failure, err
+		return failure, false, err
 	}
 	candidate.DocumentID = d.ID
 	candidate.SnapshotHash = hash
 	if holdsSuspects(c) {
 		next, err := tx.VersionAfter(d.ID, at)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if next == nil { // only the newest capture can be confirmed by the next fetch
 			if held, err := a.checkSuspect(tx, fetch, candidate); err != nil || held != nil {
-				return held, err
+				return held, false, err
 			}
 		}
 	}
 	if _, _, err := tx.AddFetch(fetch); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	placed, err := placeVersion(tx, out, candidate, doc)
+	placed, err := placeVersion(tx, out, candidate, doc, known)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if placed {
-		if _, err := refreshMarks(tx, d.ID); err != nil {
-			return nil, err
-		}
-	}
-	return nil, queueAlerts(tx, c.Source, *out, at)
+	return nil, placed, queueAlerts(tx, c.Source, *out, at)
 }
 
 // queueAlerts puts the change a crawled capture made at the head of its
@@ -341,11 +358,21 @@ func encodeDocument(buf *bytes.Buffer, doc *extract.Document, release bool) erro
 	return nil
 }
 
+// knownChange is the change between the texts of version from, placed
+// earlier in the same transaction, and a candidate, computed before the
+// transaction; its ids are not set.
+type knownChange struct {
+	from   int64
+	change store.Change
+}
+
 // placeVersion puts the candidate into the document's history, as described
 // on Record. It reports whether the history changed (a version added, or
 // one dated earlier), for the caller to compute the history marks again:
-// once per capture, or once after re-extraction has placed them all.
-func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extract.Document) (bool, error) {
+// once per capture, or once after re-extraction has placed them all. The
+// change from the version before is known's when that version is the one
+// known was computed from.
+func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extract.Document, known *knownChange) (bool, error) {
 	docID, at := candidate.DocumentID, candidate.CapturedAt
 	prev, err := tx.VersionAt(docID, at)
 	if err != nil {
@@ -372,8 +399,11 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 	out.VersionID, out.NewVersion = id, true
 
 	if prev != nil {
-		change, err := changeBetween(*prev, candidate, nil, doc)
-		if err != nil {
+		var change store.Change
+		if known != nil && known.from == prev.ID {
+			change = known.change
+			change.DocumentID, change.FromVersionID, change.ToVersionID = candidate.DocumentID, prev.ID, candidate.ID
+		} else if change, err = changeBetween(*prev, candidate, nil, doc); err != nil {
 			return false, err
 		}
 		if change.ID, err = tx.AddChange(change); err != nil {
