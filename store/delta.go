@@ -77,6 +77,7 @@ type codec struct {
 	mu       sync.Mutex
 	small    *encoders // for contents under bestFrom
 	large    *encoders
+	fastest  *encoders     // for every content, when set (FasterCompression)
 	plain    *zstd.Decoder // frames of their own; safe for concurrent use
 	decoders chan *zstd.Decoder
 	closed   bool
@@ -133,7 +134,7 @@ func (c *codec) close() error {
 	defer c.mu.Unlock()
 	c.closed = true
 	var errs []error
-	for _, e := range []*encoders{c.small, c.large} {
+	for _, e := range []*encoders{c.small, c.large, c.fastest} {
 		if e != nil {
 			errs = append(errs, e.full.Close(), e.delta.Close())
 		}
@@ -179,6 +180,9 @@ func (c *codec) encode(parts [][]byte, base []byte) (frame []byte, delta bool, e
 	e := c.large
 	if size < bestFrom || size >= hugeFrom {
 		e = c.small
+	}
+	if c.fastest != nil {
+		e = c.fastest
 	}
 	if len(base) > 0 && size > 0 && len(base) <= maxDeltaBytes && size <= maxDeltaBytes {
 		if frame, err = encodeDelta(e.delta, parts, base); err != nil {

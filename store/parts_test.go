@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPartsComparerFindsEveryDifference(t *testing.T) {
@@ -105,5 +107,46 @@ func TestHugeSnapshotsRoundTrip(t *testing.T) {
 		if r := frameOf(t, s, hashes[i]); r.stored*20 > len(want) || (i == 1) != (r.base == hashes[0]) {
 			t.Errorf("capture %d of %d bytes stored as %d bytes against %q", i, len(want), r.stored, r.base)
 		}
+	}
+}
+
+// TestFasterCompressionReadsAsAnyOther: captures and texts written by a
+// store opened with FasterCompression read back from a store opened
+// without it, and take more bytes than the default levels' frames (they
+// are made at another level).
+func TestFasterCompressionReadsAsAnyOther(t *testing.T) {
+	ctx := context.Background()
+	pages := otaCaptures(t, "ChristianMingle", "Privacy Policy")[:6]
+	sizes := map[bool]int{}
+	for _, fast := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "s.db")
+		var opts []Option
+		if fast {
+			opts = append(opts, FasterCompression())
+		}
+		s, err := OpenWith(ctx, path, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hashes []string
+		for i, p := range pages {
+			hashes = append(hashes, record(t, s, "CM", p, date("2024-01-01T00:00:00Z").Add(time.Duration(i)*time.Hour)))
+		}
+		var size int
+		if err := s.readers.QueryRow("SELECT sum(length(compressed)) FROM snapshots").Scan(&size); err != nil {
+			t.Fatal(err)
+		}
+		sizes[fast] = size
+		s.Close()
+		plain := secondStore(t, path)
+		for i, h := range hashes {
+			snap, err := plain.Snapshot(ctx, h)
+			if err != nil || !bytes.Equal(snap.Content, pages[i]) {
+				t.Fatalf("fast %v: capture %d reads back: %v, equal %v", fast, i, err, bytes.Equal(snap.Content, pages[i]))
+			}
+		}
+	}
+	if sizes[true] <= sizes[false] {
+		t.Errorf("frames of %d bytes with FasterCompression, %d without: want them made at another, faster level", sizes[true], sizes[false])
 	}
 }

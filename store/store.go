@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/klauspost/compress/zstd"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -42,13 +43,35 @@ type Store struct {
 // Open opens the database at path, creating the file if it is missing, and
 // brings its schema up to date.
 func Open(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, true)
+	return open(ctx, path, true, nil)
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	return open(ctx, path, true, opts)
 }
 
 // OpenExisting is Open for commands that only read: it fails when the file
 // at path does not exist instead of creating an empty database.
 func OpenExisting(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, false)
+	return open(ctx, path, false, nil)
+}
+
+// Option changes how a store writes.
+type Option func(*options)
+
+type options struct {
+	fastest bool
+}
+
+// FasterCompression makes every frame at zstd's fastest level: the better
+// and best levels index their tables again for every frame compressed
+// against another (1 to 5 ms, most of the time a new version takes to
+// store), and their frames are smaller. For tools that load a great many
+// versions at once, such as the synthetic archive of the benchmarks; the
+// frames read as any others.
+func FasterCompression() Option {
+	return func(o *options) { o.fastest = true }
 }
 
 // ErrReadOnly is returned by Write on a store opened with OpenReadOnly.
@@ -134,7 +157,7 @@ func (s *Store) initReadOnly(ctx context.Context, abs string) error {
 	return nil
 }
 
-func open(ctx context.Context, path string, create bool) (*Store, error) {
+func open(ctx context.Context, path string, create bool, opts []Option) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")
 	}
@@ -162,15 +185,19 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 		}
 	}
 
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	s := &Store{path: path}
-	if err := s.init(ctx, abs); err != nil {
+	if err := s.init(ctx, abs, o); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Store) init(ctx context.Context, abs string) error {
+func (s *Store) init(ctx context.Context, abs string, o options) error {
 	var err error
 	s.writer, err = sql.Open("sqlite", writerDSN(abs))
 	if err != nil {
@@ -199,6 +226,11 @@ func (s *Store) init(ctx context.Context, abs string) error {
 
 	if s.codec, err = newCodec(true); err != nil {
 		return err
+	}
+	if o.fastest {
+		if s.codec.fastest, err = newEncoders(zstd.SpeedFastest); err != nil {
+			return err
+		}
 	}
 	s.cache = newContentCache(contentCacheBytes)
 	return nil
