@@ -42,6 +42,10 @@ type Summary struct {
 	// Heavy names the documents with the longest histories, the first
 	// with the most versions.
 	Heavy []archive.DocumentRef
+	// Returns counts the versions made to go back, within two days, to
+	// the text before the one before them: flip-flops. (Edits that undo
+	// the one before, a word replaced back, are reverts too, later.)
+	Returns int
 }
 
 // heavyShare is the share of versions given to the few documents with
@@ -80,7 +84,7 @@ func Generate(ctx context.Context, ar *archive.Archive, opts Options) (Summary, 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	work := make(chan docPlan)
-	var done atomic.Int64
+	var done, returns atomic.Int64
 	var firstErr error
 	var errOnce sync.Once
 	fail := func(err error) {
@@ -92,7 +96,8 @@ func Generate(ctx context.Context, ar *archive.Archive, opts Options) (Summary, 
 		go func() {
 			defer wg.Done()
 			for d := range work {
-				if err := record(ctx, ar, c, d, func(n int) {
+				if err := record(ctx, ar, c, d, func(n, back int) {
+					returns.Add(int64(back))
 					if total := done.Add(int64(n)); opts.Progress != nil {
 						opts.Progress(int(total), opts.Versions)
 					}
@@ -115,7 +120,7 @@ feed:
 	if firstErr == nil && ctx.Err() != nil {
 		firstErr = ctx.Err()
 	}
-	sum.Versions = int(done.Load())
+	sum.Versions, sum.Returns = int(done.Load()), int(returns.Load())
 	if opts.Progress != nil {
 		opts.Progress(sum.Versions, opts.Versions)
 	}
@@ -203,7 +208,7 @@ const batchSize = 64
 
 // record makes a document's history and records its captures in order,
 // batchSize at a time.
-func record(ctx context.Context, ar *archive.Archive, c *corpus, p docPlan, recorded func(n int)) error {
+func record(ctx context.Context, ar *archive.Archive, c *corpus, p docPlan, recorded func(versions, returns int)) error {
 	r := rand.New(rand.NewPCG(p.seed, p.seed>>7|1))
 	names := familiesByType[p.ref.Type]
 	d := &docState{
@@ -222,20 +227,23 @@ func record(ctx context.Context, ar *archive.Archive, c *corpus, p docPlan, reco
 	made, attempts := 0, 0
 	for made < p.versions {
 		var batch []archive.Capture
+		var back []bool // which captures of the batch return to an older text
 		for len(batch) < min(batchSize, p.versions-made) {
 			var text string
+			returning := false
 			switch {
 			case last[1] == "":
 				text = d.withDate(nameIn(d.family.versions[d.real], d.service))
 			case last[0] != "" && r.IntN(100) < 3:
 				// Back to the text before the last, within two days: a
 				// flip-flop.
-				text = last[0]
+				text, returning = last[0], true
 				at = at.Add(time.Duration(1+r.IntN(48)) * time.Hour)
 			default:
 				text, _ = d.edit(last[1])
 				at = at.Add(gap(r, p.heavy))
 			}
+			back = append(back, returning)
 			last[0], last[1] = last[1], text
 			batch = append(batch, archive.Capture{
 				At: at, Source: capture.Import, URL: p.ref.URL,
@@ -246,14 +254,17 @@ func record(ctx context.Context, ar *archive.Archive, c *corpus, p docPlan, reco
 		if err != nil {
 			return fmt.Errorf("synth: %s / %s: %w", p.ref.Service, p.ref.Type, err)
 		}
-		n := 0
-		for _, o := range outs {
+		n, returned := 0, 0
+		for i, o := range outs {
 			if o.NewVersion {
 				n++
+				if back[i] {
+					returned++
+				}
 			}
 		}
 		made += n
-		recorded(n)
+		recorded(n, returned)
 		// An edit the comparison does not see (spacing, case) makes no
 		// version: the next batch makes up for it, a few times at most.
 		if attempts++; n < len(batch) && attempts > p.versions/batchSize+8 {

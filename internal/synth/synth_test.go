@@ -34,16 +34,16 @@ func generate(t *testing.T, opts Options) (*store.Store, Summary) {
 // the same seed makes the same texts.
 func TestGenerateMakesTheArchiveRecordMakes(t *testing.T) {
 	ctx := context.Background()
-	opts := Options{Documents: 8, Versions: 160, Seed: 3}
+	opts := Options{Documents: 4, Versions: 80, Seed: 5}
 	st, sum := generate(t, opts)
-	if sum.Documents != 8 || sum.Versions != 160 || sum.Services != 2 {
-		t.Fatalf("summary %+v, want 8 documents of 2 services and 160 versions", sum)
+	if sum.Documents != 4 || sum.Versions != 80 || sum.Services != 1 {
+		t.Fatalf("summary %+v, want 4 documents of a service and 80 versions", sum)
 	}
 	docs, err := st.Documents(ctx, store.DocumentFilter{})
-	if err != nil || len(docs) != 8 {
+	if err != nil || len(docs) != 4 {
 		t.Fatalf("documents %v, %v", docs, err)
 	}
-	versions, flipFlops := 0, 0
+	versions, flipFlops, reverts := 0, 0, 0
 	var hashes []string
 	for _, d := range docs {
 		versions += d.Versions
@@ -55,6 +55,9 @@ func TestGenerateMakesTheArchiveRecordMakes(t *testing.T) {
 			hashes = append(hashes, v.TextHash)
 			if v.Mark.FlipFlop {
 				flipFlops++
+			}
+			if v.Mark.RevertsTo != nil {
+				reverts++
 			}
 			if i == len(vs)-1 { // the first version, listed last
 				if v.Change != nil {
@@ -75,8 +78,11 @@ func TestGenerateMakesTheArchiveRecordMakes(t *testing.T) {
 			t.Errorf("%s / %s: latest text of %d bytes does not name the service", d.Service, d.Type, len(latest.Markdown))
 		}
 	}
-	if versions != 160 || flipFlops == 0 {
-		t.Errorf("%d versions with %d in flip-flops; want 160, some of them flip-flops", versions, flipFlops)
+	// Each return to the text before the last is a revert, and a
+	// flip-flop of two versions.
+	if versions != 80 || sum.Returns == 0 || reverts < sum.Returns || flipFlops < sum.Returns+1 {
+		t.Errorf("%d versions, %d returns, marked as %d reverts and %d versions in flip-flops; want 80 versions, and returns marked",
+			versions, sum.Returns, reverts, flipFlops)
 	}
 	stale, err := st.Documents(ctx, store.DocumentFilter{StaleFor: archive.CurrentReleases()})
 	if err != nil || len(stale) != 0 {
