@@ -328,8 +328,8 @@ func (c *codec) decode(frame, base []byte, withBase bool, size int64) ([]byte, e
 		return nil, fmt.Errorf("implausible size %d", size)
 	}
 	var dst []byte
-	if size > 0 {
-		dst = make([]byte, 0, size)
+	if capacity := decodedSize(frame, base, withBase, size); capacity > 0 {
+		dst = make([]byte, 0, capacity)
 	}
 	var out []byte
 	var err error
@@ -347,6 +347,26 @@ func (c *codec) decode(frame, base []byte, withBase bool, size int64) ([]byte, e
 		return nil, fmt.Errorf("decompressed to %d bytes, recorded size is %d", len(out), size)
 	}
 	return out, nil
+}
+
+// decodedSize is the room to make for what frame decodes to: the size
+// the row says, else the one the frame's header says, else about its
+// base's (a capture or a version's texts differ little from the one they
+// are compressed against). Without it, decoding grows its output through
+// every size up to the content's, copying it each time: about half the
+// time a version's texts took to read.
+func decodedSize(frame, base []byte, withBase bool, size int64) int64 {
+	if size >= 0 {
+		return size
+	}
+	var h zstd.Header
+	if h.Decode(frame) == nil && h.HasFCS && h.FrameContentSize <= maxSnapshotBytes {
+		return int64(h.FrameContentSize)
+	}
+	if withBase {
+		return int64(len(base) + len(base)/8 + 512)
+	}
+	return 0
 }
 
 // withDictionary runs fn with a pooled decoder whose raw dictionary is base.
