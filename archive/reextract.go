@@ -151,7 +151,7 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 				var out Outcome
 				candidate := r.version
 				candidate.DocumentID = d.ID
-				if _, err := placeVersion(tx, &out, candidate, r.doc, nil); err != nil {
+				if _, err := placeVersion(tx, &out, candidate, r.doc, nil, nil); err != nil {
 					return err
 				}
 			}
@@ -215,7 +215,7 @@ func (a *Archive) extractHistory(ctx context.Context, fetches []store.Fetch, rul
 			}
 			e.doc, e.err = extractCapture(Capture{Content: snap.Content, ContentType: snap.ContentType, URL: f.URL, Rules: captureRules}, captureRules, docType)
 			if e.err == nil {
-				e.version, e.err = versionOf(e.doc, f.At)
+				e.version, e.err = versionOf(e.doc, f.At, false)
 				e.version.SnapshotHash = f.SnapshotHash
 			}
 			bySnapshot[key] = e

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,7 +13,32 @@ import (
 // parseHTML extracts a document from decoded HTML: declaration rules first,
 // then the main content (or the selection), walked in document order with
 // noise left out. ex, when set, is told what was chosen and why.
+//
+// The walk releases the parts of the page it has read (see children): a
+// large page's tree is several times its text, and would otherwise be
+// held whole beside the document made from it. When a guessed main
+// content holds nothing, the whole page is walked instead, parsed again
+// and read without releasing anything.
 func parseHTML(text string, opts Options, resolve linkResolver, ex *Explanation) (*Document, error) {
+	var told Explanation
+	if ex != nil {
+		told = *ex
+	}
+	doc, err := parseHTMLWalk(text, opts, resolve, ex, true)
+	if errors.Is(err, errMainContentEmpty) {
+		if ex != nil {
+			*ex = told // the second walk tells it again
+		}
+		doc, err = parseHTMLWalk(text, opts, resolve, ex, false)
+	}
+	return doc, err
+}
+
+// errMainContentEmpty is parseHTMLWalk's answer, when it releases what
+// it reads, for a guessed main content that holds no text.
+var errMainContentEmpty = errors.New("the guessed main content holds no text")
+
+func parseHTMLWalk(text string, opts Options, resolve linkResolver, ex *Explanation, release bool) (*Document, error) {
 	root, err := html.Parse(strings.NewReader(text))
 	if err != nil && strings.Contains(err.Error(), "open stack of elements") {
 		root, err = html.Parse(strings.NewReader(flattenDeep(text)))
@@ -42,8 +68,15 @@ func parseHTML(text string, opts Options, resolve linkResolver, ex *Explanation)
 	if opts.JSONPointer != "" {
 		return extractSelectedJSON(roots, opts)
 	}
+	// The page's <title> names a guessed content without a level-one
+	// heading (a declared selection is the document: the title is outside
+	// it). It is read before the walk, which may release it.
+	var pageTitle string
+	if !selecting {
+		pageTitle = normalizeText(page.Find("title").First().Text())
+	}
 
-	w := &htmlWalker{kind: Paragraph, resolve: resolve, realLevel: 1}
+	w := &htmlWalker{kind: Paragraph, resolve: resolve, realLevel: 1, release: release}
 	if selecting {
 		w.roots = make(map[*html.Node]bool, len(roots))
 		for _, r := range roots {
@@ -52,15 +85,16 @@ func parseHTML(text string, opts Options, resolve linkResolver, ex *Explanation)
 	}
 	w.walkRoots(roots)
 	if !w.doc.hasText() && !selecting {
+		if release {
+			return nil, errMainContentEmpty
+		}
 		// The main-content guess held nothing: fall back to the whole page.
 		w = &htmlWalker{kind: Paragraph, resolve: resolve, realLevel: 1}
 		w.walkRoots([]*html.Node{root})
 	}
 	title := w.doc.firstLevelOneHeading()
-	if title == "" && !selecting {
-		// A declared selection is the document: the page's <title> is
-		// outside it.
-		title = normalizeText(page.Find("title").First().Text())
+	if title == "" {
+		title = pageTitle
 	}
 	return w.doc.document(title), nil
 }
@@ -178,6 +212,8 @@ type htmlWalker struct {
 	// noise says what is left out: heuristics for a guessed main content,
 	// almost nothing in a declared selection.
 	noise noiseRule
+	// release lets the walk drop the subtrees it has read (children).
+	release bool
 }
 
 func (w *htmlWalker) walkRoots(roots []*html.Node) {
@@ -196,9 +232,23 @@ func (w *htmlWalker) walkRoots(roots []*html.Node) {
 	w.flush()
 }
 
+// children walks n's children. When the walker may release what it has
+// read, an element's subtree is dropped once the element after it has
+// been walked: nothing looks into a walked element again but the check of
+// its next element sibling (a hidden panel looks at the button before
+// it, isCollapsedPanel). A selected root is never dropped by the walk of
+// another that holds it: it is walked in its own turn.
 func (w *htmlWalker) children(n *html.Node) {
+	var walked *html.Node // the last element child walked, still whole
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.node(c)
+		if !w.release || c.Type != html.ElementNode || w.roots[c] {
+			continue
+		}
+		if walked != nil {
+			walked.FirstChild, walked.LastChild = nil, nil
+		}
+		walked = c
 	}
 }
 
