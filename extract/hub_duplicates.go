@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"hash/fnv"
 	"sort"
 
 	"golang.org/x/net/html"
@@ -22,7 +21,7 @@ const (
 	// out: a policy, not a repeated sentence or a small box.
 	minDuplicate = 1000
 	// nearDuplicate is the least similarity of two copies: the share of
-	// word pairs they have in common. Copies differ by a few words of
+	// the longer one's words they have in common, in order. Copies differ by a few words of
 	// layout ("Back to top", "Contents"), versions of a text by more.
 	nearDuplicate = 0.95
 )
@@ -62,12 +61,12 @@ func findDuplicates(roots []*html.Node) []duplicate {
 	}
 	sort.SliceStable(groups, func(i, j int) bool { return groups[i].depth < groups[j].depth })
 	var found []duplicate
-	prints := map[*html.Node]*textPrint{}
-	printOf := func(n *html.Node) *textPrint {
+	prints := map[*html.Node][]uint32{}
+	printOf := func(n *html.Node) []uint32 {
 		if p, ok := prints[n]; ok {
 			return p
 		}
-		p := newTextPrint(textWith(n, guessedContent))
+		p := wordPrint(textWith(n, guessedContent))
 		prints[n] = p
 		return p
 	}
@@ -82,8 +81,12 @@ func findDuplicates(roots []*html.Node) []duplicate {
 					continue
 				}
 				a, b := printOf(g.nodes[i]), printOf(g.nodes[j])
-				similarity := a.similarity(b)
-				if similarity >= nearDuplicate && differsOnlyByLabels(a.words, b.words) {
+				common, labelsOnly := differsOnlyByLabels(a, b)
+				similarity := 1.0
+				if longer := max(len(a), len(b)); longer > 0 {
+					similarity = float64(common) / float64(longer)
+				}
+				if labelsOnly && similarity >= nearDuplicate {
 					dropped[g.nodes[j]] = true
 					found = append(found, duplicate{copy: g.nodes[j], of: g.nodes[i], size: g.sizes[j], similarity: similarity})
 					break
@@ -158,44 +161,21 @@ func plainSize(n *html.Node) int {
 	return total
 }
 
-// textPrint is a text's word pairs, counted: two texts that share nearly
-// all their pairs are the same text, whatever markup parts them.
-type textPrint struct {
-	pairs map[uint64]int32
-	total int
-	text  string
-	words []string
-}
-
-func newTextPrint(text string) *textPrint {
-	words := labelTokens(text)
-	p := &textPrint{pairs: map[uint64]int32{}, text: text, words: words}
-	h := fnv.New64a()
-	for i := 0; i+1 < len(words); i++ {
-		h.Reset()
-		h.Write([]byte(words[i]))
-		h.Write([]byte{0})
-		h.Write([]byte(words[i+1]))
-		p.pairs[h.Sum64()]++
-		p.total++
-	}
-	return p
-}
-
-// similarity is the share of word pairs the two texts have in common,
-// over the larger count.
-func (p *textPrint) similarity(q *textPrint) float64 {
-	if p.text == q.text {
-		return 1
-	}
-	if p.total == 0 || q.total == 0 {
-		return 0
-	}
-	common := 0
-	for k, n := range p.pairs {
-		common += int(min(n, q.pairs[k]))
-	}
-	return float64(common) / float64(max(p.total, q.total))
+// wordPrint is a text's words (lower case, as labelTokens splits them),
+// each as a 32-bit hash: the sibling sections of a 20 MB page are compared
+// without holding their texts or their words as strings. A collision can
+// only make two words agree by chance, never two texts.
+func wordPrint(text string) []uint32 {
+	print := make([]uint32, 0, len(text)/6)
+	eachLabelToken(text, func(word string) {
+		h := uint32(2166136261) // FNV-1a
+		for k := 0; k < len(word); k++ {
+			h ^= uint32(word[k])
+			h *= 16777619
+		}
+		print = append(print, h)
+	})
+	return print
 }
 
 // A label is at most maxLabelWords words, and the texts must agree on the
@@ -208,12 +188,14 @@ const (
 
 // differsOnlyByLabels reports whether b is a with only short runs of words
 // (labels) inserted or left out: every replaced word, and every insertion
-// longer than a label, makes the texts different.
-func differsOnlyByLabels(a, b []string) bool {
+// longer than a label, makes the texts different. common is the number of
+// words the two share along the way. Texts that differ part early, so
+// comparing the many sections of one long policy costs little.
+func differsOnlyByLabels[Word comparable](a, b []Word) (common int, labelsOnly bool) {
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		if a[i] == b[j] {
-			i, j = i+1, j+1
+			i, j, common = i+1, j+1, common+1
 			continue
 		}
 		resynced := false
@@ -226,15 +208,15 @@ func differsOnlyByLabels(a, b []string) bool {
 			}
 		}
 		if !resynced {
-			return false
+			return common, false
 		}
 	}
-	return len(a)-i <= maxLabelWords && len(b)-j <= maxLabelWords
+	return common, len(a)-i <= maxLabelWords && len(b)-j <= maxLabelWords
 }
 
 // wordsAgree reports whether a from i and b from j hold the same next
 // labelResync words, or end together with the same words.
-func wordsAgree(a []string, i int, b []string, j int) bool {
+func wordsAgree[Word comparable](a []Word, i int, b []Word, j int) bool {
 	if i > len(a) || j > len(b) {
 		return false
 	}

@@ -164,6 +164,12 @@ func labelTokens(s string) []string {
 // appendLabelTokens appends the tokens of s to tokens. A token is a
 // substring of s unless it has upper-case letters.
 func appendLabelTokens(tokens []string, s string) []string {
+	eachLabelToken(s, func(tok string) { tokens = append(tokens, tok) })
+	return tokens
+}
+
+// eachLabelToken calls use with every token of s, in order, lower-cased.
+func eachLabelToken(s string, use func(tok string)) {
 	start, lower := -1, true
 	end := func(i int) {
 		if start >= 0 {
@@ -171,7 +177,7 @@ func appendLabelTokens(tokens []string, s string) []string {
 			if !lower {
 				tok = strings.ToLower(tok)
 			}
-			tokens = append(tokens, tok)
+			use(tok)
 			start, lower = -1, true
 		}
 	}
@@ -193,7 +199,6 @@ func appendLabelTokens(tokens []string, s string) []string {
 		}
 	}
 	end(len(s))
-	return tokens
 }
 
 // labelWords are the words every page uses around documents, whatever the
