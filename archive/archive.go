@@ -42,14 +42,13 @@ type DocumentRef struct {
 // Canonical returns the reference as documents are stored: names trimmed,
 // and a type known to Open Terms Archive under another name ("Cookies
 // Policy") written as its canonical name ("Trackers Policy"), so that an
-// import and a crawl of the same document never make two documents. Other
-// types are kept as given.
+// import and a crawl of the same document never make two documents. A
+// type Open Terms Archive retired ("Community Guidelines - Spam") stays a
+// document of its own, since its page is only one part of its current
+// type's document (declaration.StoredType). Other types are kept as given.
 func (r DocumentRef) Canonical() DocumentRef {
 	r.Service = strings.TrimSpace(r.Service)
-	r.Type = strings.TrimSpace(r.Type)
-	if canonical, ok := declaration.CanonicalType(r.Type); ok {
-		r.Type = canonical
-	}
+	r.Type = declaration.StoredType(r.Type)
 	return r
 }
 
@@ -68,6 +67,9 @@ type Capture struct {
 	// Screenshot is a full-page PNG of the rendered page, stored with the
 	// fetch (once per distinct image); nil for none.
 	Screenshot []byte
+	// Headers are the response headers kept with the capture, an HTTP
+	// header block (capture.HeaderBlock); "" when there were none.
+	Headers string
 	// PartRules are the rules of each part of a combined capture (see
 	// CombineParts), in order; parts without rules use Rules.
 	PartRules []extract.Options
@@ -89,9 +91,12 @@ type Outcome struct {
 	Change     *store.Change // the change into the new version; nil if none
 }
 
-// Comparison is two versions of one document and their diff.
+// Comparison is two versions and their diff: of one document, or of two
+// when compared across documents (CompareAcross), ToDocument then being
+// the second one's.
 type Comparison struct {
-	Document store.Document
-	From, To store.Version
-	Result   *diff.Result
+	Document   store.Document // From's document
+	ToDocument store.Document // To's document: Document itself for two versions of one
+	From, To   store.Version
+	Result     *diff.Result
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/policywatch/policywatch/capture"
@@ -38,9 +37,10 @@ func FailureClass(err error) capture.Class {
 // the extractor says: a declared rule that matches nothing is
 // "selector-missing" (the page was redesigned, or is not the page
 // expected), a declaration filter that fails is "filter", no text at all is
-// "empty".
+// "empty". The message is the extractor's own, which does not name the
+// extractor: the class does, when the failure is printed.
 func classifyExtractError(err error) *FailureError {
-	message := strings.ReplaceAll(err.Error(), "extract: ", "")
+	message := err.Error()
 	var filterErr *extract.FilterError
 	var binaryErr *extract.BinaryError
 	switch _, missing := extract.IsSelectorMissing(err); {

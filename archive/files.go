@@ -148,9 +148,9 @@ func unwrapPathError(err error) error {
 }
 
 // DefaultMaxCaptureBytes is the largest capture recorded from a file: the
-// crawler's limit for a page, so that an import cannot make a capture a
-// crawl would have refused.
-const DefaultMaxCaptureBytes = 20 << 20
+// crawler's limit for a page (capture.MaxBytes), so that an import cannot
+// make a capture a crawl would have refused.
+const DefaultMaxCaptureBytes = capture.MaxBytes
 
 // SetMaxCaptureBytes sets the largest capture RecordFiles reads from a
 // file (after decompressing a .gz file); n <= 0 restores the default.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/store"
@@ -90,6 +91,23 @@ func (v *View) Deliveries(ctx context.Context, f store.DeliveryFilter) ([]store.
 	return v.store.Deliveries(ctx, f)
 }
 
+// VersionAt returns the version of a document in effect at a time, as
+// store.Store.VersionAt.
+func (v *View) VersionAt(ctx context.Context, documentID int64, at time.Time) (store.VersionSummary, error) {
+	return v.store.VersionAt(ctx, documentID, at)
+}
+
+// Snapshot returns a raw capture, as store.Store.Snapshot.
+func (v *View) Snapshot(ctx context.Context, hash string) (store.Snapshot, error) {
+	return v.store.Snapshot(ctx, hash)
+}
+
+// Search finds the documents whose versions match a query, as
+// store.Store.Search.
+func (v *View) Search(ctx context.Context, q store.SearchQuery) ([]store.SearchHit, bool, error) {
+	return v.store.Search(ctx, q)
+}
+
 // Ping checks that the database answers, as store.Store.Ping.
 func (v *View) Ping(ctx context.Context) error { return v.store.Ping(ctx) }
 
@@ -120,9 +138,22 @@ func (e *DifferentDocumentsError) Is(target error) bool { return target == ErrDi
 // must not be changed. Unknown ids give a *NoVersionError; versions of two
 // documents ErrDifferentDocuments.
 func (v *View) Compare(ctx context.Context, fromID, toID int64) (*Comparison, error) {
-	key := diffKey{from: fromID, to: toID, release: diff.Release}
+	return v.compare(ctx, fromID, toID, false)
+}
+
+// CompareAcross diffs any two versions, of one document or of two (the
+// Twitter cookie policy of 2021 against X's of 2023), as Compare does
+// otherwise.
+func (v *View) CompareAcross(ctx context.Context, fromID, toID int64) (*Comparison, error) {
+	return v.compare(ctx, fromID, toID, true)
+}
+
+func (v *View) compare(ctx context.Context, fromID, toID int64, across bool) (*Comparison, error) {
+	// Keyed apart: a Compare of two documents fails where a CompareAcross
+	// of them succeeds, and neither must get the other's answer.
+	key := diffKey{from: fromID, to: toID, release: diff.Release, across: across}
 	return v.diffs.get(key, func() (*Comparison, int64, error) {
-		cmp, err := compareVersions(ctx, v.store, fromID, toID)
+		cmp, err := compareVersions(ctx, v.store, fromID, toID, across)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -130,8 +161,9 @@ func (v *View) Compare(ctx context.Context, fromID, toID int64) (*Comparison, er
 	})
 }
 
-// compareVersions loads two versions and their document and diffs them.
-func compareVersions(ctx context.Context, st *store.Store, fromID, toID int64) (*Comparison, error) {
+// compareVersions loads two versions and their documents and diffs them;
+// versions of two documents are an error unless across.
+func compareVersions(ctx context.Context, st *store.Store, fromID, toID int64, across bool) (*Comparison, error) {
 	var versions [2]store.Version
 	for i, id := range []int64{fromID, toID} {
 		var err error
@@ -144,12 +176,18 @@ func compareVersions(ctx context.Context, st *store.Store, fromID, toID int64) (
 		}
 	}
 	from, to := versions[0], versions[1]
-	if from.DocumentID != to.DocumentID {
+	if from.DocumentID != to.DocumentID && !across {
 		return nil, &DifferentDocumentsError{From: fromID, FromDocument: from.DocumentID, To: toID, ToDocument: to.DocumentID}
 	}
 	document, err := st.Document(ctx, from.DocumentID)
 	if err != nil {
 		return nil, err
+	}
+	toDocument := document
+	if to.DocumentID != from.DocumentID {
+		if toDocument, err = st.Document(ctx, to.DocumentID); err != nil {
+			return nil, err
+		}
 	}
 	fromDoc, err := decodeDocument(from)
 	if err != nil {
@@ -159,7 +197,7 @@ func compareVersions(ctx context.Context, st *store.Store, fromID, toID int64) (
 	if err != nil {
 		return nil, err
 	}
-	return &Comparison{Document: document, From: from, To: to, Result: diff.Compare(fromDoc, toDoc)}, nil
+	return &Comparison{Document: document, ToDocument: toDocument, From: from, To: to, Result: diff.Compare(fromDoc, toDoc)}, nil
 }
 
 // comparisonBytes estimates the memory a comparison holds: both versions'
@@ -173,6 +211,7 @@ func comparisonBytes(c *Comparison) int64 {
 type diffKey struct {
 	from, to int64
 	release  string
+	across   bool
 }
 
 // diffCache keeps the most recently used comparisons within a memory

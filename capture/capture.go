@@ -3,8 +3,10 @@
 // and why a fetch gave no version (Class). This is the one list; commands
 // and pages explain a class with Describe.
 //
-// capture imports nothing.
+// capture imports nothing of ours.
 package capture
+
+import "net/textproto"
 
 // Source says what brought a capture.
 type Source string
@@ -20,6 +22,55 @@ const (
 	// policywatch backfill --wayback.
 	Wayback Source = "wayback"
 )
+
+// MaxBytes is the largest capture policywatch records, whatever brought it:
+// a crawled page after decompression, a file imported, a Wayback capture.
+// 20 MiB: policies are far smaller; what is larger is not one (an archive,
+// a video), and would cost memory to record. Commands that raise it take a
+// flag.
+const MaxBytes = 20 << 20
+
+// KeptHeaders are the response headers a capture keeps, for the WARC
+// response record an export rebuilds: what the page was (type, language),
+// when (Date, Last-Modified, Expires) and from what (Server, ETag,
+// Cache-Control). The body is stored decoded, so Content-Encoding,
+// Content-Length and Transfer-Encoding, which would not describe it, are
+// not kept; nor are cookies.
+var KeptHeaders = []string{"Date", "Server", "Content-Type", "Content-Language", "Last-Modified", "ETag", "Cache-Control", "Expires"}
+
+// maxHeaderValue bounds one kept header value: a longer one is left out
+// (cut, an ETag or a date would be false).
+const maxHeaderValue = 1024
+
+// HeaderBlock writes the kept headers of h — keyed as net/http keys them
+// (http.Header is such a map) — as an HTTP header block: "Name: value"
+// lines ending in CRLF, in KeptHeaders' order, each value once (the
+// first). A value longer than 1 KiB or holding a line break or another
+// control character is left out, so that the block is small and well
+// formed whatever a server sent.
+func HeaderBlock(h map[string][]string) string {
+	var b []byte
+	for _, name := range KeptHeaders {
+		values := h[textproto.CanonicalMIMEHeaderKey(name)] // "Etag", as net/http keys it
+		if len(values) == 0 || len(values[0]) > maxHeaderValue || !printable(values[0]) {
+			continue
+		}
+		b = append(b, name...)
+		b = append(b, ": "...)
+		b = append(b, values[0]...)
+		b = append(b, "\r\n"...)
+	}
+	return string(b)
+}
+
+func printable(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
 
 // Declared says whether captures of this source were extracted with the
 // rules of a declaration (crawled, imported from Open Terms Archive or the

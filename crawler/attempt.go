@@ -93,6 +93,7 @@ func classifyResponse(rawURL string, raw rawCapture, conditional bool) attemptOu
 		URL: rawURL, FinalURL: raw.url, Status: raw.status,
 		ContentType: raw.header.Get("Content-Type"), Content: raw.body,
 		ETag: raw.header.Get("ETag"), LastModified: raw.header.Get("Last-Modified"),
+		Headers: capture.HeaderBlock(raw.header),
 	}
 	fail := func(class capture.Class, format string, args ...any) *Failure {
 		return &Failure{Class: class, Message: fmt.Sprintf(format, args...), URL: raw.url, Status: raw.status}

@@ -70,6 +70,9 @@ type Part struct {
 	// Screenshot is a full-page PNG of the rendered page, when one was
 	// asked for and taken.
 	Screenshot []byte
+	// Headers are the response headers kept with the capture
+	// (capture.HeaderBlock), for a WARC export's response record.
+	Headers string
 }
 
 // Failure says why a target yielded no capture.
@@ -109,7 +112,7 @@ type Config struct {
 	Delay                time.Duration // between two requests to one host; default 2 s, negative for none
 	Parallelism          int           // documents fetched at once across hosts; default 4
 	Timeout              time.Duration // per request; default 30 s
-	MaxBodyBytes         int64         // after decompression; default 20 MB
+	MaxBodyBytes         int64         // after decompression; default capture.MaxBytes (20 MiB)
 	Retries              int           // retries after the first attempt; default 3, negative for none
 	BackoffBase          time.Duration // first retry delay, doubled each time, with jitter; default 1 s
 	MaxRetryAfter        time.Duration // longest Retry-After honoured before giving up; default 2 min
@@ -141,7 +144,7 @@ func (c Config) withDefaults() Config {
 		c.Timeout = 30 * time.Second
 	}
 	if c.MaxBodyBytes <= 0 {
-		c.MaxBodyBytes = 20 << 20
+		c.MaxBodyBytes = capture.MaxBytes
 	}
 	switch {
 	case c.Retries == 0:

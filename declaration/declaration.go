@@ -96,6 +96,33 @@ func (d Document) At(t time.Time) Document {
 	return d
 }
 
+// Part returns the pages of d declared under the retired type name
+// (see Source.Part), in d and in each of its past declarations, as a
+// document of their own: the declaration of a history that Open Terms
+// Archive recorded under that name, before 2023 (see StoredType). A past
+// declaration without such a page keeps its date and no sources. ok is
+// false when no declaration of d, current or past, has such a page.
+func (d Document) Part(retired string) (part Document, ok bool) {
+	only := func(doc Document) Document {
+		sources := doc.Sources
+		doc.Sources = nil
+		for _, s := range sources {
+			if s.Part == retired {
+				doc.Sources = append(doc.Sources, s)
+				ok = true
+			}
+		}
+		doc.Type, doc.DeclaredType = retired, retired
+		return doc
+	}
+	part = only(d)
+	part.History = make([]Document, len(d.History))
+	for i, past := range d.History {
+		part.History[i] = only(past)
+	}
+	return part, ok
+}
+
 // URLs returns the URL of each source, in order.
 func (d Document) URLs() []string {
 	urls := make([]string, len(d.Sources))
@@ -139,6 +166,11 @@ type Source struct {
 	// each capture: "screenshot": true, policywatch's own key (Open Terms
 	// Archive has none). Only pages rendered in the browser have one.
 	Screenshot bool
+	// Part is the retired type this page was declared under, as Open
+	// Terms Archive wrote it ("Community Guidelines - Spam"): the page is
+	// one part of its current type's document. "" for a page declared
+	// under a current name or alias.
+	Part string
 }
 
 // FilterRef is one declared filter: "name", or {"name": params}.

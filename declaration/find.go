@@ -3,6 +3,9 @@ package declaration
 import (
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/policywatch/policywatch/extract"
 )
 
 // Find returns the current documents of services that match service (a
@@ -54,4 +57,64 @@ func Find(services []Service, service, typ string) ([]Document, error) {
 		return nil, fmt.Errorf("%s declares no %s", where, canonical)
 	}
 	return docs, nil
+}
+
+// Declared returns the declaration that a stored document — its service's
+// name or ID (case ignored) and its type as stored (see StoredType) — was
+// captured with: the service's current or retired document of that type,
+// or, for a retired type name, the page of its current type's document
+// declared under that name (Document.Part), never the whole combined
+// document. ok is false when nothing of the kind is declared.
+func Declared(services []Service, service, typ string) (Document, bool) {
+	current, retired := IsRetiredType(typ)
+	canonical := current
+	if !retired {
+		var ok bool
+		if canonical, ok = CanonicalType(typ); !ok {
+			return Document{}, false
+		}
+	}
+	for _, s := range services {
+		if !strings.EqualFold(service, s.ID) && !strings.EqualFold(service, s.Name) {
+			continue
+		}
+		for _, list := range [][]Document{s.Documents, s.Retired} {
+			for _, d := range list {
+				if d.Type != canonical {
+					continue
+				}
+				if !retired {
+					return d, true
+				}
+				if part, ok := d.Part(StoredType(typ)); ok {
+					return part, true
+				}
+			}
+		}
+	}
+	return Document{}, false
+}
+
+// RulesAt returns the extraction rules of a capture of d made at t: those
+// of the declaration in force then (filters too), when it is one page.
+// ok is false for a document of several pages, captured whole and
+// combined, or of none at t.
+func (d Document) RulesAt(t time.Time) (rules extract.Options, ok bool) {
+	sources := d.At(t).Sources
+	if len(sources) != 1 {
+		return extract.Options{}, false
+	}
+	return sources[0].OptionsAt(t), true
+}
+
+// Rules returns the extraction rules of a stored document — its service's
+// name or ID and its type as stored — for a capture made at t: those of its
+// declaration then (see Declared and Document.RulesAt). ok is false when it
+// is not declared, or declared as several pages, captured whole.
+func Rules(services []Service, service, typ string, t time.Time) (rules extract.Options, ok bool) {
+	d, ok := Declared(services, service, typ)
+	if !ok {
+		return extract.Options{}, false
+	}
+	return d.RulesAt(t)
 }

@@ -196,6 +196,7 @@ func (l *loader) loadService(path, id, historyPath string, sf *serviceFilters) (
 			continue
 		}
 		d.ServiceID, d.Service, d.Type, d.DeclaredType = id, svc.Name, typed.canonical, typed.declared
+		typed.markPart(&d)
 		current = append(current, part{typed.member, d})
 	}
 	var past []part
@@ -230,6 +231,7 @@ func (l *loader) history(f *fileCheck, root *node, id, name string) []part {
 				continue
 			}
 			d.ServiceID, d.Service, d.Type, d.DeclaredType = id, name, typed.canonical, typed.declared
+			typed.markPart(&d)
 			past = append(past, part{typed.member, d})
 		}
 	}
@@ -245,6 +247,19 @@ type typedValue struct {
 	// types merge into one current type.
 	member string
 	value  *node
+}
+
+// markPart names, on each page of d, the retired type it was declared
+// under, when it was: the page is then one part of its current type's
+// document, and a history recorded under the retired name finds its
+// rules (Document.Part).
+func (t typedValue) markPart(d *Document) {
+	if t.member == t.canonical {
+		return
+	}
+	for i := range d.Sources {
+		d.Sources[i].Part = t.member
+	}
 }
 
 // types checks the terms type keys of obj, whose own path is field, and

@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// Import names documents through CanonicalType (archive.DocumentRef), so a
-// retired name must give the same current type as check and crawl use.
+// Declarations read a retired name as a part of its current type's
+// document, so a retired name gives the current type that check and crawl
+// use.
 func TestCanonicalTypeOfRetiredNames(t *testing.T) {
 	for in, want := range map[string]string{
 		"Community Guidelines - Hate Speech":                                     "Community Guidelines",
@@ -164,5 +165,71 @@ func TestRetiredTypesInOneFile(t *testing.T) {
 	}
 	if len(s.Retired) != 0 {
 		t.Errorf("Retired = %+v, want none: the harassment page was part of the current Community Guidelines", s.Retired)
+	}
+}
+
+// Histories (import, import-ota) keep a retired subtype under its own
+// name: its captures are of one page, not of the combined document.
+func TestStoredTypeKeepsRetiredNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"community guidelines - spam ":       "Community Guidelines - Spam",
+		"Community Guidelines - Hate Speech": "Community Guidelines - Hate Speech",
+		"Parent Organization Privacy Policy": "Parent Organization Privacy Policy",
+		"Cookies Policy":                     "Trackers Policy",
+		" privacy policy":                    "Privacy Policy",
+		"Something Else ":                    "Something Else",
+	} {
+		if got := StoredType(in); got != want {
+			t.Errorf("StoredType(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Declared finds, for a history kept under a retired name, the page
+// declared under that name with its own rules and its own past ones.
+func TestDeclaredFindsARetiredSubtypesOwnPage(t *testing.T) {
+	services, _ := load(t, "../testdata/ota-declarations/france-elections")
+	ip, ok := Declared(services, "instagram", "Community Guidelines - Intellectual Property")
+	if !ok || ip.Type != "Community Guidelines - Intellectual Property" || len(ip.Sources) != 1 {
+		t.Fatalf("Declared(Instagram, Intellectual Property) = %+v, %v; want its one page", ip, ok)
+	}
+	const now, then = "https://help.instagram.com/126382350847838?locale=fr_FR", "https://help.instagram.com/126382350847838?locale2=fr_FR"
+	june := time.Date(2022, 6, 1, 0, 0, 0, 0, time.UTC)
+	if got := ip.At(june).URLs(); len(got) != 1 || got[0] != then {
+		t.Errorf("its page in June 2022 = %v, want %s", got, then)
+	}
+	if got := ip.URLs(); got[0] != now {
+		t.Errorf("its page now = %v, want %s", got, now)
+	}
+	if rules, ok := ip.RulesAt(june); !ok || len(rules.Filters) != 3 {
+		t.Errorf("its rules in June 2022 = %+v, %v; want the old page's three filters", rules, ok)
+	}
+	if rules, ok := Rules(services, "Instagram", "Community Guidelines - Intellectual Property", june); !ok || len(rules.Filters) != 3 {
+		t.Errorf("Rules of the stored document in June 2022 = %+v, %v; want the old page's three filters", rules, ok)
+	}
+	if _, ok := Rules(services, "Instagram", "Community Guidelines", june); ok {
+		t.Error("Rules of a combined document: one page's rules")
+	}
+	whole, ok := Declared(services, "Instagram", "Community Guidelines")
+	if !ok || len(whole.Sources) != 12 {
+		t.Errorf("Declared(Instagram, Community Guidelines) = %d pages, %v; want the combined 12", len(whole.Sources), ok)
+	}
+	if _, ok := whole.RulesAt(june); ok {
+		t.Error("a combined document has rules of one page")
+	}
+	if _, ok := Declared(services, "Instagram", "Community Guidelines - Misinformation"); ok {
+		t.Error("Instagram declares no misinformation page, yet Declared found one")
+	}
+}
+
+func TestTypeAliases(t *testing.T) {
+	if got := TypeAliases("Trackers Policy"); len(got) != 1 || got[0] != "Cookies Policy" {
+		t.Errorf("aliases of Trackers Policy: %q", got)
+	}
+	if got := TypeAliases("Privacy Policy"); len(got) != 0 {
+		t.Errorf("aliases of Privacy Policy: %q", got)
+	}
+	if got := TypeAliases("Cookies Policy"); len(got) != 0 {
+		t.Errorf("an alias has aliases: %q", got)
 	}
 }

@@ -151,6 +151,37 @@ func CanonicalType(name string) (canonical string, ok bool) {
 	return "", false
 }
 
+// StoredType returns the type name a document's history is kept under:
+// the canonical name for a current name or alias ("Cookies Policy" gives
+// "Trackers Policy"), so that imports and crawls of one document meet;
+// for a retired name, that name as Open Terms Archive wrote it
+// ("community guidelines - spam" gives "Community Guidelines - Spam").
+// A retired subtype was a document of its own until 2023 and is one page
+// of its current type's document since: a capture of it is not a capture
+// of that whole document, and storing it as one would make a false version
+// each time a capture of another page followed. Open Terms Archive's own
+// histories keep the retired files apart too. An unknown name comes back
+// trimmed.
+func StoredType(name string) string {
+	if retired, ok := retiredName(name); ok {
+		return retired
+	}
+	if canonical, ok := CanonicalType(name); ok {
+		return canonical
+	}
+	return strings.TrimSpace(name)
+}
+
+// IsRetiredType reports whether name is a type Open Terms Archive
+// retired in 2023, and the current type whose document holds its page.
+func IsRetiredType(name string) (current string, retired bool) {
+	if _, ok := retiredName(name); !ok {
+		return "", false
+	}
+	current, _ = CanonicalType(name)
+	return current, true
+}
+
 // ClosestType returns the canonical type whose name or alias is the
 // fewest edits away from name (case ignored), for "did you mean" messages;
 // "" when even that one is too far to be a likely typo.
@@ -189,4 +220,16 @@ func editDistance(a, b string) int {
 		previous, current = current, previous
 	}
 	return previous[len(rb)]
+}
+
+// TypeAliases returns the other names Open Terms Archive lists for a
+// canonical type ("Trackers Policy": "Cookies Policy"), the names readers
+// often know it by; none for another name.
+func TypeAliases(canonical string) []string {
+	for _, t := range termsTypes {
+		if t.name == canonical {
+			return t.aliases
+		}
+	}
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/capture"
 )
 
 //go:embed twitter-x twitter-x-history
@@ -79,7 +80,7 @@ func Load(ctx context.Context, ar *archive.Archive, progress func(done, total in
 	}
 	var sum Summary
 	for _, b := range batches {
-		s, err := ar.RecordFiles(ctx, b.ref, b.files, "demo", func(int, archive.File, archive.Outcome) {
+		s, err := ar.RecordFiles(ctx, b.ref, b.files, capture.Demo, func(int, archive.File, archive.Outcome) {
 			sum.Captures++
 			if progress != nil {
 				progress(sum.Captures, total)

@@ -7,7 +7,7 @@ import (
 )
 
 // classify decides the class of a comparison from its edits:
-// Identical without any; Cosmetic when every edit, or the documents' whole
+// Identical without any (Editorial when sections moved); Cosmetic when every edit, or the documents' whole
 // texts, compare equal once quote, dash, space styles and letter case are
 // folded, or when an edit only re-keys identifiers in link targets; Rebrand when every other edit is a reported substitution;
 // Editorial when the edits left are few and small (see editorialNotes);
@@ -15,6 +15,13 @@ import (
 // beyond the counts Reasons gives.
 func classify(edits []edit, covered func(edit) bool, hasSubstitutions bool, olds, news []*section, sections []Section) (Class, []string) {
 	if len(edits) == 0 {
+		for _, s := range sections {
+			if s.Moved {
+				// The same words in another order: no wording changed,
+				// but the document reads differently.
+				return Editorial, []string{"sections moved, their text unchanged"}
+			}
+		}
 		return Identical, nil
 	}
 	var rest []edit // edits neither cosmetic nor covered by a substitution

@@ -146,10 +146,10 @@ func TestWriteHTML(t *testing.T) {
 			t.Errorf("%s: no section navigation", name)
 		}
 	}
-	if !strings.Contains(inline.String(), `<span class="sub" title="was: Twitter">X</span>`) || !strings.Contains(inline.String(), "<ins>More. And more words here now.</ins>") {
+	if !strings.Contains(inline.String(), `<span class="substituted" title="was: Twitter">X</span>`) || !strings.Contains(inline.String(), "<ins>More. And more words here now.</ins>") {
 		t.Errorf("inline page lacks a folded substitution or the insertion:\n%s", inline.String())
 	}
-	if !strings.Contains(side.String(), `<table class="side">`) || !strings.Contains(side.String(), "<td><del>Twitter</del>") {
+	if !strings.Contains(side.String(), `<table class="side">`) || !strings.Contains(side.String(), `<td class="old"><del>Twitter</del>`) {
 		t.Errorf("side-by-side page lacks its table or the deletion on the left:\n%s", side.String())
 	}
 }

@@ -124,6 +124,10 @@ func magnitude(changedWords, oldWords, touched, structural int) Magnitude {
 
 // sectionChange says what happened to a section, and counts its words
 // added, removed and kept (substitutions and restyling count as kept).
+// The heading's words are the section's name, not its text: a new name is
+// told as a rename (OldHeading), never counted as words of the section
+// added or removed, so "Contact" renamed "Getting in touch" over the same
+// text is renamed, not rewritten.
 func sectionChange(sec Section) (change SectionChange, added, removed, unchanged int) {
 	substituted, edited := false, false
 	count := func(ops []Op) {
@@ -146,7 +150,17 @@ func sectionChange(sec Section) (change SectionChange, added, removed, unchanged
 			}
 		}
 	}
-	count(sec.Heading)
+	for _, op := range sec.Heading {
+		switch {
+		case op.Kind == Equal:
+			unchanged += op.Words
+		case op.Folded == FoldedSubstitution:
+			substituted = true
+			if op.Kind == Delete {
+				unchanged += op.Words
+			}
+		}
+	}
 	for _, p := range sec.Paragraphs {
 		count(p.Ops)
 	}
@@ -243,12 +257,14 @@ func (s Story) line(r *Result) string {
 			parts = append(parts, plural(len(rewritten)-i, "more section")+" edited")
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s rewritten (%s)", name(c), wordCounts(c.WordsAdded, c.WordsRemoved)))
+		what := name(c) + " rewritten"
+		if c.OldHeading != "" {
+			what = "‘" + c.OldHeading + "’ renamed " + name(c) + " and rewritten"
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s)", what, wordCounts(c.WordsAdded, c.WordsRemoved)))
 	}
 	list("Links changed in", byKind["links"])
-	if n := len(byKind["moved"]); n > 0 {
-		parts = append(parts, plural(n, "section")+" moved")
-	}
+	list("Moved", byKind["moved"])
 	for i, sub := range s.Substitutions {
 		if i == storyLineSubs {
 			parts = append(parts, plural(len(s.Substitutions)-i, "more substitution"))

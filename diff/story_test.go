@@ -3,6 +3,7 @@ package diff
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -111,5 +112,54 @@ func TestStoryMagnitude(t *testing.T) {
 	}
 	if s := Compare(before, before).Story(); s.Line != "no change" || s.Magnitude != "" {
 		t.Errorf("no change: %+v", s)
+	}
+}
+
+// A heading's words are not the section's: renaming a section whose text
+// is the same is a rename, whatever the new name adds or drops.
+func TestStoryOfRenamesAndMoves(t *testing.T) {
+	data := []string{"Data", "We keep your data for one year.", "We share it with partners who help us run the service."}
+	contact := func(heading string, body ...string) []string {
+		if len(body) == 0 {
+			body = []string{"Write to privacy@example.com with any question.", "We answer within thirty days."}
+		}
+		return append([]string{heading}, body...)
+	}
+	cookies := []string{"Cookies", "We use cookies to remember your settings.", "You can turn them off in your browser."}
+	for _, c := range []struct {
+		name          string
+		before, after *extract.Document
+		want          []SectionChange
+		line          string
+	}{
+		{"renamed", doc(data, contact("Contact"), cookies), doc(data, contact("Getting in touch"), cookies),
+			[]SectionChange{{Kind: "renamed", Heading: "Getting in touch", OldHeading: "Contact"}},
+			"‘Contact’ renamed ‘Getting in touch’"},
+		{"renamed by punctuation", doc(data, contact("Contact"), cookies), doc(data, contact("Contact:"), cookies),
+			[]SectionChange{{Kind: "renamed", Heading: "Contact:", OldHeading: "Contact"}},
+			"‘Contact’ renamed ‘Contact:’"},
+		{"renamed and rewritten", doc(data, contact("Contact"), cookies),
+			doc(data, contact("Getting in touch", "Write to privacy@example.com with any question.", "We answer within a week."), cookies),
+			[]SectionChange{{Kind: "rewritten", Heading: "Getting in touch", OldHeading: "Contact", WordsAdded: 2, WordsRemoved: 2}},
+			"‘Contact’ renamed ‘Getting in touch’ and rewritten (+2 −2 words)"},
+		{"moved", doc(data, contact("Contact"), cookies), doc(data, cookies, contact("Contact")),
+			[]SectionChange{{Kind: "moved", Heading: "Contact"}},
+			"Moved ‘Contact’"},
+		{"moved and renamed", doc(data, contact("Contact"), cookies), doc(data, cookies, contact("Getting in touch")),
+			[]SectionChange{{Kind: "renamed", Heading: "Getting in touch", OldHeading: "Contact"}},
+			"‘Contact’ renamed ‘Getting in touch’"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := Compare(c.before, c.after).Story()
+			if !reflect.DeepEqual(s.Sections, c.want) {
+				t.Errorf("sections %+v, want %+v", s.Sections, c.want)
+			}
+			if s.Line != c.line {
+				t.Errorf("line %q, want %q", s.Line, c.line)
+			}
+			if s.Class == Identical || s.Class == Cosmetic {
+				t.Errorf("class %s: the document reads differently", s.Class)
+			}
+		})
 	}
 }

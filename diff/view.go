@@ -40,6 +40,7 @@ type Row struct {
 	Inline  []Span
 	Old     []Span // nil for an Added paragraph
 	New     []Span // nil for a Removed paragraph
+	ops     []Op   // what the row was made of, for the HTML renderer
 }
 
 // SpanKind is how a span of text shows.
@@ -79,7 +80,7 @@ func (r *Result) View(all bool) View {
 			sv.Changed = true
 		}
 		for _, p := range s.Paragraphs {
-			row := Row{Status: p.Status}
+			row := Row{Status: p.Status, ops: p.Ops}
 			row.Inline, row.Old, row.New, row.Changed = spans(p.Ops, all)
 			if p.Status == Added {
 				row.Old = nil

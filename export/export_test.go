@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -38,8 +39,9 @@ func page(text string) []byte {
 }
 
 // seeded is a database with two documents: Acme's privacy policy crawled
-// (one page seen twice unchanged, two captures a nanosecond apart), and
-// Beta's terms imported from Open Terms Archive as Markdown.
+// (one page seen twice unchanged, two captures a nanosecond apart; the
+// last one fetched before fetches kept their headers), and Beta's terms
+// imported from Open Terms Archive as Markdown.
 func seeded(t *testing.T) *store.Store {
 	t.Helper()
 	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "pw.db"))
@@ -49,13 +51,16 @@ func seeded(t *testing.T) *store.Store {
 	t.Cleanup(func() { st.Close() })
 	ar := archive.New(st)
 	acme := archive.DocumentRef{Service: "Acme", Type: "Privacy Policy", URL: "https://acme.example/privacy"}
+	headers := func(date, etag string) string {
+		return "Date: " + date + "\r\nServer: nginx\r\nContent-Type: text/html; charset=utf-8\r\nLast-Modified: Sun, 01 Jan 2023 00:00:00 GMT\r\nETag: " + etag + "\r\n"
+	}
 	for _, c := range []archive.Capture{
-		{At: at("2023-01-01T00:00:00Z"), Content: page("We collect your e-mail.")},
-		{At: at("2023-02-01T00:00:00Z"), Content: page("We collect your e-mail.")}, // unchanged: the same snapshot
-		{At: at("2023-03-01T10:00:00Z"), Content: page("We collect your **phone**, and *more*.")},
+		{At: at("2023-01-01T00:00:00Z"), Content: page("We collect your e-mail."), Headers: headers("Sun, 01 Jan 2023 00:00:00 GMT", `"v1"`)},
+		{At: at("2023-02-01T00:00:00Z"), Content: page("We collect your e-mail."), Headers: headers("Wed, 01 Feb 2023 00:00:00 GMT", `"v1"`)}, // unchanged: the same snapshot
+		{At: at("2023-03-01T10:00:00Z"), Content: page("We collect your **phone**, and *more*."), Headers: headers("Wed, 01 Mar 2023 10:00:00 GMT", `"v2"`)},
 		{At: at("2023-03-01T10:00:00.000000001Z"), Content: page("We collect nothing.")},
 	} {
-		c.Source, c.ContentType, c.URL = capture.Crawl, "text/html; charset=utf-8", acme.URL
+		c.Source, c.ContentType, c.URL, c.Status = capture.Crawl, "text/html; charset=utf-8", acme.URL, 200
 		if _, err := ar.Record(context.Background(), acme, c); err != nil {
 			t.Fatal(err)
 		}
@@ -256,9 +261,9 @@ func TestWARCReadBack(t *testing.T) {
 	for _, gz := range []bool{false, true} {
 		t.Run(fmt.Sprintf("gzip %v", gz), func(t *testing.T) {
 			var buf bytes.Buffer
-			n, err := WARC(ctx, st, Filter{Service: "Acme"}, WARCOptions{Software: "policywatch test", Gzip: gz}, &buf)
-			if err != nil || n != 4 {
-				t.Fatalf("WARC: %d, %v; want 4 captures", n, err)
+			n, err := WARC(ctx, st, Filter{}, WARCOptions{Software: "policywatch test", Gzip: gz}, &buf)
+			if err != nil || n != 6 {
+				t.Fatalf("WARC: %d, %v; want 6 captures", n, err)
 			}
 			var r io.Reader = &buf
 			if gz {
@@ -269,36 +274,86 @@ func TestWARCReadBack(t *testing.T) {
 				r = zr
 			}
 			records := readWARC(t, r)
-			if len(records) != 5 {
-				t.Fatalf("%d records, want warcinfo and 4 captures", len(records))
+			if len(records) != 7 {
+				t.Fatalf("%d records, want warcinfo and 6 captures", len(records))
 			}
 			if records[0].headers["warc-type"] != "warcinfo" || !strings.Contains(string(records[0].block), "software: policywatch test") {
 				t.Errorf("first record: %+v %q", records[0].headers, records[0].block)
 			}
 			wantDates := []string{"2023-01-01T00:00:00Z", "2023-02-01T00:00:00Z", "2023-03-01T10:00:00Z", "2023-03-01T10:00:00.000000001Z"}
-			for i, rec := range records[1:] {
+			wantServerDates := []string{"Sun, 01 Jan 2023 00:00:00 GMT", "Wed, 01 Feb 2023 00:00:00 GMT", "Wed, 01 Mar 2023 10:00:00 GMT", ""}
+			for i, rec := range records[1:5] { // Acme's crawled captures
 				h := rec.headers
 				if h["warc-target-uri"] != "https://acme.example/privacy" || h["warc-date"] != wantDates[i] || h["warc-warcinfo-id"] != records[0].headers["warc-record-id"] {
 					t.Errorf("capture %d headers: %v", i+1, h)
 				}
-				if i == 1 { // the unchanged page of February
-					if h["warc-type"] != "revisit" || h["warc-refers-to"] != records[1].headers["warc-record-id"] || len(rec.block) != 0 ||
-						h["warc-payload-digest"] != records[1].headers["warc-payload-digest"] || !strings.HasSuffix(h["warc-profile"], "/identical-payload-digest") {
+				if h["content-type"] != "application/http;msgtype=response" {
+					t.Errorf("capture %d: content type %q, want an HTTP response", i+1, h["content-type"])
+				}
+				blockSum := sha256.Sum256(rec.block)
+				if h["warc-block-digest"] != "sha256:"+hex.EncodeToString(blockSum[:]) {
+					t.Errorf("capture %d: block digest %s, computed %x", i+1, h["warc-block-digest"], blockSum)
+				}
+				// The block read as what it claims to be, by net/http.
+				block := bufio.NewReader(bytes.NewReader(rec.block))
+				resp, err := http.ReadResponse(block, nil)
+				if err != nil {
+					t.Fatalf("capture %d: the block is not an HTTP response: %v\n%q", i+1, err, rec.block)
+				}
+				var payload []byte
+				if h["warc-type"] == "revisit" {
+					// The head alone: its Content-Length is the payload's
+					// the record refers to.
+					payload, _ = io.ReadAll(block)
+				} else if payload, err = io.ReadAll(resp.Body); err != nil {
+					t.Fatalf("capture %d: %v", i+1, err)
+				}
+				if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/html; charset=utf-8" || resp.Header.Get("Date") != wantServerDates[i] {
+					t.Errorf("capture %d: HTTP %d, headers %v", i+1, resp.StatusCode, resp.Header)
+				}
+				if i < 3 && (resp.Header.Get("Server") != "nginx" || resp.Header.Get("Last-Modified") != "Sun, 01 Jan 2023 00:00:00 GMT" || resp.Header.Get("ETag") == "") {
+					t.Errorf("capture %d: the original headers are not all there: %v", i+1, resp.Header)
+				}
+				if i == 1 { // the unchanged page of February: its own head, no payload
+					if h["warc-type"] != "revisit" || h["warc-refers-to"] != records[1].headers["warc-record-id"] || len(payload) != 0 ||
+						h["warc-payload-digest"] != records[1].headers["warc-payload-digest"] || !strings.HasSuffix(h["warc-profile"], "/identical-payload-digest") ||
+						resp.Header.Get("Content-Length") != records[1].httpHeader(t).Get("Content-Length") {
 						t.Errorf("February's capture: %v", h)
 					}
 					continue
 				}
+				payloadSum := sha256.Sum256(payload)
+				if h["warc-type"] != "response" || h["warc-payload-digest"] != "sha256:"+hex.EncodeToString(payloadSum[:]) {
+					t.Errorf("capture %d: %v (payload digest computed %x)", i+1, h, payloadSum)
+				}
+				if !bytes.Contains(payload, []byte("<main>")) || resp.Header.Get("Content-Length") != strconv.Itoa(len(payload)) {
+					t.Errorf("capture %d: the payload is not the raw page: %q", i+1, payload)
+				}
+			}
+			// Beta's terms came from Open Terms Archive, with no HTTP
+			// exchange: resource records of the bytes.
+			for i, rec := range records[5:] {
+				h := rec.headers
 				sum := sha256.Sum256(rec.block)
 				digest := "sha256:" + hex.EncodeToString(sum[:])
-				if h["warc-type"] != "resource" || h["warc-block-digest"] != digest || h["warc-payload-digest"] != digest || !strings.HasPrefix(h["content-type"], "text/html") {
-					t.Errorf("capture %d: %v (block digest computed %s)", i+1, h, digest)
-				}
-				if !bytes.Contains(rec.block, []byte("<main>")) {
-					t.Errorf("capture %d: the block is not the raw page: %q", i+1, rec.block)
+				if h["warc-type"] != "resource" || h["warc-block-digest"] != digest || h["warc-payload-digest"] != digest ||
+					!strings.HasPrefix(h["content-type"], "text/markdown") || !bytes.HasPrefix(rec.block, []byte("# Terms")) {
+					t.Errorf("Beta's capture %d: %v %q", i+1, h, rec.block)
 				}
 			}
 		})
 	}
+}
+
+// httpHeader reads the HTTP head of a response or revisit record's block.
+func (r warcRecord) httpHeader(t *testing.T) http.Header {
+	t.Helper()
+	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(r.block)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.Header
 }
 
 func TestWriteFileNothingHalfWritten(t *testing.T) {

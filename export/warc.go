@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -24,15 +25,25 @@ type WARCOptions struct {
 	Gzip     bool   // each record its own gzip member (.warc.gz)
 }
 
-// The raw captures are written as resource records, not response records:
-// policywatch keeps the bytes a fetch received and their content type, not
-// the server's HTTP status line and headers, and a response record made up
-// of synthesised headers would claim an exchange nobody saw. A capture
-// whose bytes were already written (the same page seen unchanged) is a
-// revisit record of profile identical-payload-digest pointing at the first.
-// Digests are SHA-256 in base16, the community's recommendation for
-// algorithms other than SHA-1; the block digest is the snapshot's own hash.
+// A capture that came over HTTP (a crawl, the Wayback Machine) is a
+// response record: an HTTP response rebuilt from what the fetch kept — its
+// status, the response headers kept with it (capture.KeptHeaders; from the
+// Wayback Machine, the site's own, which it replays as X-Archive-Orig-*),
+// the snapshot's content type when they lack one, and the length of the
+// body as stored (decoded) — then the raw bytes. A capture that came with
+// no HTTP exchange (an import, Open Terms Archive, the demo) or that
+// combines several pages is a resource record of its bytes: a response
+// record would claim an exchange nobody saw. A capture whose bytes were
+// already written (the same page seen unchanged) is a revisit record of
+// profile identical-payload-digest pointing at the first, holding its own
+// HTTP headers when it has them. Digests are SHA-256 in base16, the
+// community's recommendation for algorithms other than SHA-1; the payload
+// digest is the snapshot's own hash.
 const revisitProfile = gowarc.ProfileIdenticalPayloadDigestV1_1
+
+// combinedType is the media type of a capture combining several pages
+// (archive.CombineParts).
+const combinedType = "multipart/mixed"
 
 // WARC writes a WARC 1.1 file of the selected raw captures: a warcinfo
 // record, then each capture with bytes, by document then time. It returns
@@ -81,9 +92,15 @@ func WARC(ctx context.Context, st *store.Store, f Filter, opts WARCOptions, w io
 					[2]string{gowarc.WarcProfile, revisitProfile},
 					[2]string{gowarc.WarcRefersTo, first.id},
 					[2]string{gowarc.WarcRefersToTargetURI, first.target},
-					[2]string{gowarc.WarcRefersToDate, first.at.UTC().Format(time.RFC3339Nano)},
-					[2]string{gowarc.WarcBlockDigest, "sha256:" + emptySHA256})
-				if _, err := ww.write(gowarc.Revisit, nil, headers); err != nil {
+					[2]string{gowarc.WarcRefersToDate, first.at.UTC().Format(time.RFC3339Nano)})
+				var block []byte
+				if first.http && fe.Status > 0 {
+					block = httpHead(fe, first.contentType, first.size)
+					headers = append(headers, [2]string{gowarc.ContentType, httpResponseType})
+				} else {
+					headers = append(headers, [2]string{gowarc.WarcBlockDigest, "sha256:" + emptySHA256})
+				}
+				if _, err := ww.write(gowarc.Revisit, block, headers); err != nil {
 					return n, fmt.Errorf("capture of %s / %s at %s: %w", d.Service, d.Type, fe.At.Format(time.RFC3339), err)
 				}
 				n++
@@ -97,14 +114,22 @@ func WARC(ctx context.Context, st *store.Store, f Filter, opts WARCOptions, w io
 			if contentType == "" {
 				contentType = "application/octet-stream"
 			}
-			headers = append(headers,
-				[2]string{gowarc.ContentType, contentType},
-				[2]string{gowarc.WarcBlockDigest, "sha256:" + fe.SnapshotHash})
-			id, err := ww.write(gowarc.Resource, snap.Content, headers)
+			kind, block := gowarc.Resource, snap.Content
+			overHTTP := fe.Status >= 100 && fe.Status <= 599 && !isCombined(contentType)
+			if overHTTP {
+				kind = gowarc.Response
+				block = append(httpHead(fe, contentType, len(snap.Content)), snap.Content...)
+				headers = append(headers, [2]string{gowarc.ContentType, httpResponseType})
+			} else {
+				headers = append(headers,
+					[2]string{gowarc.ContentType, contentType},
+					[2]string{gowarc.WarcBlockDigest, "sha256:" + fe.SnapshotHash})
+			}
+			id, err := ww.write(kind, block, headers)
 			if err != nil {
 				return n, fmt.Errorf("capture of %s / %s at %s: %w", d.Service, d.Type, fe.At.Format(time.RFC3339), err)
 			}
-			written[fe.SnapshotHash] = firstCapture{id: id, target: target, at: fe.At}
+			written[fe.SnapshotHash] = firstCapture{id: id, target: target, at: fe.At, http: overHTTP, contentType: contentType, size: len(snap.Content)}
 			n++
 		}
 	}
@@ -117,6 +142,46 @@ func WARC(ctx context.Context, st *store.Store, f Filter, opts WARCOptions, w io
 type firstCapture struct {
 	id, target string
 	at         time.Time
+	// Of the capture written whole: whether it was an HTTP response, its
+	// content type and size, which an identical capture's revisit record
+	// repeats in its own HTTP headers.
+	http        bool
+	contentType string
+	size        int
+}
+
+// httpResponseType is the content type of a response record's block.
+const httpResponseType = "application/http;msgtype=response"
+
+func isCombined(contentType string) bool {
+	media, _, _ := strings.Cut(contentType, ";")
+	return strings.EqualFold(strings.TrimSpace(media), combinedType)
+}
+
+// httpHead rebuilds the head of the HTTP response a fetch received: the
+// status line, the headers it kept (a Content-Type from the snapshot when
+// they hold none) and the length of the body as stored, then the blank
+// line.
+func httpHead(fe store.Fetch, contentType string, size int) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\n", fe.Status, http.StatusText(fe.Status))
+	kept := fe.Headers
+	if !hasHeader(kept, "Content-Type") {
+		kept = "Content-Type: " + contentType + "\r\n" + kept
+	}
+	b.WriteString(kept)
+	fmt.Fprintf(&b, "Content-Length: %d\r\n\r\n", size)
+	return []byte(b.String())
+}
+
+// hasHeader says whether an HTTP header block has a line named name.
+func hasHeader(block, name string) bool {
+	for _, line := range strings.Split(block, "\r\n") {
+		if n, _, ok := strings.Cut(line, ":"); ok && strings.EqualFold(n, name) {
+			return true
+		}
+	}
+	return false
 }
 
 const emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -141,7 +206,7 @@ func warcinfo(opts WARCOptions) ([]byte, error) {
 		{"format", "WARC File Format 1.1"},
 		{"conformsTo", "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"},
 		{"filename", opts.Filename},
-		{"description", "raw captures of documents (privacy policies, terms) exported from a policywatch database, as resource records of the bytes received: their HTTP headers are not kept"},
+		{"description", "raw captures of documents (privacy policies, terms) exported from a policywatch database: crawled and Wayback Machine captures as response records whose HTTP head is rebuilt from the status and the headers kept (Content-Length is the body's as stored, decoded), others as resource records"},
 	} {
 		if f[1] == "" {
 			continue

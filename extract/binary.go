@@ -16,7 +16,7 @@ type BinaryError struct {
 }
 
 func (e *BinaryError) Error() string {
-	return fmt.Sprintf("extract: the content is %s, not a text document", e.Kind)
+	return fmt.Sprintf("the content is %s, not a text document", e.Kind)
 }
 
 // magicNumbers start files of formats that are never a policy's text;

@@ -145,5 +145,5 @@ func charsetParam(params map[string]string) string {
 
 // errUnknownType names a content type extract cannot read.
 func errUnknownType(mediaType string) error {
-	return fmt.Errorf("extract: unsupported content type %q (want text/html, application/xhtml+xml, text/markdown, text/x-markdown, text/plain, application/json or application/pdf)", mediaType)
+	return fmt.Errorf("unsupported content type %q (want text/html, application/xhtml+xml, text/markdown, text/x-markdown, text/plain, application/json or application/pdf)", mediaType)
 }

@@ -12,7 +12,7 @@ import (
 
 // ErrNoText is returned when an input yields no text at all: an empty
 // document is never a valid version.
-var ErrNoText = errors.New("extract: no text found")
+var ErrNoText = errors.New("no text found")
 
 // Options are a declaration's rules and the capture's URL. The rules apply
 // to HTML only, in Open Terms Archive's order: Filters on the whole page,
@@ -35,6 +35,15 @@ type Options struct {
 	// top of the known tracking ones (utm_*, fbclid, …): Open Terms
 	// Archive's removeQueryParams filter, for parameters that rotate.
 	RemoveQueryParams []string
+	// Type is the declared document's type. Without Select, on an HTML
+	// page that holds several documents (a legal hub's tabs, accordions or
+	// sections), the part that is this type is taken; see
+	// docs/EXTRACTION.md. The zero value looks for no type.
+	Type DocumentType
+	// Language (a BCP 47 tag, "fr-CA") is the language to keep where a
+	// page without Select offers its text in several; when empty, the
+	// language the BaseURL names (/fr/, ?lang=fr), else the page's lang.
+	Language string
 }
 
 // hasHTMLRules reports rules that only HTML content can satisfy.
@@ -56,6 +65,10 @@ const (
 // possibly with parameters ("text/html; charset=windows-1252"); when it is
 // empty the format is sniffed from the content.
 func Extract(content []byte, contentType string, opts Options) (*Document, error) {
+	return extract(content, contentType, opts, nil)
+}
+
+func extract(content []byte, contentType string, opts Options, ex *Explanation) (*Document, error) {
 	kind, charset, err := formatOf(content, contentType)
 	if err != nil {
 		return nil, err
@@ -70,13 +83,13 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 	var doc *Document
 	switch kind {
 	case formatHTML:
-		doc, err = parseHTML(decodeHTML(content, charset), opts, resolve)
+		doc, err = parseHTML(decodeHTML(content, charset), opts, resolve, ex)
 		if err != nil {
 			return nil, err
 		}
 	case formatPDF:
 		if opts.hasHTMLRules() || opts.JSONPointer != "" {
-			return nil, fmt.Errorf("extract: declaration rules (select, remove, filters) and JSON pointers do not apply to PDF content")
+			return nil, fmt.Errorf("declaration rules (select, remove, filters) and JSON pointers do not apply to PDF content")
 		}
 		paragraphs, err := pdfParagraphs(content)
 		if err != nil {
@@ -85,7 +98,7 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 		doc = pdfDocument(paragraphs)
 	case formatJSON:
 		if opts.hasHTMLRules() {
-			return nil, fmt.Errorf("extract: declaration rules (select, remove, filters) need HTML content, got JSON")
+			return nil, fmt.Errorf("declaration rules (select, remove, filters) need HTML content, got JSON")
 		}
 		doc, err = extractJSON(decodeText(content, charset), opts)
 		if err != nil {
@@ -93,10 +106,10 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 		}
 	default:
 		if opts.hasHTMLRules() {
-			return nil, fmt.Errorf("extract: declaration rules (select, remove, filters) need HTML content, got %s", formatName(kind))
+			return nil, fmt.Errorf("declaration rules (select, remove, filters) need HTML content, got %s", formatName(kind))
 		}
 		if opts.JSONPointer != "" {
-			return nil, fmt.Errorf("extract: a JSON pointer needs JSON content or an HTML selection holding JSON, got %s", formatName(kind))
+			return nil, fmt.Errorf("a JSON pointer needs JSON content or an HTML selection holding JSON, got %s", formatName(kind))
 		}
 		text := decodeText(content, charset)
 		if kind == formatMarkdown {
@@ -142,7 +155,7 @@ func formatOf(content []byte, contentType string) (format, string, error) {
 	}
 	mediaType, params, err := mime.ParseMediaType(contentType)
 	if err != nil && mediaType == "" {
-		return 0, "", fmt.Errorf("extract: invalid content type %q: %v", contentType, err)
+		return 0, "", fmt.Errorf("invalid content type %q: %v", contentType, err)
 	}
 	charset := charsetParam(params)
 	switch mediaType {

@@ -339,7 +339,7 @@ func TestNoText(t *testing.T) {
 		if !errors.Is(err, ErrNoText) || doc != nil {
 			t.Errorf("%q: got %v, %v; want ErrNoText", c.content, doc, err)
 		}
-		if err != nil && err.Error() != "extract: no text found" {
+		if err != nil && err.Error() != "no text found" {
 			t.Errorf("error text %q", err)
 		}
 	}

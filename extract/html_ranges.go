@@ -34,10 +34,10 @@ func (r Range) String() string {
 // validate checks that the range names one start and one end.
 func (r Range) validate() error {
 	if (r.StartBefore == "") == (r.StartAfter == "") {
-		return fmt.Errorf("extract: range %v needs exactly one of startBefore and startAfter", r)
+		return fmt.Errorf("range %v needs exactly one of startBefore and startAfter", r)
 	}
 	if (r.EndBefore == "") == (r.EndAfter == "") {
-		return fmt.Errorf("extract: range %v needs exactly one of endBefore and endAfter", r)
+		return fmt.Errorf("range %v needs exactly one of endBefore and endAfter", r)
 	}
 	return nil
 }

@@ -206,7 +206,7 @@ func insideTaken(n *html.Node, taken map[*html.Node]bool) bool {
 func compileSelector(rule, selector string) (cascadia.Selector, error) {
 	matcher, err := cascadia.Compile(selector)
 	if err != nil {
-		return nil, fmt.Errorf("extract: invalid %s selector %q: %v", rule, selector, err)
+		return nil, fmt.Errorf("invalid %s selector %q: %v", rule, selector, err)
 	}
 	return matcher, nil
 }

@@ -17,13 +17,13 @@ import (
 // extractJSON takes the field the JSON pointer names and extracts its text.
 func extractJSON(text string, opts Options) (*Document, error) {
 	if opts.JSONPointer == "" {
-		return nil, fmt.Errorf("extract: JSON content needs a JSON pointer naming the field that holds the text (such as /privacy)")
+		return nil, fmt.Errorf("JSON content needs a JSON pointer naming the field that holds the text (such as /privacy)")
 	}
 	var value any
 	decoder := json.NewDecoder(strings.NewReader(text))
 	decoder.UseNumber()
 	if err := decoder.Decode(&value); err != nil {
-		return nil, fmt.Errorf("extract: reading JSON for pointer %q: %v", opts.JSONPointer, err)
+		return nil, fmt.Errorf("reading JSON for pointer %q: %v", opts.JSONPointer, err)
 	}
 	field, err := resolveJSONPointer(value, opts.JSONPointer)
 	if err != nil {
@@ -31,7 +31,7 @@ func extractJSON(text string, opts Options) (*Document, error) {
 	}
 	s, ok := field.(string)
 	if !ok {
-		return nil, fmt.Errorf("extract: JSON pointer %q names %s, not a string of text", opts.JSONPointer, jsonKind(field))
+		return nil, fmt.Errorf("JSON pointer %q names %s, not a string of text", opts.JSONPointer, jsonKind(field))
 	}
 	inner := Options{BaseURL: opts.BaseURL}
 	return Extract([]byte(s), "", inner)
@@ -59,7 +59,7 @@ func resolveJSONPointer(value any, pointer string) (any, error) {
 		return value, nil
 	}
 	if !strings.HasPrefix(pointer, "/") {
-		return nil, fmt.Errorf("extract: JSON pointer %q must start with /", pointer)
+		return nil, fmt.Errorf("JSON pointer %q must start with /", pointer)
 	}
 	current := value
 	for _, token := range strings.Split(pointer[1:], "/") {
@@ -68,17 +68,17 @@ func resolveJSONPointer(value any, pointer string) (any, error) {
 		case map[string]any:
 			next, ok := v[token]
 			if !ok {
-				return nil, fmt.Errorf("extract: JSON pointer %q: no field %q", pointer, token)
+				return nil, fmt.Errorf("JSON pointer %q: no field %q", pointer, token)
 			}
 			current = next
 		case []any:
 			i, err := strconv.Atoi(token)
 			if err != nil || i < 0 || i >= len(v) || token != strconv.Itoa(i) {
-				return nil, fmt.Errorf("extract: JSON pointer %q: %q is not an index of an array of %d", pointer, token, len(v))
+				return nil, fmt.Errorf("JSON pointer %q: %q is not an index of an array of %d", pointer, token, len(v))
 			}
 			current = v[i]
 		default:
-			return nil, fmt.Errorf("extract: JSON pointer %q: %q goes into %s", pointer, token, jsonKind(current))
+			return nil, fmt.Errorf("JSON pointer %q: %q goes into %s", pointer, token, jsonKind(current))
 		}
 	}
 	return current, nil

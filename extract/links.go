@@ -37,10 +37,10 @@ func newLinkResolver(baseURL string, removeQueryParams []string) (linkResolver, 
 	}
 	base, err := url.Parse(trimmed)
 	if err != nil {
-		return linkResolver{}, fmt.Errorf("extract: invalid BaseURL %q: %v", baseURL, err)
+		return linkResolver{}, fmt.Errorf("invalid BaseURL %q: %v", baseURL, err)
 	}
 	if !base.IsAbs() {
-		return linkResolver{}, fmt.Errorf("extract: BaseURL %q is not an absolute URL", baseURL)
+		return linkResolver{}, fmt.Errorf("BaseURL %q is not an absolute URL", baseURL)
 	}
 	r.base = base
 	return r, nil

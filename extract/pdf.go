@@ -41,7 +41,7 @@ func pdfParagraphs(content []byte) ([]pdfParagraph, error) {
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
-				done <- result{err: fmt.Errorf("extract: reading PDF: %v", r)}
+				done <- result{err: fmt.Errorf("reading PDF: %v", r)}
 			}
 		}()
 		paragraphs, err := readPDF(content)
@@ -51,14 +51,14 @@ func pdfParagraphs(content []byte) ([]pdfParagraph, error) {
 	case r := <-done:
 		return r.paragraphs, r.err
 	case <-time.After(pdfTimeout):
-		return nil, fmt.Errorf("extract: reading PDF took longer than %v", pdfTimeout)
+		return nil, fmt.Errorf("reading PDF took longer than %v", pdfTimeout)
 	}
 }
 
 func readPDF(content []byte) ([]pdfParagraph, error) {
 	reader, err := pdf.NewReader(bytes.NewReader(content), int64(len(content)))
 	if err != nil {
-		return nil, fmt.Errorf("extract: reading PDF: %v", err)
+		return nil, fmt.Errorf("reading PDF: %v", err)
 	}
 	var pages [][]pdfRow
 	for i := 1; i <= reader.NumPage(); i++ {

@@ -6,8 +6,11 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/policywatch/policywatch/extract"
 )
 
 // Bad filters fail alone, within their bounds, naming file and function,
@@ -143,5 +146,49 @@ func TestSyntaxErrorNamesFileLineColumn(t *testing.T) {
 	_, err := Load(dir, "Broken")
 	if err == nil || !strings.Contains(err.Error(), "Broken.filters.js:6:3: SyntaxError: Unexpected token }") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// The heap a watchdog reads is the process's, and goja cannot account
+// memory per runtime: a runaway filter beside a good one (crawl runs four
+// documents at once) must fail alone, the good one must succeed.
+func TestARunawayFilterFailsAloneBesideAGoodOne(t *testing.T) {
+	m := scriptModule(t, "Pair", `export function busy(document) {
+  // Seconds of work that allocate next to nothing.
+  const end = Date.now() + 2000;
+  let n = 0;
+  while (Date.now() < end) n++;
+  document.body.setAttribute('data-busy', 'done');
+}
+export function runaway(document) {
+  // Runs a while first, so that it runaways while the other one runs.
+  const start = Date.now() + 100;
+  while (Date.now() < start) {}
+  const keep = [];
+  for (let i = 0; ; i++) keep.push('x'.repeat(1 << 20) + i);
+}
+`).WithLimits(Limits{Timeout: 30 * time.Second, MaxHeapGrowth: 24 << 20})
+	busy, _ := m.Filter("busy", nil, time.Time{})
+	runaway, _ := m.Filter("runaway", nil, time.Time{})
+	goodPage, badPage := twitterPage.parse(t), twitterPage.parse(t)
+	var wg sync.WaitGroup
+	var goodErr, badErr error
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		goodErr = busy.Apply(goodPage, extract.FilterContext{URL: twitterPage.url})
+	}()
+	go func() {
+		defer wg.Done()
+		badErr = runaway.Apply(badPage, extract.FilterContext{URL: twitterPage.url})
+	}()
+	wg.Wait()
+	if goodErr != nil {
+		t.Errorf("the good filter failed beside the runaway one: %v", goodErr)
+	} else if v, _ := getAttr(find(t, goodPage, "body"), "data-busy"); v != "done" {
+		t.Error("the good filter did not finish its work")
+	}
+	if k, ok := KindOf(badErr); !ok || k != HeapLimit || !strings.Contains(badErr.Error(), "Pair.filters.js: runaway: grew the heap") {
+		t.Errorf("the runaway filter: %v, want it stopped by its heap bound", badErr)
 	}
 }

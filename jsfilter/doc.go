@@ -66,9 +66,10 @@
 // Module is safe for concurrent use) and runs under the Module's Limits: a
 // timer interrupts it after Limits.Timeout, and a watchdog sampling the
 // process heap interrupts it when the heap grew more than
-// Limits.MaxHeapGrowth (confirmed after a garbage collection; the heap is
-// the process's, so filters running beside a runaway one may be stopped
-// with it). Calls nest at most 4,096 deep. goja cannot interrupt a
+// Limits.MaxHeapGrowth (confirmed after a garbage collection). goja cannot
+// account memory per runtime and the heap is the process's, so filter runs
+// take turns, one at a time in the process: a runaway filter is stopped
+// alone, never one running beside it. Calls nest at most 4,096 deep. goja cannot interrupt a
 // built-in while it runs, so the built-ins that could make a gigantic
 // result in one call (Array.prototype.fill on a huge sparse array,
 // String.prototype.repeat, typed arrays, …) are capped, as are strings the

@@ -244,7 +244,7 @@ func (d *dom) constructor(name string, proto *goja.Object) {
 func (d *dom) setupPrototypes() {
 	vm := d.vm
 	p := &d.proto
-	p.eventTarget = vm.NewObject()
+	p.eventTarget = vm.CreateObject(d.unprovidedRoot())
 	p.node = vm.CreateObject(p.eventTarget)
 	p.charData = vm.CreateObject(p.node)
 	p.text = vm.CreateObject(p.charData)

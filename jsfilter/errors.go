@@ -61,12 +61,19 @@ type Error struct {
 	Kind     Kind
 	Message  string // e.g. "TypeError: Cannot read property 'remove' of undefined"
 	At       string // FILE:LINE:COLUMN of the innermost frame in a filter file; "" when unknown
+	// Unprovided are the DOM members the run read before it failed that
+	// policywatch's DOM does not provide ("Element.fooBar"), which read as
+	// undefined: a failure with any may be policywatch's, not the page's.
+	Unprovided []string
 }
 
 func (e *Error) Error() string {
 	s := e.File + ": " + e.Function + ": " + e.Message
 	if e.At != "" {
 		s += " at " + e.At
+	}
+	if len(e.Unprovided) > 0 {
+		s += " (after reading " + strings.Join(e.Unprovided, ", ") + ", which policywatch's DOM does not provide)"
 	}
 	return s
 }
@@ -132,6 +139,9 @@ func (r *run) markUnsupported(e *Error) {
 	if len(r.unsupportedUses) > 0 && e.Kind == Thrown {
 		e.Kind = Unsupported
 		e.Message = "uses " + r.unsupportedUses[0] + ", which policywatch's DOM does not provide"
+	}
+	if e.Kind == Thrown {
+		e.Unprovided = r.unprovidedReads
 	}
 }
 

@@ -51,8 +51,11 @@ func (f *filter) Name() string { return f.file.name + ": " + f.name }
 // sources, so a changed filter file does not hit an old cache entry.
 func (f *filter) String() string { return f.key }
 
-// Apply runs the filter on page in a fresh runtime, under the module's limits.
+// Apply runs the filter on page in a fresh runtime, under the module's
+// limits, when no other filter runs (heapTurn).
 func (f *filter) Apply(page *html.Node, ctx extract.FilterContext) (err error) {
+	heapTurn.Lock()
+	defer heapTurn.Unlock()
 	r, err := newRun(f.m, page, ctx.URL)
 	if err != nil {
 		return err

@@ -168,6 +168,8 @@ func (m *Module) Filter(name string, params any, t time.Time) (extract.Filter, b
 // inspect runs the files once, bounded, to learn which exports are filter
 // functions and what each history entry's validUntil is.
 func (m *Module) inspect() error {
+	heapTurn.Lock()
+	defer heapTurn.Unlock()
 	r, err := newRun(m, nil, "")
 	if err != nil {
 		return err

@@ -44,7 +44,19 @@ type run struct {
 	jsonParse    goja.Callable
 
 	unsupportedUses []string
+	unprovidedReads []string // DOM members read that nothing provides (unprovidedRoot)
 }
+
+// heapTurn admits one filter run at a time into the process, from the
+// making of its runtime to the end of its watch. goja cannot account memory
+// per runtime (its maintainer: "not in scope", dop251/goja#645) and the
+// watchdog reads the process's heap, so runs taking turns is what makes the
+// heap's growth during a watch the watched run's own: a runaway filter is
+// stopped alone, never a filter that ran beside it (crawl records several
+// documents at once). A run takes a few milliseconds (BENCHMARKS.md), so
+// the turns cost little; a runaway holds the others back at most until its
+// own bound stops it, and a waiting run's time bound starts with its turn.
+var heapTurn sync.Mutex
 
 // newRun prepares a runtime with the filters' globals and, when page is
 // not nil, its document.
@@ -105,10 +117,10 @@ func (r *run) guarded(fn func() error) error {
 const heapSampleEvery = 2 * time.Millisecond
 
 // watchHeap calls stop when the heap has grown more than limit above the
-// lowest it was seen at since the watch began. The heap is the process's:
-// filters running beside a runaway one can be stopped with it. A reading
-// over the bound is confirmed after a garbage collection, so garbage alone
-// stops nothing. It returns the function that ends the watch.
+// lowest it was seen at since the watch began. The heap is the process's,
+// which is why filter runs take turns (heapTurn). A reading over the
+// bound is confirmed after a garbage collection, so garbage alone stops
+// nothing. It returns the function that ends the watch.
 func watchHeap(limit uint64, stop func()) (end func()) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup

@@ -2,6 +2,7 @@ package jsfilter
 
 import (
 	"github.com/dop251/goja"
+	"golang.org/x/net/html"
 )
 
 // What a browser or Node.js offers and policywatch does not. Each name is
@@ -86,4 +87,58 @@ func (r *run) setupUnsupportedGlobals() {
 	for _, name := range unsupportedGlobals {
 		r.poison(g, name, name)
 	}
+}
+
+// maxUnprovidedReads bounds what a run remembers of its reads of members
+// nothing provides: the first few say enough.
+const maxUnprovidedReads = 8
+
+// unprovidedRoot is the prototype above EventTarget.prototype: a proxy
+// that answers a name no DOM interface of policywatch's and not
+// Object.prototype has with undefined, as browsers answer names they do not
+// know, and records the read. A filter that then fails on that undefined
+// ("Cannot read property 'remove' of undefined") is not proven to fail
+// because of the page: its Error names the member it read (Unprovided),
+// which jsdom, where Open Terms Archive runs filters, may well provide.
+func (d *dom) unprovidedRoot() *goja.Object {
+	vm := d.vm
+	target := vm.NewObject()
+	proxy := vm.NewProxy(target, &goja.ProxyTrapConfig{
+		Get: func(t *goja.Object, name string, receiver goja.Value) goja.Value {
+			if name == "__proto__" { // Object.prototype's accessor, read on the receiver
+				if o, ok := receiver.(*goja.Object); ok && o.Prototype() != nil {
+					return o.Prototype()
+				}
+				return goja.Null()
+			}
+			if v := t.Get(name); v != nil {
+				return v
+			}
+			if n := d.nodeOf(receiver); n != nil && len(d.run.unprovidedReads) < maxUnprovidedReads {
+				member := interfaceOf(n) + "." + name
+				if indexOf(d.run.unprovidedReads, member) < 0 {
+					d.run.unprovidedReads = append(d.run.unprovidedReads, member)
+				}
+			}
+			return nil // undefined, and "Object has no member" when called
+		},
+	})
+	return vm.ToValue(proxy).(*goja.Object)
+}
+
+// interfaceOf names the DOM interface of n, for messages.
+func interfaceOf(n *html.Node) string {
+	switch {
+	case n.Type == html.ElementNode:
+		return "Element"
+	case isFragment(n):
+		return "DocumentFragment"
+	case n.Type == html.DocumentNode:
+		return "Document"
+	case n.Type == html.TextNode:
+		return "Text"
+	case n.Type == html.CommentNode:
+		return "Comment"
+	}
+	return "Node"
 }

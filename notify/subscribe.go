@@ -134,7 +134,7 @@ func Validate(ctx context.Context, r Request) (store.Subscription, error) {
 	if sub.Services, err = names("service", r.Services, nil); err != nil {
 		return sub, err
 	}
-	if sub.Types, err = names("document type", r.Types, canonicalType); err != nil {
+	if sub.Types, err = names("document type", r.Types, declaration.StoredType); err != nil {
 		return sub, err
 	}
 	if sub.Classes, err = oneOf("class", r.Classes, Classes); err != nil {
@@ -208,13 +208,6 @@ func normalizeSecret(s string) (string, error) {
 // secretKey is the HMAC key of a secret: its base64 part, decoded.
 func secretKey(secret string) ([]byte, error) {
 	return base64.StdEncoding.DecodeString(strings.TrimPrefix(secret, secretPrefix))
-}
-
-func canonicalType(name string) string {
-	if c, ok := declaration.CanonicalType(name); ok {
-		return c
-	}
-	return name
 }
 
 // names trims, canonicalizes and deduplicates free names.

@@ -129,8 +129,17 @@ type declared struct {
 // the file names the service by its ID (the declaration's file name).
 type declarations []declaration.Service
 
+// find returns what the declarations say of the document a file names.
+// A file of a retired type ("Community Guidelines - Spam", a document of
+// its own until 2023) is one page of its current type's document today:
+// its declaration is that page's part of it (declaration.Document.Part),
+// never the whole, whose other pages it was not captured with.
 func (ds declarations) find(serviceID, typ string) declared {
 	canonical, _ := declaration.CanonicalType(typ)
+	current, retired := declaration.IsRetiredType(typ)
+	if retired {
+		canonical = current
+	}
 	for _, byID := range []bool{true, false} {
 		for i := range ds {
 			s := &ds[i]
@@ -139,8 +148,14 @@ func (ds declarations) find(serviceID, typ string) declared {
 			}
 			for _, list := range [][]declaration.Document{s.Documents, s.Retired} {
 				for k := range list {
-					if list[k].Type == canonical {
+					if list[k].Type != canonical {
+						continue
+					}
+					if !retired {
 						return declared{service: s.Name, doc: &list[k]}
+					}
+					if part, ok := list[k].Part(declaration.StoredType(typ)); ok {
+						return declared{service: s.Name, doc: &part}
 					}
 				}
 			}

@@ -43,7 +43,7 @@ type Fetch struct {
 	ID           int64
 	DocumentID   int64
 	At           time.Time
-	Source       string // "import", "demo", "crawl"
+	Source       string // a capture.Source: "import", "demo", "crawl", "ota", "wayback"
 	URL          string
 	Status       int    // HTTP status, 0 when not HTTP
 	ErrorClass   string // empty on success
@@ -55,6 +55,10 @@ type Fetch struct {
 	// ScreenshotHash names the full-page screenshot taken with the fetch
 	// (PutScreenshot); empty when none was.
 	ScreenshotHash string
+	// Headers are the response headers kept with the capture, as an HTTP
+	// header block ("Name: value" lines, CRLF; see capture.HeaderBlock);
+	// empty when the capture came with none (imports).
+	Headers string
 }
 
 // Version is the canonical extracted content of a document, recorded only
@@ -84,6 +88,9 @@ type VersionSummary struct {
 	TextHash     string // as Version.TextHash: equal for equal texts
 	Change       *Change
 	Mark         HistoryMark // what the history says of it, as stored
+	// Readability is its reading time and grade, as stored when it was
+	// placed; nil until measured (versions stored before search existed).
+	Readability *Readability
 }
 
 // Change is two consecutive versions of one document compared. Everything
@@ -138,6 +145,7 @@ type ChangeFilter struct {
 type DocumentFilter struct {
 	Service string
 	Type    string
+	URL     string // documents fetched from this URL
 	// Services, when not empty, keeps only documents of these services.
 	Services []string
 	// StaleFor, when set, keeps only documents holding derived data that

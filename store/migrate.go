@@ -164,7 +164,7 @@ func (s *Store) applyMigration(ctx context.Context, m migration, list []migratio
 	if err := tx.QueryRowContext(ctx,
 		"SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version)",
 	).Scan(&appID, &version); err != nil {
-		return fmt.Errorf("not a policywatch database: %w", err)
+		return explainOpenError(err)
 	}
 	if appID != 0 && appID != applicationID {
 		return fmt.Errorf("not a policywatch database: application_id %#x", appID)
@@ -178,6 +178,9 @@ func (s *Store) applyMigration(ctx context.Context, m migration, list []migratio
 	}
 	if applied[m.version] {
 		return nil
+	}
+	if migrationStep != nil {
+		migrationStep(m.version, false)
 	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
@@ -203,6 +206,9 @@ func (s *Store) applyMigration(ctx context.Context, m migration, list []migratio
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
+	if migrationStep != nil {
+		migrationStep(m.version, true)
+	}
 	return nil
 }
 
@@ -225,3 +231,7 @@ func pendingSteps(ctx context.Context, q stepsQuerier, userVersion int64) ([]str
 	}
 	return pending, nil
 }
+
+// migrationStep, when set (by the kill tests' child process), is told of
+// each migration applied: as it starts, and once it has committed.
+var migrationStep func(version int64, committed bool)

@@ -177,3 +177,76 @@ func TestChangesBeforePagesNewestFirst(t *testing.T) {
 		t.Errorf("walking back by Before: %v, want %v", walked, want)
 	}
 }
+
+func TestVersionsInFiltersByClassAndMagnitude(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t)
+	docID, ids := pagedHistory(t, s, 10)
+	err := s.Write(ctx, func(tx *Tx) error {
+		for _, c := range []Change{
+			{FromVersionID: ids[2], ToVersionID: ids[3], Class: "rebrand"},
+			{FromVersionID: ids[6], ToVersionID: ids[7], Class: "rebrand"},
+			{FromVersionID: ids[4], ToVersionID: ids[5], Class: "substantive", Magnitude: "major"},
+		} {
+			c.DocumentID, c.Summary, c.Differ = docID, "changed", "t"
+			if err := tx.UpdateChange(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.VersionsIn(ctx, docID, VersionRange{Classes: []string{"rebrand"}})
+	if want := []int64{ids[7], ids[3]}; err != nil || !slices.Equal(summaryIDs(got), want) {
+		t.Errorf("rebrands: %v, %v; want %v", summaryIDs(got), err, want)
+	}
+	// A page of one, then the page before the rebrand found: the cursor
+	// works within the filter.
+	got, err = s.VersionsIn(ctx, docID, VersionRange{Classes: []string{"rebrand"}, Limit: 1})
+	if want := []int64{ids[7]}; err != nil || !slices.Equal(summaryIDs(got), want) {
+		t.Errorf("first page of rebrands: %v, %v; want %v", summaryIDs(got), err, want)
+	}
+	got, err = s.VersionsIn(ctx, docID, VersionRange{Classes: []string{"rebrand"}, Before: ids[7], Limit: 1})
+	if want := []int64{ids[3]}; err != nil || !slices.Equal(summaryIDs(got), want) {
+		t.Errorf("second page of rebrands: %v, %v; want %v", summaryIDs(got), err, want)
+	}
+	got, err = s.VersionsIn(ctx, docID, VersionRange{Magnitudes: []string{"major"}})
+	if want := []int64{ids[5]}; err != nil || !slices.Equal(summaryIDs(got), want) {
+		t.Errorf("major changes: %v, %v; want %v", summaryIDs(got), err, want)
+	}
+	got, err = s.VersionsIn(ctx, docID, VersionRange{Classes: []string{"rebrand", "substantive"}, Magnitudes: []string{"major"}})
+	if want := []int64{ids[5]}; err != nil || !slices.Equal(summaryIDs(got), want) {
+		t.Errorf("major rebrands or substantive changes: %v, %v; want %v", summaryIDs(got), err, want)
+	}
+	// Nothing matches: an empty page, not an error.
+	got, err = s.VersionsIn(ctx, docID, VersionRange{Classes: []string{"cosmetic"}})
+	if err != nil || len(got) != 0 {
+		t.Errorf("cosmetic changes: %v, %v; want none", summaryIDs(got), err)
+	}
+}
+
+func TestVersionAtIsTheVersionInEffect(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t)
+	docID, ids := pagedHistory(t, s, 6) // hourly from 2024-01-01 00:00; versions 3 and 4 both at 03:00
+	for _, c := range []struct {
+		at   string
+		want int64
+	}{
+		{"2024-01-01T00:00:00Z", ids[0]},
+		{"2024-01-01T01:30:00Z", ids[1]},
+		{"2024-01-01T03:00:00Z", ids[4]}, // the later of two at the same time
+		{"2030-01-01T00:00:00Z", ids[5]},
+		{"2020-01-01T00:00:00Z", ids[0]}, // before them all: the first
+	} {
+		got, err := s.VersionAt(ctx, docID, date(c.at))
+		if err != nil || got.ID != c.want {
+			t.Errorf("VersionAt(%s) = %d, %v; want %d", c.at, got.ID, err, c.want)
+		}
+	}
+	if _, err := s.VersionAt(ctx, 999999, date("2024-01-01T00:00:00Z")); !errors.Is(err, ErrNotFound) {
+		t.Errorf("VersionAt of no document: %v, want ErrNotFound", err)
+	}
+}

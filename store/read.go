@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // read runs fn in a read-only transaction on the reader pool, so that a
@@ -70,6 +71,10 @@ func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]Document, er
 	if f.Type != "" {
 		args = append(args, f.Type)
 		where += fmt.Sprintf(" AND d.type = ?%d", len(args))
+	}
+	if f.URL != "" {
+		args = append(args, f.URL)
+		where += fmt.Sprintf(" AND d.url = ?%d", len(args))
 	}
 	if stale {
 		args = append(args, marksRelease, diffRelease)
@@ -135,6 +140,9 @@ type VersionRange struct {
 	// the range, or with After (and no Before) the oldest, the page just
 	// above After.
 	Limit int
+	// Classes and Magnitudes, when not empty, keep only versions whose
+	// change has one of them (the first version, which has none, goes).
+	Classes, Magnitudes []string
 }
 
 // VersionsIn returns the versions of a document that r selects, newest
@@ -146,6 +154,7 @@ func (s *Store) VersionsIn(ctx context.Context, documentID int64, r VersionRange
 		// The cursors are looked up within the document: another's gives
 		// no row, and the checks below say why a page is empty.
 		where, args := "v.document_id = ?", []any{documentID}
+		where += inListAnon("c.class", r.Classes, &args) + inListAnon("c.magnitude", r.Magnitudes, &args)
 		if r.Before != 0 {
 			where += " AND (v.captured_at, v.id) < (SELECT captured_at, id FROM versions WHERE id = ? AND document_id = ?)"
 			args = append(args, r.Before, documentID)
@@ -222,9 +231,11 @@ func (s *Store) queryVersionSummaries(ctx context.Context, tx *sql.Tx, where str
 		SELECT v.id, v.document_id, v.captured_at, v.snapshot_hash, v.extractor, v.words, v.markdown_bytes, v.text_hash,
 			c.id, c.from_version_id, c.class, c.summary, c.words_added, c.words_removed, c.substitutions,
 			c.magnitude, c.story, c.differ,
-			m.reverts_to, rv.captured_at, m.returns_to, nv.captured_at, ifnull(m.flip_flop, 0), ifnull(m.flip_flop_with, 0)
+			m.reverts_to, rv.captured_at, m.returns_to, nv.captured_at, ifnull(m.flip_flop, 0), ifnull(m.flip_flop_with, 0),
+			vr.sentences, vr.syllables, vr.reading_seconds, vr.grade, vr.release
 		FROM versions v LEFT JOIN changes c ON c.to_version_id = v.id
 			LEFT JOIN history_marks m ON m.version_id = v.id
+			LEFT JOIN version_readability vr ON vr.version_id = v.id
 			LEFT JOIN versions rv ON rv.id = m.reverts_to
 			LEFT JOIN versions nv ON nv.id = m.returns_to
 		WHERE `+where, args...)
@@ -240,10 +251,18 @@ func (s *Store) queryVersionSummaries(ctx context.Context, tx *sql.Tx, where str
 		var class, summary, subs, magnitude, story, differ sql.NullString
 		var revertsTo, returnsTo sql.NullInt64
 		var revertsAt, returnsAt sql.NullString
+		var sentences, syllables, reading sql.NullInt64
+		var grade sql.NullFloat64
+		var measured sql.NullString
 		if err := rows.Scan(&v.ID, &v.DocumentID, &at, &v.SnapshotHash, &v.Extractor, &v.Words, &v.Bytes, &v.TextHash,
 			&changeID, &fromID, &class, &summary, &added, &removed, &subs, &magnitude, &story, &differ,
-			&revertsTo, &revertsAt, &returnsTo, &returnsAt, &v.Mark.FlipFlop, &v.Mark.FlipFlopWith); err != nil {
+			&revertsTo, &revertsAt, &returnsTo, &returnsAt, &v.Mark.FlipFlop, &v.Mark.FlipFlopWith,
+			&sentences, &syllables, &reading, &grade, &measured); err != nil {
 			return nil, err
+		}
+		if measured.Valid {
+			v.Readability = &Readability{Sentences: int(sentences.Int64), Syllables: int(syllables.Int64),
+				ReadingSeconds: int(reading.Int64), Grade: grade.Float64, Release: measured.String}
 		}
 		if v.CapturedAt, err = parseTime(at); err != nil {
 			return nil, fmt.Errorf("version %d: %w", v.ID, err)
@@ -341,6 +360,20 @@ func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]ChangeEntry, err
 	return list, nil
 }
 
+// inListAnon is inList with anonymous parameters ("?"), for statements
+// that number none.
+func inListAnon(column string, values []string, args *[]any) string {
+	if len(values) == 0 {
+		return ""
+	}
+	marks := make([]string, len(values))
+	for i, v := range values {
+		*args = append(*args, v)
+		marks[i] = "?"
+	}
+	return " AND " + column + " IN (" + strings.Join(marks, ", ") + ")"
+}
+
 // inList is " AND column IN (?n, …)" for values, appending them to args
 // (numbered, after the parameters already there); "" when values is empty.
 func inList(column string, values []string, args *[]any) string {
@@ -363,7 +396,7 @@ func (s *Store) Fetches(ctx context.Context, documentID int64) ([]Fetch, error) 
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `
-			SELECT id, document_id, at, source, url, status, error_class, error, ifnull(snapshot_hash, ''),
+			SELECT id, document_id, at, source, url, status, error_class, error, ifnull(snapshot_hash, ''), headers,
 				method, ifnull(screenshot_hash, '')
 			FROM fetches WHERE document_id = ?
 			ORDER BY at DESC, id DESC`, documentID)
@@ -375,7 +408,7 @@ func (s *Store) Fetches(ctx context.Context, documentID int64) ([]Fetch, error) 
 			var f Fetch
 			var at string
 			if err := rows.Scan(&f.ID, &f.DocumentID, &at, &f.Source, &f.URL, &f.Status,
-				&f.ErrorClass, &f.Error, &f.SnapshotHash, &f.Method, &f.ScreenshotHash); err != nil {
+				&f.ErrorClass, &f.Error, &f.SnapshotHash, &f.Headers, &f.Method, &f.ScreenshotHash); err != nil {
 				return err
 			}
 			if f.At, err = parseTime(at); err != nil {
@@ -394,18 +427,117 @@ func (s *Store) Fetches(ctx context.Context, documentID int64) ([]Fetch, error) 
 	return list, nil
 }
 
-// Ping checks that the database can be read the way pages read it: every
-// table is walked once (counted), so a damaged table shows here rather
-// than as errors on every page.
+// Ping checks, cheaply enough for every health probe, that the database
+// can be read the way pages read it: the schema, the root page of every
+// table and index (read raw, and checked to be a b-tree page of the right
+// kind), and the first row of every table (read through SQLite, which
+// checks the pages on the way). Its cost is a few pages per table,
+// whatever the size of the database; a damaged root shows here rather than
+// as errors on every page. (PRAGMA quick_check would read every page.)
 func (s *Store) Ping(ctx context.Context) error {
 	return s.read(ctx, func(tx *sql.Tx) error {
-		for _, table := range []string{"services", "documents", "versions", "changes", "fetches", "snapshots"} {
-			var n int64
-			// NOT INDEXED: count the table itself, not a smaller index.
-			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM "+table+" NOT INDEXED").Scan(&n); err != nil {
-				return fmt.Errorf("reading table %s of %s: %w", table, s.path, err)
+		// One statement reads the schema and every root page.
+		// A table WITHOUT ROWID (FTS5 keeps some) is stored as an index
+		// b-tree.
+		rows, err := tx.QueryContext(ctx, `SELECT s.type, s.name, s.rootpage, p.data, ifnull(t.wr, 0)
+			FROM sqlite_schema s JOIN sqlite_dbpage p ON p.pgno = s.rootpage
+			LEFT JOIN pragma_table_list t ON t.schema = 'main' AND t.name = s.name
+			WHERE s.rootpage > 0 ORDER BY s.rootpage`)
+		if err != nil {
+			return fmt.Errorf("reading the schema of %s: %w", s.path, err)
+		}
+		defer rows.Close()
+		var tables []string
+		for rows.Next() {
+			var kind, name string
+			var root int64
+			var page []byte
+			var withoutRowid bool
+			if err := rows.Scan(&kind, &name, &root, &page, &withoutRowid); err != nil {
+				return fmt.Errorf("reading the schema of %s: %w", s.path, err)
 			}
+			if err := checkBtreePage(page, root, kind == "table" && !withoutRowid); err != nil {
+				return fmt.Errorf("%s %s of %s: database disk image is malformed: %w", kind, name, s.path, err)
+			}
+			if kind == "table" {
+				tables = append(tables, name)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("reading the schema of %s: %w", s.path, err)
+		}
+		rows.Close()
+		if len(tables) == 0 {
+			return fmt.Errorf("reading %s: the database holds no table", s.path)
+		}
+		// The first row of every table, in one statement; NOT INDEXED: the
+		// tables' own b-trees, not smaller indexes.
+		firsts := make([]string, len(tables))
+		for i, t := range tables {
+			firsts[i] = "SELECT 1 FROM (SELECT 1 FROM " + quoteIdentifier(t) + " NOT INDEXED LIMIT 1)"
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM ("+strings.Join(firsts, " UNION ALL ")+")").Scan(&n); err != nil {
+			return fmt.Errorf("reading the tables of %s: %w", s.path, err)
 		}
 		return nil
 	})
+}
+
+// checkBtreePage checks the header of a b-tree page, as SQLite's file
+// format gives it: its kind (a table's interior or leaf page, or an
+// index's) and a cell count that fits in the page. Page 1 starts with the
+// 100-byte database header.
+func checkBtreePage(page []byte, pgno int64, table bool) error {
+	offset := 0
+	if pgno == 1 {
+		offset = 100
+	}
+	if len(page) < offset+8 {
+		return fmt.Errorf("page %d is %d bytes", pgno, len(page))
+	}
+	kind := page[offset]
+	want := map[bool][2]byte{true: {0x05, 0x0d}, false: {0x02, 0x0a}}[table]
+	if kind != want[0] && kind != want[1] {
+		return fmt.Errorf("root page %d is not a b-tree page of its kind (type byte %#02x)", pgno, kind)
+	}
+	header := 8
+	if kind == 0x05 || kind == 0x02 {
+		header = 12 // interior pages hold the right-most child pointer
+	}
+	cells := int(page[offset+3])<<8 | int(page[offset+4])
+	if offset+header+2*cells > len(page) {
+		return fmt.Errorf("root page %d claims %d cells, more than fit", pgno, cells)
+	}
+	return nil
+}
+
+// quoteIdentifier quotes a name for SQL, as SQLite quotes identifiers.
+func quoteIdentifier(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// VersionAt returns the version of a document in effect at a time: the
+// newest captured at or before it, or, when at is before them all, the
+// first. A document without versions is ErrNotFound.
+func (s *Store) VersionAt(ctx context.Context, documentID int64, at time.Time) (VersionSummary, error) {
+	ts, err := formatTime(at)
+	if err != nil {
+		return VersionSummary{}, fmt.Errorf("version of document %d at %s: %w", documentID, at.Format(time.RFC3339), err)
+	}
+	var list []VersionSummary
+	err = s.read(ctx, func(tx *sql.Tx) error {
+		var err error
+		list, err = s.queryVersionSummaries(ctx, tx, `v.id = ifnull(
+			(SELECT id FROM versions WHERE document_id = ?1 AND captured_at <= ?2 ORDER BY captured_at DESC, id DESC LIMIT 1),
+			(SELECT id FROM versions WHERE document_id = ?1 ORDER BY captured_at, id LIMIT 1))`, documentID, ts)
+		return err
+	})
+	if err == nil && len(list) == 0 {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return VersionSummary{}, fmt.Errorf("version of document %d at %s: %w", documentID, at.Format(time.RFC3339), err)
+	}
+	return list[0], nil
 }

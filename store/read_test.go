@@ -160,6 +160,10 @@ func TestReadFiltersAndOrder(t *testing.T) {
 	if len(onlyX) != 2 || len(privacy) != 2 || len(xCookies) != 1 || xCookies[0].ID != sd.doc.ID {
 		t.Errorf("filtered documents: service X %d, privacy %d, X cookies %+v", len(onlyX), len(privacy), xCookies)
 	}
+	sameURL, _ := s.Documents(ctx, DocumentFilter{URL: sd.doc.URL})
+	if len(sameURL) != 1 || sameURL[0].ID != sd.doc.ID {
+		t.Errorf("documents fetched from %s: %+v", sd.doc.URL, sameURL)
+	}
 
 	for _, f := range []ChangeFilter{{Service: "Google"}, {DocumentID: google.ID}} {
 		if got, err := s.Changes(ctx, f); err != nil || len(got) != 0 {

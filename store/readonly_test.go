@@ -134,6 +134,12 @@ func TestOpenReadOnlyRefusesWhatItCannotRead(t *testing.T) {
 // process of this test binary as an unprivileged user.
 func TestOpenReadOnlyInAReadOnlyDirectory(t *testing.T) {
 	if path := os.Getenv("POLICYWATCH_TEST_READONLY_DB"); path != "" {
+		// Opening it to write says why it cannot, not that it is no
+		// database (SQLite's 1544 is a read-only directory).
+		if _, err := OpenExisting(context.Background(), path); err == nil || !strings.Contains(err.Error(), "cannot be written") ||
+			strings.Contains(err.Error(), "not a policywatch database") {
+			t.Errorf("opening to write in a read-only directory: %v", err)
+		}
 		s, err := OpenReadOnly(context.Background(), path)
 		if err != nil {
 			t.Fatal(err)
@@ -194,4 +200,34 @@ func TestOpenReadOnlyInAReadOnlyDirectory(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("reading as an unprivileged user from a read-only directory: %v\n%s", err, out)
 	}
+}
+
+// OpenDatabase, for a process that serves a database it never fills,
+// refuses a 0-byte file instead of making it a database.
+func TestOpenDatabaseRefusesAnEmptyFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenDatabase(ctx, empty); err == nil || !strings.Contains(err.Error(), "is an empty file, not a policywatch database") {
+		t.Errorf("0-byte file: %v", err)
+	}
+	if info, _ := os.Stat(empty); info.Size() != 0 {
+		t.Errorf("the 0-byte file now holds %d bytes", info.Size())
+	}
+	if _, err := OpenDatabase(ctx, filepath.Join(dir, "missing.db")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v", err)
+	}
+	s, err := Open(ctx, filepath.Join(dir, "real.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = OpenDatabase(ctx, filepath.Join(dir, "real.db"))
+	if err != nil {
+		t.Fatalf("a database: %v", err)
+	}
+	s.Close()
 }

@@ -60,9 +60,18 @@ func (t *Tx) SetVersionExtractor(versionID int64, extractor string, words int) e
 	return expectOneRow(res, fmt.Sprintf("version %d", versionID))
 }
 
-// DeleteHistory deletes the document's changes, marks and versions (its fetches
-// and snapshots stay), so that re-extraction can record them again.
+// DeleteHistory deletes the document's changes, marks, versions and what
+// indexes them for search (its fetches and snapshots stay), so that
+// re-extraction can record them again.
 func (t *Tx) DeleteHistory(documentID int64) error {
+	// The search index forgets the versions, and the passages only they held.
+	passages, err := t.unpostVersions("version_id IN (SELECT id FROM versions WHERE document_id = ?)", documentID)
+	if err != nil {
+		return fmt.Errorf("delete the search postings of document %d: %w", documentID, err)
+	}
+	if err := t.dropUnheldPassages(passages); err != nil {
+		return fmt.Errorf("delete the search passages of document %d: %w", documentID, err)
+	}
 	if _, err := t.tx.ExecContext(t.ctx, "DELETE FROM history_marks WHERE document_id = ?", documentID); err != nil {
 		return fmt.Errorf("delete history marks of document %d: %w", documentID, err)
 	}

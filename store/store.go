@@ -12,7 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"github.com/klauspost/compress/zstd"
+	"modernc.org/sqlite" // registers the "sqlite" driver
 )
 
 // applicationID marks a SQLite file as a policywatch database ("pwat"), so
@@ -42,13 +43,60 @@ type Store struct {
 // Open opens the database at path, creating the file if it is missing, and
 // brings its schema up to date.
 func Open(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, true)
+	return open(ctx, path, createMissing, nil)
 }
 
-// OpenExisting is Open for commands that only read: it fails when the file
-// at path does not exist instead of creating an empty database.
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	return open(ctx, path, createMissing, opts)
+}
+
+// OpenExisting is Open for commands that update what a database holds
+// (subscriptions, deliveries, re-extraction): it fails when the file at
+// path does not exist instead of creating an empty database; a 0-byte
+// file is made one.
 func OpenExisting(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, false)
+	return open(ctx, path, adoptEmpty, nil)
+}
+
+// OpenDatabase is OpenExisting for a process that serves a database it
+// never fills (its pages and alerts): a 0-byte file is refused as not a
+// database, never made one, so that a mistyped path leaves an unrelated
+// empty file alone. An older schema is still brought up to date.
+func OpenDatabase(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, requireDatabase, nil)
+}
+
+// openMode is what open does with a missing or 0-byte file.
+type openMode int
+
+const (
+	createMissing   openMode = iota // create a missing file, adopt an empty one
+	adoptEmpty                      // refuse a missing file, adopt an empty one
+	requireDatabase                 // refuse both
+)
+
+// emptyFileError is what opening a 0-byte file says where it must not be
+// made a database.
+func emptyFileError(path string) error {
+	return fmt.Errorf("%s is an empty file, not a policywatch database (import, crawl or demo --db make one)", path)
+}
+
+// Option changes how a store writes.
+type Option func(*options)
+
+type options struct {
+	fastest bool
+}
+
+// FasterCompression makes every frame at zstd's fastest level: the better
+// and best levels index their tables again for every frame compressed
+// against another (1 to 5 ms, most of the time a new version takes to
+// store), and their frames are smaller. For tools that load a great many
+// versions at once, such as the synthetic archive of the benchmarks; the
+// frames read as any others.
+func FasterCompression() Option {
+	return func(o *options) { o.fastest = true }
 }
 
 // ErrReadOnly is returned by Write on a store opened with OpenReadOnly.
@@ -76,7 +124,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 	case info.IsDir():
 		return nil, fmt.Errorf("open database %s: is a directory", path)
 	case info.Size() == 0:
-		return nil, fmt.Errorf("%s is an empty file, not a policywatch database (import, crawl or demo --db make one)", path)
+		return nil, emptyFileError(path)
 	}
 	if err := checkHeader(abs); err != nil {
 		return nil, fmt.Errorf("%s: not a policywatch database: %w", path, err)
@@ -138,7 +186,7 @@ func (s *Store) initReadOnly(ctx context.Context, abs string) error {
 	return nil
 }
 
-func open(ctx context.Context, path string, create bool) (*Store, error) {
+func open(ctx context.Context, path string, mode openMode, opts []Option) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")
 	}
@@ -149,13 +197,15 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 	info, err := os.Stat(abs)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		if !create {
+		if mode != createMissing {
 			return nil, fmt.Errorf("open database %s: %w", path, fs.ErrNotExist)
 		}
 	case err != nil:
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	case info.IsDir():
 		return nil, fmt.Errorf("open database %s: is a directory", path)
+	case info.Size() == 0 && mode == requireDatabase:
+		return nil, emptyFileError(path)
 	case info.Size() > 0:
 		// Checked before SQLite sees the file, so nothing can be written to it.
 		if err := checkHeader(abs); err != nil {
@@ -166,15 +216,19 @@ func open(ctx context.Context, path string, create bool) (*Store, error) {
 		}
 	}
 
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	s := &Store{path: path}
-	if err := s.init(ctx, abs); err != nil {
+	if err := s.init(ctx, abs, o); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Store) init(ctx context.Context, abs string) error {
+func (s *Store) init(ctx context.Context, abs string, o options) error {
 	var err error
 	s.writer, err = sql.Open("sqlite", writerDSN(abs))
 	if err != nil {
@@ -203,6 +257,11 @@ func (s *Store) init(ctx context.Context, abs string) error {
 
 	if s.codec, err = newCodec(true); err != nil {
 		return err
+	}
+	if o.fastest {
+		if s.codec.fastest, err = newEncoders(zstd.SpeedFastest); err != nil {
+			return err
+		}
 	}
 	s.cache = newContentCache(contentCacheBytes)
 	return nil
@@ -298,7 +357,7 @@ func probe(ctx context.Context, abs string) error {
 			"(SELECT user_version FROM pragma_user_version), "+
 			"(SELECT count(*) FROM sqlite_schema)")
 	if err := row.Scan(&appID, &version, &objects); err != nil {
-		return fmt.Errorf("not a policywatch database: %w", err)
+		return explainOpenError(err)
 	}
 	switch {
 	case appID == applicationID:
@@ -309,6 +368,31 @@ func probe(ctx context.Context, abs string) error {
 		return fmt.Errorf("not a policywatch database: SQLite database of another application (application_id %#x, user_version %d, %d schema objects)",
 			appID, version, objects)
 	}
+}
+
+// SQLite's primary result codes that say why a file could not be used.
+const (
+	sqliteReadOnly = 8  // SQLITE_READONLY, and its extended codes
+	sqliteCantOpen = 14 // SQLITE_CANTOPEN
+	sqliteNotADB   = 26 // SQLITE_NOTADB
+)
+
+// explainOpenError says why a database could not be read to be opened
+// for writing: a file that is not a database is one thing; a database in
+// a read-only directory, whose WAL files cannot be made, is another, which
+// a reader can still open (OpenReadOnly).
+func explainOpenError(err error) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return fmt.Errorf("reading the database: %w", err)
+	}
+	switch se.Code() & 0xff {
+	case sqliteNotADB:
+		return fmt.Errorf("not a policywatch database: %w", err)
+	case sqliteReadOnly, sqliteCantOpen:
+		return fmt.Errorf("the database cannot be written (a read-only file, directory or mount: SQLite makes its -wal and -shm files beside it): %w", err)
+	}
+	return fmt.Errorf("reading the database: %w", err)
 }
 
 func writerDSN(abs string) string {

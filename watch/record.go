@@ -49,7 +49,8 @@ func (r *Run) record(ctx context.Context, res crawler.Result, prev store.CrawlSt
 		return out, err
 	}
 	c := archive.Capture{At: res.At, Source: capture.Crawl, URL: res.Parts[0].FinalURL, Status: res.Parts[0].Status,
-		ContentType: res.Parts[0].ContentType, Content: res.Parts[0].Content, Rules: res.Parts[0].Source.Rules, InTx: putState}
+		ContentType: res.Parts[0].ContentType, Content: res.Parts[0].Content, Headers: res.Parts[0].Headers,
+		Rules: res.Parts[0].Source.Rules, InTx: putState}
 	// One fetch, one method and one screenshot: a document with a rendered
 	// part was fetched with the browser, and shows its first screenshot.
 	for _, p := range res.Parts {
@@ -72,6 +73,7 @@ func (r *Run) record(ctx context.Context, res crawler.Result, prev store.CrawlSt
 			return out, err
 		}
 		c.Rules = extract.Options{}
+		c.Headers = "" // each part's own: the combined capture has none
 	}
 	recorded, err := r.Archive.Record(ctx, ref, c)
 	if class := archive.FailureClass(err); class != "" {

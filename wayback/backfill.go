@@ -98,7 +98,7 @@ func backfillOne(ctx context.Context, c *Client, st *store.Store, ar *archive.Ar
 			res.Already++
 			continue
 		}
-		content, contentType, err := c.Fetch(ctx, s)
+		page, err := c.Fetch(ctx, s)
 		var se *StatusError
 		switch {
 		case ctx.Err() != nil:
@@ -110,11 +110,12 @@ func backfillOne(ctx context.Context, c *Client, st *store.Store, ar *archive.Ar
 			// Stop here, before the cursor passes a capture not recorded.
 			res.Err = err
 			return res, nil
-		case len(content) == 0:
+		case len(page.Content) == 0:
 			res.Unavailable++
 			continue
 		}
-		capt := archive.Capture{At: s.At, Source: capture.Wayback, URL: s.Original, ContentType: contentType, Content: content, Status: s.Status}
+		capt := archive.Capture{At: s.At, Source: capture.Wayback, URL: s.Original, ContentType: page.ContentType, Content: page.Content,
+			Status: s.Status, Headers: page.Headers}
 		if t.Rules != nil {
 			capt.Rules = t.Rules(s.At)
 		}

@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/policywatch/policywatch/capture"
 )
 
 // Snapshot is one capture the CDX API lists.
@@ -148,17 +152,40 @@ func Sample(snaps []Snapshot, every time.Duration) []Snapshot {
 	return out
 }
 
+// Page is a capture as the Archive replays it.
+type Page struct {
+	Content     []byte
+	ContentType string
+	// Headers are the site's own response headers the Archive kept, which
+	// it replays as X-Archive-Orig-NAME, as an HTTP header block
+	// (capture.HeaderBlock).
+	Headers string
+}
+
+// origHeader prefixes the site's headers in the Archive's replay.
+const origHeader = "X-Archive-Orig-"
+
 // Fetch returns the raw bytes the Archive captured (the id_ address: the
 // page as the site sent it, without the Archive's banner and rewritten
-// links) and their content type.
-func (c *Client) Fetch(ctx context.Context, s Snapshot) ([]byte, string, error) {
+// links), their content type and the site's headers.
+func (c *Client) Fetch(ctx context.Context, s Snapshot) (Page, error) {
 	raw := c.BaseURL + "/web/" + s.Timestamp + "id_/" + s.Original
-	body, contentType, err := c.get(ctx, raw, c.MaxBody)
+	body, header, err := c.get(ctx, raw, c.MaxBody)
 	if err != nil {
-		return nil, "", fmt.Errorf("fetching the capture of %s at %s: %w", s.Original, s.Timestamp, err)
+		return Page{}, fmt.Errorf("fetching the capture of %s at %s: %w", s.Original, s.Timestamp, err)
 	}
+	contentType := header.Get("Content-Type")
 	if contentType == "" {
 		contentType = s.MimeType
 	}
-	return body, contentType, nil
+	orig := http.Header{}
+	for name, values := range header {
+		if site, ok := strings.CutPrefix(name, origHeader); ok && site != "" {
+			orig[http.CanonicalHeaderKey(site)] = values
+		}
+	}
+	if len(orig.Values("Content-Type")) == 0 && contentType != "" {
+		orig.Set("Content-Type", contentType) // the id_ replay serves the site's own
+	}
+	return Page{Content: body, ContentType: contentType, Headers: capture.HeaderBlock(orig)}, nil
 }

@@ -19,18 +19,24 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/policywatch/policywatch/capture"
 )
 
 // DefaultBaseURL is the Wayback Machine.
 const DefaultBaseURL = "http://web.archive.org"
 
-// Defaults of a Client. The Archive asks for at most 15 requests a minute
-// to its CDX and capture endpoints before it slows or blocks a client;
-// one request every 2 s stays well below.
+// Defaults of a Client. The Internet Archive publishes no single figure;
+// the limit its staff give for the CDX API is 60 requests a minute per IP
+// address, averaged over five minutes, shared by every client behind that
+// address (edgi-govdata-archiving/wayback#153), and it answers 429, then
+// blocks, above it. One request every 5 s, 12 a minute, for the listing
+// and the captures alike, stays well below even with other clients on the
+// same address.
 const (
-	DefaultInterval = 2 * time.Second
+	DefaultInterval = 5 * time.Second
 	DefaultTimeout  = 60 * time.Second
-	DefaultMaxBody  = 20 << 20 // as the crawler's limit for a page
+	DefaultMaxBody  = capture.MaxBytes // as the crawler's limit for a page
 	DefaultRetries  = 4
 	DefaultBackoff  = 10 * time.Second
 	// MaxRetryAfter is the longest Retry-After waited for; a longer one
@@ -95,70 +101,70 @@ func (e *StatusError) Permanent() bool {
 var ErrTooLarge = errors.New("the answer is larger than the size limit")
 
 // get fetches rawURL politely and returns its body (at most limit bytes)
-// and content type, retrying what may pass.
-func (c *Client) get(ctx context.Context, rawURL string, limit int64) ([]byte, string, error) {
+// and headers, retrying what may pass.
+func (c *Client) get(ctx context.Context, rawURL string, limit int64) ([]byte, http.Header, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	backoff := c.Backoff
 	for attempt := 0; ; attempt++ {
 		if err := sleep(ctx, time.Until(c.last.Add(c.Interval))); err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 		c.last = time.Now()
-		body, contentType, wait, err := c.once(ctx, rawURL, limit)
+		body, header, wait, err := c.once(ctx, rawURL, limit)
 		if err == nil {
-			return body, contentType, nil
+			return body, header, nil
 		}
 		var se *StatusError
 		retryable := ctx.Err() == nil && !errors.Is(err, ErrTooLarge) && !(errors.As(err, &se) && se.Permanent())
 		if !retryable || attempt >= c.Retries {
 			if retryable && attempt > 0 {
-				return nil, "", fmt.Errorf("%w (after %d attempts)", err, attempt+1)
+				return nil, nil, fmt.Errorf("%w (after %d attempts)", err, attempt+1)
 			}
-			return nil, "", err
+			return nil, nil, err
 		}
 		if wait > MaxRetryAfter {
-			return nil, "", fmt.Errorf("%w: the server asks to wait %s (Retry-After), longer than %s", err, wait, MaxRetryAfter)
+			return nil, nil, fmt.Errorf("%w: the server asks to wait %s (Retry-After), longer than %s", err, wait, MaxRetryAfter)
 		}
 		if wait < backoff {
 			wait = backoff
 		}
 		backoff = min(2*backoff, maxBackoff)
 		if err := sleep(ctx, wait); err != nil {
-			return nil, "", err
+			return nil, nil, err
 		}
 	}
 }
 
 // once makes one request. wait is what a Retry-After header asks for.
-func (c *Client) once(ctx context.Context, rawURL string, limit int64) (body []byte, contentType string, wait time.Duration, err error) {
+func (c *Client) once(ctx context.Context, rawURL string, limit int64) (body []byte, header http.Header, wait time.Duration, err error) {
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, "", 0, fmt.Errorf("wayback: %w", err)
+		return nil, nil, 0, fmt.Errorf("wayback: %w", err)
 	}
 	req.Header.Set("User-Agent", c.UserAgent)
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return nil, "", 0, fmt.Errorf("wayback: %w", err)
+		return nil, nil, 0, fmt.Errorf("wayback: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
-		return nil, "", retryAfter(resp.Header.Get("Retry-After")), &StatusError{URL: rawURL, Status: resp.StatusCode}
+		return nil, nil, retryAfter(resp.Header.Get("Retry-After")), &StatusError{URL: rawURL, Status: resp.StatusCode}
 	}
 	if resp.ContentLength > limit {
-		return nil, "", 0, fmt.Errorf("wayback: %s: %d bytes: %w (%d bytes)", rawURL, resp.ContentLength, ErrTooLarge, limit)
+		return nil, nil, 0, fmt.Errorf("wayback: %s: %d bytes: %w (%d bytes)", rawURL, resp.ContentLength, ErrTooLarge, limit)
 	}
 	body, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if err != nil {
-		return nil, "", 0, fmt.Errorf("wayback: %s: reading the body: %w", rawURL, err)
+		return nil, nil, 0, fmt.Errorf("wayback: %s: reading the body: %w", rawURL, err)
 	}
 	if int64(len(body)) > limit {
-		return nil, "", 0, fmt.Errorf("wayback: %s: %w (%d bytes)", rawURL, ErrTooLarge, limit)
+		return nil, nil, 0, fmt.Errorf("wayback: %s: %w (%d bytes)", rawURL, ErrTooLarge, limit)
 	}
-	return body, resp.Header.Get("Content-Type"), 0, nil
+	return body, resp.Header, 0, nil
 }
 
 // retryAfter reads a Retry-After header: seconds, or an HTTP date.

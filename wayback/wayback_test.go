@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -40,6 +41,7 @@ type fakeArchive struct {
 
 	mu       sync.Mutex
 	fetched  []string // timestamps fetched, in order, each attempt
+	queries  []string // the CDX API's queries, as sent
 	starts   []time.Time
 	inFlight atomic.Int32
 	maxIn    atomic.Int32
@@ -62,6 +64,9 @@ func (f *fakeArchive) serve(w http.ResponseWriter, r *http.Request) {
 	f.starts = append(f.starts, time.Now())
 	f.mu.Unlock()
 	if r.URL.Path == "/cdx/search/cdx" {
+		f.mu.Lock()
+		f.queries = append(f.queries, r.URL.RawQuery)
+		f.mu.Unlock()
 		if f.cdx != nil && f.cdx(w) {
 			return
 		}
@@ -94,7 +99,12 @@ func (f *fakeArchive) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, c := range f.captures {
 		if c.ts == ts {
+			// The Archive replays the site's headers prefixed, beside its own.
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Server", "Wayback Machine")
+			w.Header().Set("X-Archive-Orig-Server", "Apache")
+			w.Header().Set("X-Archive-Orig-Date", "Mon, 02 Mar 2020 00:00:00 GMT")
+			w.Header().Set("X-Archive-Orig-Set-Cookie", "sid=1")
 			fmt.Fprint(w, c.body)
 			return
 		}
@@ -221,6 +231,10 @@ func TestBackfillFromFakeArchive(t *testing.T) {
 				if f.Source != "wayback" || f.URL != pageURL || f.ErrorClass != "" {
 					t.Errorf("fetch %+v: want a wayback capture of %s", f, pageURL)
 				}
+				// The site's own headers, not the Archive's, and no cookie.
+				if want := "Date: Mon, 02 Mar 2020 00:00:00 GMT\r\nServer: Apache\r\nContent-Type: text/html; charset=utf-8\r\n"; f.Headers != want || f.Status != 200 {
+					t.Errorf("fetch headers %q, status %d; want %q, 200", f.Headers, f.Status, want)
+				}
 			}
 			fake.mu.Lock()
 			fetched := strings.Join(fake.fetched, " ")
@@ -339,5 +353,58 @@ func TestRetryAfter(t *testing.T) {
 	}
 	if _, err := NewClient("ftp://example.org"); err == nil {
 		t.Error("NewClient accepted an ftp URL")
+	}
+}
+
+// The listing asks the CDX API for what it should, and every request
+// starts at least the client's interval after the one before.
+func TestCDXQueryAndTheGapBetweenRequests(t *testing.T) {
+	fake := newFakeArchive(t, captures)
+	e := newEnv(t, fake.URL)
+	e.cli.Interval = 150 * time.Millisecond
+	results, err := Backfill(context.Background(), e.cli, e.st, e.ar, []Target{target}, rangeOpts)
+	if err != nil || results[0].Err != nil || results[0].Recorded != 4 {
+		t.Fatalf("Backfill: %+v, %v", results, err)
+	}
+	fake.mu.Lock()
+	defer fake.mu.Unlock()
+	if len(fake.queries) != 1 {
+		t.Fatalf("%d CDX queries, want 1", len(fake.queries))
+	}
+	q, err := url.ParseQuery(fake.queries[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{"url": pageURL, "output": "json", "filter": "statuscode:200", "collapse": "digest",
+		"from": "20200101000000", "to": "20201231235959"} {
+		if got := q[key]; len(got) != 1 || got[0] != want {
+			t.Errorf("CDX query %s = %q, want %q (query %s)", key, got, want, fake.queries[0])
+		}
+	}
+	if len(fake.starts) != 5 {
+		t.Fatalf("%d requests, want the listing and 4 captures", len(fake.starts))
+	}
+	// Seen from the server, a request's arrival may lag its start by a few
+	// milliseconds: each gap is allowed a third less, the whole span only
+	// one lag less.
+	for i := 1; i < len(fake.starts); i++ {
+		if gap := fake.starts[i].Sub(fake.starts[i-1]); gap < e.cli.Interval*2/3 {
+			t.Errorf("request %d started %s after the one before; the interval is %s", i+1, gap, e.cli.Interval)
+		}
+	}
+	if span, least := fake.starts[4].Sub(fake.starts[0]), 4*e.cli.Interval-e.cli.Interval/3; span < least {
+		t.Errorf("5 requests in %s, less than 4 intervals of %s", span, e.cli.Interval)
+	}
+}
+
+// The default pace stays well below the Archive's limits: at least 5 s
+// between two requests, 12 a minute at most.
+func TestDefaultPace(t *testing.T) {
+	c, err := NewClient("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Interval < 5*time.Second || DefaultInterval < 5*time.Second {
+		t.Errorf("default interval %s, want at least 5 s", c.Interval)
 	}
 }

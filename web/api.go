@@ -186,9 +186,10 @@ func (s *Server) handleAPIDiff(w http.ResponseWriter, r *http.Request) {
 		s.apiFail(w, r, err)
 		return
 	}
-	cmp, err := s.compare(r.Context(), 0, fromID, toID)
+	// Any two versions: of one document, or of two (as /compare shows them).
+	cmp, err := s.archive.CompareAcross(r.Context(), fromID, toID)
 	if err != nil {
-		s.apiFail(w, r, err)
+		s.apiFail(w, r, comparisonError(err, fromID, toID))
 		return
 	}
 	res := cmp.Result

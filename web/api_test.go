@@ -188,7 +188,6 @@ func TestAPIErrorsAreJSON(t *testing.T) {
 	}{
 		{"/api/diff", http.StatusBadRequest, "missing query parameter from"},
 		{fmt.Sprintf("/api/diff?from=%d&to=abc", v), http.StatusBadRequest, `"abc" is not a positive integer`},
-		{fmt.Sprintf("/api/diff?from=%d&to=%d", v, site.hostile[0]), http.StatusBadRequest, "belong to different documents"},
 		{fmt.Sprintf("/api/diff?from=%d&to=999999", v), http.StatusNotFound, "There is no version with id 999999."},
 		{"/api/documents/999999/versions", http.StatusNotFound, "There is no document with id 999999."},
 		{"/api/documents/zero/versions", http.StatusBadRequest, `document id "zero" is not a positive integer`},
@@ -200,5 +199,19 @@ func TestAPIErrorsAreJSON(t *testing.T) {
 		if !strings.Contains(got["error"], c.text) {
 			t.Errorf("GET %s: error %q, want it to contain %q", c.path, got["error"], c.text)
 		}
+	}
+	// Versions of two documents compare, as /compare shows them.
+	var across struct {
+		From struct {
+			DocumentID int64 `json:"document_id"`
+		} `json:"from"`
+		To struct {
+			DocumentID int64 `json:"document_id"`
+		} `json:"to"`
+		Class string `json:"class"`
+	}
+	getJSON(t, site, fmt.Sprintf("/api/diff?from=%d&to=%d", v, site.hostile[0]), http.StatusOK, &across)
+	if across.From.DocumentID != site.cookiesDoc || across.To.DocumentID != site.hostileDoc || across.Class != "substantive" {
+		t.Errorf("a diff across documents: %+v", across)
 	}
 }

@@ -35,36 +35,20 @@ func (o diffOptions) query() string {
 	return out
 }
 
-// diffBody is what the diff page shows.
+// diffBody is what the diff page shows. The diff itself is diff's one
+// HTML rendering; the page adds the switches, the pickers and the links
+// to the changes around it.
 type diffBody struct {
-	Document      store.Document
-	From, To      store.Version
-	Class         diff.Class
-	Summary       string
-	Reasons       []string
-	Stats         diff.Stats
-	CaseChanges   int
-	Substitutions []diff.Substitution
-	Sections      []diffSection
-	Changes       int // changed rows in the view shown
-	Picker        versionPicker
-	Options       diffOptions
-	// AllForced is set when folding would hide every edit (a pure rebrand
-	// or a style-only change): the page then shows them all.
-	AllForced bool
+	Document store.Document
+	From, To store.Version
+	Diff     diff.HTMLDiff
+	Picker   versionPicker
+	Options  diffOptions
 	// Links of the switches and of the changes before and after this one.
 	InlinePath, SidePath, FoldedPath, AllPath string
 	PreviousChange, NextChange                *timelineEntry
 	Mark                                      store.HistoryMark // of the To version
-}
-
-// ChangeAnchors are the in-page anchors of the changed rows, in order.
-func (b diffBody) ChangeAnchors() []string {
-	out := make([]string, b.Changes)
-	for i := range out {
-		out[i] = fmt.Sprintf("c%d", i+1)
-	}
-	return out
+	Downloads                                 diffDownloads
 }
 
 // diffAround is what the diff page shows around a comparison: the
@@ -120,23 +104,15 @@ func (s *Server) diffSurroundings(ctx context.Context, docID int64, cmp *archive
 }
 
 func newDiffBody(doc store.Document, cmp *archive.Comparison, around diffAround, opts diffOptions) diffBody {
-	res := cmp.Result
-	view := res.View(opts.All)
-	forced := false
-	if !opts.All && view.Changes == 0 && res.Changed() {
-		view, forced = res.View(true), true
-	}
 	path := func(o diffOptions) string { return diffPath(doc.ID, cmp.From.ID, cmp.To.ID) + o.query() }
 	body := diffBody{
 		Document: doc, From: cmp.From, To: cmp.To,
-		Class: res.Class, Summary: res.Summary(), Reasons: res.Reasons(), Stats: res.Stats,
-		CaseChanges: res.CaseChanges, Substitutions: res.Substitutions,
-		Sections: diffSections(view), Changes: view.Changes,
+		Diff:       cmp.Result.HTML(diff.HTMLOptions{All: opts.All, SideBySide: opts.SideBySide}),
 		Picker:     versionPicker{DocumentID: doc.ID, Versions: around.Picker, FromID: cmp.From.ID, ToID: cmp.To.ID},
 		Options:    opts,
-		AllForced:  forced,
 		InlinePath: path(diffOptions{All: opts.All}), SidePath: path(diffOptions{SideBySide: true, All: opts.All}),
 		FoldedPath: path(diffOptions{SideBySide: opts.SideBySide}), AllPath: path(diffOptions{SideBySide: opts.SideBySide, All: true}),
+		Downloads: downloadsOf(cmp.From.ID, cmp.To.ID),
 	}
 	// The change before this one leads to its From version, the one after
 	// starts at its To version.
@@ -148,4 +124,15 @@ func newDiffBody(doc store.Document, cmp *archive.Comparison, around diffAround,
 		body.NextChange = a
 	}
 	return body
+}
+
+// diffDownloads are the diff's other forms: JSON and a unified text diff
+// of the two versions' Markdown.
+type diffDownloads struct {
+	JSON, Unified string
+}
+
+func downloadsOf(fromID, toID int64) diffDownloads {
+	q := fmt.Sprintf("?from=%d&to=%d", fromID, toID)
+	return diffDownloads{JSON: "/api/diff" + q, Unified: "/diff.txt" + q}
 }

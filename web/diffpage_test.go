@@ -42,7 +42,7 @@ func TestTimelineMarksRevertsAndFlipFlops(t *testing.T) {
 	doc, ids := flipFlops(t, site)
 	body := site.mustGet(t, documentPath(doc), http.StatusOK)
 	assertContains(t, "timeline", body,
-		`<tr class="flip-flop">`,
+		`<li class="entry flip-flop">`,
 		`<span class="mark revert">reverts to the version of <time datetime="2024-05-16T06:39:10Z">2024-05-16</time></span>`,
 		`<span class="class class-rebrand">rebrand</span>`,
 		"twitter.com → x.com ×4", "x.com → twitter.com ×4",

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -36,6 +38,48 @@ func newDemoSite(t testing.TB) *demoSite {
 	return &demoSite{testSite: &testSite{srv: serveSite(t, st), st: st}, ar: ar}
 }
 
+// The demo archive takes seconds to load (half a minute with -race), so
+// tests that only read it share one, loaded by the first that needs it;
+// each test gets its own server on it. TestMain removes it.
+var (
+	sharedDemoOnce sync.Once
+	sharedDemoDir  string
+	sharedDemoDB   *store.Store
+	sharedDemoErr  error
+)
+
+// readDemoSite serves the shared demo archive. Tests given it must not
+// write to its store.
+func readDemoSite(t testing.TB) *demoSite {
+	t.Helper()
+	sharedDemoOnce.Do(func() {
+		ctx := context.Background()
+		if sharedDemoDir, sharedDemoErr = os.MkdirTemp("", "policywatch-web-demo-"); sharedDemoErr != nil {
+			return
+		}
+		if sharedDemoDB, sharedDemoErr = store.Open(ctx, filepath.Join(sharedDemoDir, "demo.db")); sharedDemoErr != nil {
+			return
+		}
+		_, sharedDemoErr = demo.Load(ctx, archive.New(sharedDemoDB), nil)
+	})
+	if sharedDemoErr != nil {
+		t.Fatalf("loading the demo archive: %v", sharedDemoErr)
+	}
+	return &demoSite{testSite: &testSite{srv: serveSite(t, sharedDemoDB), st: sharedDemoDB}}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	closeBrowser()
+	if sharedDemoDB != nil {
+		sharedDemoDB.Close()
+	}
+	if sharedDemoDir != "" {
+		os.RemoveAll(sharedDemoDir)
+	}
+	os.Exit(code)
+}
+
 // change finds the change of service/type into the version captured on day.
 func (d *demoSite) change(t testing.TB, service, docType, fromDay, toDay string) store.ChangeEntry {
 	t.Helper()
@@ -57,14 +101,14 @@ func (d *demoSite) change(t testing.TB, service, docType, fromDay, toDay string)
 }
 
 func TestFeedQuotesTheEffectiveDate(t *testing.T) {
-	site := newDemoSite(t)
+	site := readDemoSite(t)
 	c := site.change(t, "X", "Privacy Policy", "2023-05-18", "2023-08-23")
 	for _, ext := range feedExts {
 		p := documentPath(c.DocumentID) + "/feed." + ext
 		item := itemByID(t, getFeed(t, site.testSite, p), changeURN(c.Change))
 		content := itemText(item)
 		assertContains(t, p, content, "<h3>When it takes effect</h3>", "will go into effect on September 22, 2023",
-			"<li>‘X Privacy Policy’ rewritten (+29 −5 words), formerly ‘Twitter Privacy Policy’</li>",
+			"<li>‘X Privacy Policy’ rewritten (+28 −4 words), formerly ‘Twitter Privacy Policy’</li>",
 			"<li>‘Seriously — what happens with my data?’ added</li>", // a heading alone
 			"<li>and 28 more sections: see the full diff</li>")        // 40 sections touched
 		assertOrder(t, p, content, "When it takes effect", "will go into effect on September 22, 2023", "The changed text")

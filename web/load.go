@@ -228,11 +228,13 @@ func (s *Server) timeline(ctx context.Context, docID int64, r store.VersionRange
 		if limit > 0 && i == limit {
 			break
 		}
+		// The version before is the one the change came from: the next on
+		// the page may be older still when a filter leaves some out.
 		e := timelineEntry{VersionSummary: v}
-		if i+1 < len(versions) {
-			e.PreviousID = versions[i+1].ID
-		} else if v.Change != nil {
+		if v.Change != nil {
 			e.PreviousID = v.Change.FromVersionID
+		} else if i+1 < len(versions) && len(r.Classes)+len(r.Magnitudes) == 0 {
+			e.PreviousID = versions[i+1].ID
 		}
 		if v.Change != nil {
 			e.Substitutions = decodeSubstitutions(v.Change.Substitutions)

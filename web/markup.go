@@ -7,54 +7,36 @@ import (
 	"strings"
 
 	"github.com/policywatch/policywatch/diff"
+	"github.com/policywatch/policywatch/extract"
 )
 
-// The innermost loops of the version and diff pages (a policy's blocks, a
-// paragraph's edits) are written here rather than in templates: a template
-// calls an escaper through reflection for every text it prints, and those
-// calls were most of a page's time. Every text is escaped with
-// html.EscapeString, which escapes < > & ' and ", so it is safe both
-// between tags and inside the quoted attributes below.
+// The innermost loop of the version page (a policy's blocks) is written
+// here rather than in a template: a template calls an escaper through
+// reflection for every text it prints, and those calls were most of a
+// page's time. Every text is escaped with html.EscapeString (or by
+// diff.LineHTML, which does the same), which escapes < > & ' and ", so it
+// is safe both between tags and inside quoted attributes.
 
-// spansHTML is a paragraph's edits as markup: insertions in <ins>,
-// deletions in <del>, substitutions in a span titled with what was there.
-func spansHTML(spans []diff.Span) template.HTML {
-	var b strings.Builder
-	for _, s := range spans {
-		text := html.EscapeString(s.Text)
-		switch s.Kind {
-		case diff.SpanInsert:
-			b.WriteString("<ins>" + text + "</ins>")
-		case diff.SpanDelete:
-			b.WriteString("<del>" + text + "</del>")
-		case diff.SpanSubstituted:
-			title := "style change"
-			if s.Was != "" {
-				title = "was: " + s.Was
-			}
-			b.WriteString(`<span class="substituted" title="` + html.EscapeString(title) + `">` + text + "</span>")
-		default:
-			b.WriteString(text)
-		}
-	}
-	return template.HTML(b.String())
-}
-
-// policyHTML is a version's sections as the version page shows them.
+// policyHTML is a version's sections as the version page shows them:
+// links as links followed by their targets, emphasis kept.
 func policyHTML(sections []contentSection) template.HTML {
 	var b strings.Builder
 	for _, sec := range sections {
 		b.WriteString("<section>\n")
 		if sec.HeadingLevel >= 2 && sec.HeadingLevel <= 6 {
 			level := strconv.Itoa(sec.HeadingLevel)
-			b.WriteString("<h" + level + ">" + html.EscapeString(sec.Heading) + "</h" + level + ">\n")
+			b.WriteString("<h" + level + ">" + html.EscapeString(sec.Heading))
+			if sec.Continued {
+				b.WriteString(` <span class="continued">(continued)</span>`)
+			}
+			b.WriteString("</h" + level + ">\n")
 		}
 		for _, g := range sec.Groups {
 			switch g.Kind {
 			case "ul", "ol":
 				b.WriteString("<" + g.Kind + ">")
 				for _, blk := range g.Blocks {
-					b.WriteString(`<li class="depth-` + strconv.Itoa(blk.Depth) + `">` + html.EscapeString(blk.Text) + "</li>")
+					b.WriteString(`<li class="depth-` + strconv.Itoa(blk.Depth) + `">` + inlineHTML(blk) + "</li>")
 				}
 				b.WriteString("</" + g.Kind + ">\n")
 			case "table":
@@ -80,11 +62,21 @@ func policyHTML(sections []contentSection) template.HTML {
 				}
 			default:
 				for _, blk := range g.Blocks {
-					b.WriteString("<p>" + html.EscapeString(blk.Text) + "</p>\n")
+					b.WriteString("<p>" + inlineHTML(blk) + "</p>\n")
 				}
 			}
 		}
 		b.WriteString("</section>\n")
 	}
 	return template.HTML(b.String())
+}
+
+// inlineHTML is a paragraph's or list item's text: escaped as it is when
+// it has neither link nor emphasis (most blocks), else its Markdown read
+// back by diff.LineHTML, which shows each link's target.
+func inlineHTML(b extract.Block) string {
+	if len(b.Links) == 0 && len(b.Emphasis) == 0 {
+		return html.EscapeString(b.Text)
+	}
+	return string(diff.LineHTML(b.Markdown()))
 }

@@ -4,29 +4,24 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/extract"
 )
 
 func TestMarkupEscapesCrawledText(t *testing.T) {
 	hostile := `<script>alert("x")</script> & 'quote'`
-	spans := string(spansHTML([]diff.Span{
-		{Kind: diff.SpanEqual, Text: hostile},
-		{Kind: diff.SpanInsert, Text: hostile},
-		{Kind: diff.SpanDelete, Text: hostile},
-		{Kind: diff.SpanSubstituted, Text: "X", Was: `Twitter" onmouseover="alert(1)`},
-	}))
 	policy := string(policyHTML(contentSections(extract.Document{Sections: []extract.Section{{
 		Path:  []string{hostile},
 		Level: 1,
 		Blocks: []extract.Block{
 			{Kind: extract.Paragraph, Text: hostile},
 			{Kind: extract.ListItem, Text: hostile},
+			{Kind: extract.Paragraph, Text: "See " + hostile + " here.", Links: []extract.Link{{Text: hostile, URL: `javascript:alert("y")`}}},
+			{Kind: extract.Paragraph, Text: "Read our rules.", Links: []extract.Link{{Text: "rules", URL: `https://example.com/"><script>`}}},
 			{Kind: extract.TableRow, Cells: []string{hostile}, Header: true},
 			{Kind: extract.Preformatted, Text: hostile},
 		},
 	}}})))
-	for name, out := range map[string]string{"spans": spans, "policy": policy} {
+	for name, out := range map[string]string{"policy": policy} {
 		if strings.Contains(out, "<script>") || strings.Contains(out, `" onmouseover=`) {
 			t.Errorf("%s: crawled markup reached the page: %s", name, out)
 		}
@@ -34,10 +29,11 @@ func TestMarkupEscapesCrawledText(t *testing.T) {
 			t.Errorf("%s: the text is not shown escaped: %s", name, out)
 		}
 	}
-	for _, want := range []string{"<ins>&lt;script", "<del>&lt;script", `title="was: Twitter&#34; onmouseover=&#34;alert(1)"`} {
-		if !strings.Contains(spans, want) {
-			t.Errorf("spans lack %q: %s", want, spans)
-		}
+	if strings.Contains(policy, `href="javascript`) || strings.Contains(policy, `"><script>`) {
+		t.Errorf("a hostile link target reached the markup: %s", policy)
+	}
+	if !strings.Contains(policy, `<a class="link" href="https://example.com/%22%3E%3Cscript%3E"`) && !strings.Contains(policy, `<a class="link" href="https://example.com/&#34;&gt;&lt;script&gt;"`) {
+		t.Errorf("the link is not a link: %s", policy)
 	}
 	for _, want := range []string{"<h2>&lt;script", "<ul><li class=\"depth-0\">&lt;script", "<th>&lt;script", "<pre>&lt;script", "<p>&lt;script"} {
 		if !strings.Contains(policy, want) {

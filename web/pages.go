@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io"
 	"mime"
 	"net/http"
@@ -15,7 +16,7 @@ import (
 
 type homeBody struct {
 	Services []serviceDocuments
-	Changes  []changeItem
+	Changes  changeList
 	// After is the name the services listed follow ("" from the first);
 	// More says others follow them.
 	After string
@@ -25,6 +26,63 @@ type homeBody struct {
 // NextAfter is the cursor of the next page of services.
 func (b homeBody) NextAfter() string { return b.Services[len(b.Services)-1].Name }
 
+// changeList is a page of changes as lists show them: the newest first,
+// each with a bar scaled to the largest, the filter in force, and where
+// the older ones are.
+type changeList struct {
+	Items   []changeItem
+	Largest int
+	Filter  changeFilter
+	// Path is the list's own page (the filter and cursor follow it);
+	// Older is the cursor of the next page (0: none), Paged that this is
+	// not the first page.
+	Path  string
+	Older int64
+	Paged bool
+	// AllPath, when set, is the page of every change beyond this list.
+	AllPath string
+}
+
+// OlderPath is the page after this one.
+func (l changeList) OlderPath() string {
+	return l.Path + "?before=" + strconv.FormatInt(l.Older, 10) + l.Filter.Query()
+}
+
+// NewestPath is the first page, with the filter.
+func (l changeList) NewestPath() string {
+	if q := l.Filter.Query(); q != "" {
+		return l.Path + "?" + q[1:]
+	}
+	return l.Path
+}
+
+// changeList loads a page of changes: f's filters, limit of them after
+// the change before (0: the newest).
+func (s *Server) changeList(r *http.Request, f store.ChangeFilter, filter changeFilter, limit int, before int64, path string) (changeList, error) {
+	f.Classes, f.Magnitudes = filter.Classes, filter.Magnitudes
+	f.Limit, f.Before = limit+1, before
+	items, err := s.changes(r.Context(), f)
+	if err != nil {
+		return changeList{}, err
+	}
+	list := changeList{Filter: filter, Path: path, Paged: before != 0}
+	if len(items) > limit {
+		items = items[:limit]
+		list.Older = items[limit-1].ID
+	}
+	list.Items, list.Largest = items, largestOf(items)
+	return list, nil
+}
+
+// beforeOf reads the cursor of a page of changes: ?before={change id}.
+func beforeOf(r *http.Request) (int64, error) {
+	raw := r.URL.Query().Get("before")
+	if raw == "" {
+		return 0, nil
+	}
+	return parseID("query parameter before (a change id)", raw)
+}
+
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	after := r.URL.Query().Get("after")
 	services, more, err := s.servicesPage(r.Context(), after, homeServices)
@@ -32,11 +90,21 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	changes, err := s.changes(r.Context(), store.ChangeFilter{Limit: homeChanges})
+	filter, err := changeFilterOf(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	changes, err := s.changeList(r, store.ChangeFilter{}, filter, homeChanges, 0, "/")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	changes.AllPath = "/changes"
+	if q := filter.Query(); q != "" {
+		changes.AllPath += "?" + q[1:]
+	}
+	changes.Older = 0 // the home page links the page of all changes instead
 	s.render(w, r, http.StatusOK, "home", page{
 		Title:    s.title,
 		FeedPath: "/feed",
@@ -44,9 +112,41 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// allChangesBody is the page of every change, newest first.
+type allChangesBody struct {
+	Changes changeList
+	Service string // the service the list is limited to, if any
+}
+
+// allChanges is how many changes a page of all changes lists.
+const allChanges = 50
+
+func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
+	filter, err := changeFilterOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	before, err := beforeOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	changes, err := s.changeList(r, store.ChangeFilter{}, filter, allChanges, before, "/changes")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "changes", page{
+		Title:    "All changes",
+		FeedPath: "/feed",
+		Body:     allChangesBody{Changes: changes},
+	})
+}
+
 type serviceBody struct {
 	Service serviceDocuments
-	Changes []changeItem
+	Changes changeList
 }
 
 func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +155,17 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	changes, err := s.changes(r.Context(), store.ChangeFilter{Service: svc.Name, Limit: serviceChanges})
+	filter, err := changeFilterOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	before, err := beforeOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	changes, err := s.changeList(r, store.ChangeFilter{Service: svc.Name}, filter, serviceChanges, before, servicePath(svc.Name))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -78,8 +188,18 @@ type versionPicker struct {
 type documentBody struct {
 	Document   store.Document
 	Timeline   timelinePage
+	Rows       []timelineRow // the timeline's entries, runs of flip-flops folded
+	Largest    int           // the most words a change on the page changed
+	Filter     changeFilter
 	Picker     versionPicker
 	Deliveries []deliveryRow
+	// SameURL are the other documents fetched from the same URL (one page
+	// kept as two documents: X's cookie policy and its page-text capture).
+	SameURL []store.Document
+	// Chart draws the words of every version over time; Newest is the
+	// newest version, whose reading time and grade the page states.
+	Chart  template.HTML
+	Newest *store.VersionSummary
 }
 
 // deliveryRow is one alert sent about a change of the document, as the
@@ -125,6 +245,12 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	filter, err := changeFilterOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rng.Classes, rng.Magnitudes = filter.Classes, filter.Magnitudes
 	timeline, err := s.timeline(r.Context(), id, rng)
 	if err != nil {
 		s.fail(w, r, err)
@@ -135,15 +261,50 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 		picker.ToID = timeline.Entries[0].ID
 		picker.FromID = timeline.Entries[0].PreviousID
 	}
+	if filter.Active() {
+		// The picker offers versions to compare: all of them, not only the
+		// filter's.
+		all, err := s.timeline(r.Context(), id, store.VersionRange{Limit: pickerVersionsShown})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		picker.Versions = all.Entries
+	}
 	deliveries, err := s.archive.Deliveries(r.Context(), store.DeliveryFilter{DocumentID: id, Limit: documentDeliveries})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	// The chart is of the whole history, whatever the page and filter.
+	history, err := s.archive.Versions(r.Context(), id, store.VersionRange{})
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("listing the versions of document %d: %w", id, err))
+		return
+	}
+	var newest *store.VersionSummary
+	if len(history) > 0 {
+		newest = &history[0]
+	}
+	var sameURL []store.Document
+	if doc.URL != "" {
+		docs, err := s.archive.Documents(r.Context(), store.DocumentFilter{URL: doc.URL})
+		if err != nil {
+			s.fail(w, r, fmt.Errorf("listing the documents of %s: %w", doc.URL, err))
+			return
+		}
+		for _, d := range docs {
+			if d.ID != id {
+				sameURL = append(sameURL, d)
+			}
+		}
+	}
 	s.render(w, r, http.StatusOK, "document", page{
-		Title:    doc.Service + " · " + doc.Type,
+		Title:    doc.Service + " · " + typeName(doc.Type),
 		FeedPath: documentPath(id) + "/feed",
-		Body:     documentBody{Document: doc, Timeline: timeline, Picker: picker, Deliveries: deliveryRows(deliveries)},
+		Body: documentBody{Document: doc, Timeline: timeline, Rows: timelineRows(timeline.Entries), Largest: largestChange(timeline.Entries),
+			Filter: filter, Picker: picker, Deliveries: deliveryRows(deliveries), SameURL: sameURL,
+			Chart: wordsChart(id, history), Newest: newest},
 	})
 }
 
@@ -161,34 +322,9 @@ type versionBody struct {
 	// Capture says how the version's capture was fetched, and whether a
 	// screenshot was taken with it.
 	Capture versionCapture
-}
-
-// versionPageBytes is how much text one page of a version shows: a huge
-// document is read in parts, never sent as one page of many megabytes.
-const versionPageBytes = 256 << 10
-
-// pageSections cuts the sections into pages of about versionPageBytes of
-// text, at section boundaries, and returns page (1-based) and the count.
-func pageSections(doc extract.Document, page int) ([]extract.Section, int) {
-	var pages [][2]int
-	start, size := 0, 0
-	for i, s := range doc.Sections {
-		n := len(s.Heading())
-		for _, b := range s.Blocks {
-			n += len(b.Text)
-			for _, c := range b.Cells {
-				n += len(c)
-			}
-		}
-		if size > 0 && size+n > versionPageBytes {
-			pages = append(pages, [2]int{start, i})
-			start, size = i, 0
-		}
-		size += n
-	}
-	pages = append(pages, [2]int{start, len(doc.Sections)})
-	page = min(max(page, 1), len(pages))
-	return doc.Sections[pages[page-1][0]:pages[page-1][1]], len(pages)
+	// Readability is the version's reading time and grade, as stored when
+	// it was placed (nil for a version not measured yet).
+	Readability *store.Readability
 }
 
 func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
@@ -241,14 +377,19 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	body := versionBody{Document: doc, Version: version, Capture: capture}
+	summary, err := s.archive.VersionSummary(r.Context(), vid)
+	if err != nil {
+		s.fail(w, r, fmt.Errorf("loading version %d: %w", vid, err))
+		return
+	}
+	body := versionBody{Document: doc, Version: version, Capture: capture, Readability: summary.Readability}
 	if content.Title != "" && (len(content.Sections) == 0 || content.Sections[0].Heading() != content.Title) {
 		body.Title = content.Title
 	}
-	whole := content
-	content.Sections, body.Pages = pageSections(whole, part)
+	pages := versionPages(content)
+	body.Pages = len(pages)
 	body.Page = min(part, body.Pages)
-	body.Sections = contentSections(content)
+	body.Sections = pages[body.Page-1].sections(content)
 	if len(older.Entries) > 0 {
 		body.Previous = &older.Entries[0]
 		body.PreviousID = body.Previous.ID
@@ -257,7 +398,7 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 		body.Next = &newer.Entries[len(newer.Entries)-1]
 	}
 	s.render(w, r, http.StatusOK, "version", page{
-		Title:    fmt.Sprintf("%s · %s, %s", doc.Service, doc.Type, formatDate(version.CapturedAt)),
+		Title:    fmt.Sprintf("%s · %s, %s", doc.Service, typeName(doc.Type), formatDate(version.CapturedAt)),
 		FeedPath: documentPath(id) + "/feed",
 		Body:     body,
 	})

@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/policywatch/policywatch/declaration"
+	"github.com/policywatch/policywatch/diff"
 )
 
 // pageTemplates holds one template set per page, each made of the shared
@@ -16,7 +20,7 @@ type pageTemplates struct {
 	byName map[string]*template.Template
 }
 
-var pageNames = []string{"home", "service", "document", "version", "diff", "error"}
+var pageNames = []string{"home", "service", "changes", "document", "version", "diff", "compare", "search", "error"}
 
 var templateFuncs = template.FuncMap{
 	"date":         formatDate,
@@ -30,21 +34,63 @@ var templateFuncs = template.FuncMap{
 	"servicePath":  servicePath,
 	"headingPath":  func(path []string) string { return strings.Join(path, " › ") },
 	"shortHash":    shortHash,
-	"nextAnchor":   nextAnchor,
 	"inc":          func(n int) int { return n + 1 },
 	"dec":          func(n int) int { return n - 1 },
-	"spans":        spansHTML,
 	"policy":       policyHTML,
+	"typeName":     typeName,
+	"shortURL":     diff.ShortURL,
+	"safeURL":      safeURL,
+	"sizeBar":      sizeBar,
+	"readingTime":  readingTime,
+	"filterForm":   func(action string, f changeFilter) filterForm { return filterForm{action, f} },
+	"compareSide": func(name, label string, services []serviceDocuments, document int64, date string) compareSide {
+		return compareSide{Name: name, Label: label, Services: services, Document: document, Date: date}
+	},
+	"entryOf": func(docID int64, e *timelineEntry, largest int) timelineCell {
+		return timelineCell{DocumentID: docID, Entry: e, Largest: largest}
+	},
 }
 
-// nextAnchor is the anchor of the changed row after "cN", or of the top of
-// the diff after the last one.
-func nextAnchor(anchor string, last int) string {
-	n, err := strconv.Atoi(strings.TrimPrefix(anchor, "c"))
-	if err != nil || n >= last {
-		return "top"
+// filterForm is what the change-filter template needs: where the form
+// goes, and the filter in force.
+type filterForm struct {
+	Action string
+	Filter changeFilter
+}
+
+// compareSide is one side of the compare form.
+type compareSide struct {
+	Name, Label string
+	Services    []serviceDocuments
+	Document    int64
+	Date        string
+}
+
+// timelineCell is one timeline entry with what its template needs.
+type timelineCell struct {
+	DocumentID int64
+	Entry      *timelineEntry
+	Largest    int
+}
+
+// typeName is a document type as pages name it: Open Terms Archive's
+// canonical name, with the name readers may know it by ("Trackers Policy
+// (Cookies Policy)").
+func typeName(canonical string) string {
+	if aliases := declaration.TypeAliases(canonical); len(aliases) > 0 {
+		return canonical + " (" + aliases[0] + ")"
 	}
-	return fmt.Sprintf("c%d", n+1)
+	return canonical
+}
+
+// safeURL is a document's URL as a link target when it is an absolute
+// http or https URL, else "" (the page then shows it as text).
+func safeURL(raw string) template.URL {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return template.URL(u.String())
 }
 
 func mustParseTemplates() *pageTemplates {

@@ -8,6 +8,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/metrics"
 	"github.com/policywatch/policywatch/store"
 )
@@ -82,6 +84,15 @@ type Reader interface {
 	// for an unknown id, archive.ErrDifferentDocuments for versions of two.
 	// The comparison may be shared with other requests: never change it.
 	Compare(ctx context.Context, fromID, toID int64) (*archive.Comparison, error)
+	// CompareAcross is Compare for any two versions, of two documents too.
+	CompareAcross(ctx context.Context, fromID, toID int64) (*archive.Comparison, error)
+	// VersionAt is the version of a document in effect at a time.
+	VersionAt(ctx context.Context, documentID int64, at time.Time) (store.VersionSummary, error)
+	// Snapshot is a raw capture, by its hash.
+	Snapshot(ctx context.Context, hash string) (store.Snapshot, error)
+	// Search finds the documents whose versions match a query; a query
+	// that cannot be read wraps store.ErrBadQuery.
+	Search(ctx context.Context, q store.SearchQuery) ([]store.SearchHit, bool, error)
 }
 
 var _ Reader = (*archive.View)(nil)
@@ -139,17 +150,23 @@ func (s *Server) Handler() http.Handler {
 
 	mux.HandleFunc("GET /{$}", s.handleHome)
 	mux.HandleFunc("GET /services/{name}", s.handleService)
+	mux.HandleFunc("GET /changes", s.handleChanges)
 	mux.HandleFunc("GET /documents/{id}", s.handleDocument)
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}", s.handleVersion)
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}/markdown", s.handleVersionMarkdown)
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}/screenshot.png", s.handleScreenshot)
 	mux.HandleFunc("GET /documents/{id}/diff", s.handleDiff)
+	mux.HandleFunc("GET /diff.txt", s.handleUnifiedDiff)
+	mux.HandleFunc("GET /snapshots/{hash}", s.handleSnapshot)
+	mux.HandleFunc("GET /compare", s.handleCompare)
+	mux.HandleFunc("GET /search", s.handleSearch)
 
 	s.registerFeeds(mux)
 
 	mux.HandleFunc("GET /api/services", s.handleAPIServices)
 	mux.HandleFunc("GET /api/documents/{id}/versions", s.handleAPIVersions)
 	mux.HandleFunc("GET /api/diff", s.handleAPIDiff)
+	mux.HandleFunc("GET /api/search", s.handleAPISearch)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		if status, msg := unrouted(w, r); status != 0 {
 			s.apiError(w, r, status, msg)
@@ -167,6 +184,7 @@ func (s *Server) Handler() http.Handler {
 	if err != nil {
 		panic(err) // the embed directive guarantees the directory
 	}
+	mux.HandleFunc("GET /static/style.css", serveStylesheet)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", staticHandler(static)))
 
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -199,6 +217,22 @@ func staticHandler(files fs.FS) http.Handler {
 	})
 }
 
+// stylesheet is the site's styles followed by diff's: one file, one
+// request, and the diff's styles written once, in the diff package.
+var stylesheet = func() []byte {
+	site, err := staticFS.ReadFile("static/style.css")
+	if err != nil {
+		panic(err) // embedded
+	}
+	return append(append(site, '\n'), diff.Stylesheet()...)
+}()
+
+func serveStylesheet(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	http.ServeContent(w, r, "style.css", time.Time{}, bytes.NewReader(stylesheet))
+}
+
 // contentSecurityPolicy allows nothing but our own origin: no inline scripts
 // or styles, no other hosts, forms posting only to us, no framing.
 const contentSecurityPolicy = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -206,7 +240,7 @@ const contentSecurityPolicy = "default-src 'self'; base-uri 'none'; form-action 
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", contentSecurityPolicy) // raw captures set a stricter one
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
@@ -285,6 +319,8 @@ func (s *Server) statusOf(r *http.Request, err error) (int, string) {
 		return http.StatusBadRequest, bad.msg
 	case errors.As(err, &missing):
 		return http.StatusNotFound, missing.msg
+	case errors.Is(err, store.ErrBadQuery):
+		return http.StatusBadRequest, err.Error()
 	case errors.Is(err, store.ErrNotFound):
 		return http.StatusNotFound, "not found"
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):

@@ -12,7 +12,6 @@ import (
 
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/declaration"
-	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
 	"github.com/policywatch/policywatch/wayback"
 )
@@ -32,10 +31,10 @@ func runBackfill(ctx context.Context, env *environment, args []string) error {
 	from := fs.String("from", "", "the earliest capture `TIME`: 2019-01-01, 2019-01-01T12:00:00Z")
 	to := fs.String("to", "", "the latest capture `TIME` (a date alone means to the end of that day)")
 	every := fs.String("every", "", "at most one capture per `PERIOD`, such as 30d, 1w, 12h (default: every distinct capture)")
-	rate := fs.String("rate", "1/2s", "at most this many requests per period, one at a time: `N/PERIOD`, such as 1/2s or 15/1m")
+	rate := fs.String("rate", fmt.Sprintf("1/%s", wayback.DefaultInterval), "at most this many requests per period, one at a time: `N/PERIOD`, such as 1/5s or 12/1m; the Archive allows about 60 a minute per address, shared with whoever else uses it")
 	timeout := fs.Duration("timeout", wayback.DefaultTimeout, "time limit of one request, body included")
 	retries := fs.Int("retries", wayback.DefaultRetries, "retries of a request answered 429 or 5xx, or that failed (with backoff; Retry-After is honoured)")
-	maxSize := fs.String("max-size", "20MB", "the largest capture `SIZE`; larger ones are skipped")
+	maxSize := fs.String("max-size", defaultMaxSize, "the largest capture `SIZE`; larger ones are skipped")
 	base := fs.String("wayback-url", wayback.DefaultBaseURL, "the Wayback Machine's base `URL` (a mirror, or a local one in tests)")
 	rest, err := parseFlags(env, fs, args, `
 Records the past of each declared document (or of --url) from the Internet
@@ -130,13 +129,11 @@ Exits with status 1 when any document could not be completed.`)
 	return nil
 }
 
-// backfillTargets are the declared documents selected (single-source: a
-// combined document's pages were captured apart), or the one --url.
+// backfillTargets are the declared documents selected, or the one --url:
+// the flags checked here, the targets made by wayback.
 func backfillTargets(env *environment, fs *flag.FlagSet, dir, service, docType, pageURL string) ([]wayback.Target, error) {
 	var services []declaration.Service
-	explicit := false
-	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "declarations" })
-	if pageURL == "" || explicit {
+	if pageURL == "" || explicitFlag(fs, "declarations") {
 		var problems []declaration.Problem
 		var err error
 		if services, problems, err = loadDeclarations(dir); err != nil {
@@ -151,23 +148,14 @@ func backfillTargets(env *environment, fs *flag.FlagSet, dir, service, docType, 
 		if strings.TrimSpace(service) == "" || strings.TrimSpace(docType) == "" {
 			return nil, usagef("--url needs --service and --type: the document its captures belong to")
 		}
-		t := wayback.Target{Service: service, Type: docType, URL: pageURL}
-		if docs, err := declaration.Find(services, service, docType); err == nil && len(docs) == 1 && len(docs[0].Sources) == 1 {
-			t.Service, t.Rules = docs[0].Service, rulesAt(docs[0])
-		}
-		return []wayback.Target{t}, nil
+		return []wayback.Target{wayback.PageTarget(services, service, docType, pageURL)}, nil
 	}
-	docs, err := declaration.Find(services, service, docType)
+	targets, combined, err := wayback.DeclaredTargets(services, service, docType)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
-	var targets []wayback.Target
-	for _, d := range docs {
-		if len(d.Sources) != 1 {
-			fmt.Fprintf(env.stderr, "policywatch backfill: %s / %s is made of %d pages, captured apart in the archive: left out (backfill each page with --url)\n", d.Service, d.Type, len(d.Sources))
-			continue
-		}
-		targets = append(targets, wayback.Target{Service: d.Service, Type: d.Type, URL: d.Sources[0].URL, Rules: rulesAt(d)})
+	for _, d := range combined {
+		fmt.Fprintf(env.stderr, "policywatch backfill: %s / %s is made of %d pages, captured apart in the archive: left out (backfill each page with --url)\n", d.Service, d.Type, len(d.Sources))
 	}
 	if len(targets) == 0 {
 		return nil, errors.New("no single-page document to backfill")
@@ -175,14 +163,11 @@ func backfillTargets(env *environment, fs *flag.FlagSet, dir, service, docType, 
 	return targets, nil
 }
 
-// rulesAt gives a document's extraction rules in force at a capture time.
-func rulesAt(d declaration.Document) func(time.Time) extract.Options {
-	return func(at time.Time) extract.Options {
-		if sources := d.At(at).Sources; len(sources) > 0 {
-			return sources[0].OptionsAt(at)
-		}
-		return extract.Options{}
-	}
+// explicitFlag says whether the command line set the flag name.
+func explicitFlag(fs *flag.FlagSet, name string) bool {
+	explicit := false
+	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == name })
+	return explicit
 }
 
 // parseOptionalDate reads --from or --to; a bare date as --to means the
@@ -226,12 +211,12 @@ func parseRate(s string) (time.Duration, error) {
 		}
 		var err error
 		if period, err = parsePeriod(per); err != nil {
-			return 0, fmt.Errorf("%q is not a rate such as 1/2s or 15/1m", s)
+			return 0, fmt.Errorf("%q is not a rate such as 1/5s or 12/1m", s)
 		}
 	}
 	count, err := strconv.ParseFloat(n, 64)
 	if err != nil || count <= 0 {
-		return 0, fmt.Errorf("%q is not a rate such as 1/2s or 15/1m", s)
+		return 0, fmt.Errorf("%q is not a rate such as 1/5s or 12/1m", s)
 	}
 	return time.Duration(float64(period) / count), nil
 }

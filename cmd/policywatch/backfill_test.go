@@ -2,13 +2,17 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/policywatch/policywatch/wayback"
 )
 
 // tinyWayback serves a CDX list and id_ captures for one page.
@@ -20,7 +24,8 @@ func tinyWayback(t *testing.T, page string, captures map[string]string) *httptes
 				return
 			}
 			fmt.Fprint(w, `[["urlkey","timestamp","original","mimetype","statuscode","digest","length"]`)
-			for _, ts := range []string{"20200105000000", "20200601000000", "20210101000000"} {
+			timestamps := slices.Sorted(maps.Keys(captures))
+			for _, ts := range timestamps {
 				if from := r.URL.Query().Get("from"); from != "" && ts < from {
 					continue
 				}
@@ -93,5 +98,47 @@ func TestBackfillWayback(t *testing.T) {
 	}
 	if d, _ := parsePeriod("30d"); d != 30*24*time.Hour {
 		t.Errorf("parsePeriod(30d) = %s", d)
+	}
+	// The default --rate is the client's: one request every 5 s at least.
+	help := runCommand(t, nil, "backfill", "--help").stdout
+	_, def, _ := strings.Cut(help[strings.Index(help, "--rate N/PERIOD"):], "(default ")
+	def, _, _ = strings.Cut(def, ")")
+	if d, err := parseRate(def); err != nil || d != wayback.DefaultInterval || d < 5*time.Second {
+		t.Errorf("--rate defaults to %q = %s, %v; want the Wayback client's %s, at least 5 s", def, d, err, wayback.DefaultInterval)
+	}
+}
+
+// backfill --url records one page nobody declared, as the document named,
+// and --every keeps at most one capture per period.
+func TestBackfillOnePageEveryPeriod(t *testing.T) {
+	page := "https://beta.example/cookies"
+	html := func(s string) string {
+		return "<html><body><main><h1>Cookies</h1><p>" + s + "</p></main></body></html>"
+	}
+	// 180-day periods from 1970: the three January captures share one.
+	srv := tinyWayback(t, page, map[string]string{
+		"20200105000000": html("We set one cookie."),
+		"20200110000000": html("We set two cookies."),
+		"20200115000000": html("We set three cookies."),
+		"20200601000000": html("We set four cookies."),
+		"20210101000000": html("We set five cookies."),
+	})
+	db := filepath.Join(t.TempDir(), "pw.db")
+	r := mustRun(t, "backfill", "--wayback", "--db", db, "--url", page, "--service", "Beta", "--type", "Cookies Policy",
+		"--every", "180d", "--wayback-url", srv.URL, "--rate", "100/1s")
+	if !strings.Contains(r.stdout, "Beta / Cookies Policy: 5 captures listed, 3 selected: 3 recorded (3 new versions, 0 failed)") {
+		t.Errorf("backfill: %s", r.stdout)
+	}
+	logs := logJSON(t, db)
+	if len(logs) != 1 || logs[0].Service != "Beta" || logs[0].Type != "Trackers Policy" || logs[0].URL != page {
+		t.Fatalf("documents %+v, want Beta's Trackers Policy at %s", logs, page)
+	}
+	var dates []string
+	for _, v := range logs[0].Versions {
+		dates = append(dates, v.CapturedAt.UTC().Format(time.DateOnly))
+	}
+	slices.Sort(dates)
+	if want := []string{"2020-01-05", "2020-06-01", "2021-01-01"}; !slices.Equal(dates, want) {
+		t.Errorf("versions of %v, want one per 180 days: %v", dates, want)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 )
 
 // brokenJSON is a declaration file cut short: a JSON syntax error.
@@ -114,15 +113,11 @@ func TestReextractGoesOnPastABrokenFileAndFails(t *testing.T) {
 
 // serve --every logs the broken file and keeps crawling and serving.
 func TestServeEveryGoesOnPastABrokenFile(t *testing.T) {
-	ts, hits := policySite(t)
+	ts, _ := policySite(t)
 	decls := declarationsDir(t, map[string]string{"Broken.json": brokenJSON, "Good.json": declarationOf("Good", "Privacy Policy", ts.URL+"/p", "")})
 	db := filepath.Join(t.TempDir(), "pw.db")
 	stop, logs := serveInBackgroundLogged(t, "--db", db, "--declarations", decls, "--every", "1h", "--delay", "0", "--allow-private-networks")
-	deadline := time.Now().Add(10 * time.Second)
-	for hits.Load() < 1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	time.Sleep(200 * time.Millisecond) // let the recording finish
+	waitForCrawlStates(t, db, 1)
 	if code := stop(); code != exitOK {
 		t.Errorf("serve exited with %d, want %d: a broken file is no reason to stop\n%s", code, exitOK, logs)
 	}

@@ -101,7 +101,19 @@ func writeFile(t *testing.T, path, content string) {
 // check over each of Open Terms Archive's published collections: what
 // OTA's own schema check accepts passes; genai-eu's Le Chat.history.json,
 // whose entries say "ValidUntil", is the only file with errors.
+//
+// It also pins the README's count of documents whose JavaScript filters
+// run: 75 current documents, naming 42 distinct functions. Open Terms
+// Archive's files hold 76 declarations with such filters: Instagram's
+// "Community Guidelines" and its retired "Community Guidelines -
+// Intellectual Property" are one combined document here.
 func TestCheckOfThePublishedCollections(t *testing.T) {
+	filtered, names := 0, map[string]bool{}
+	defer func() {
+		if filtered != 75 || len(names) != 42 {
+			t.Errorf("%d current documents with JavaScript filters, naming %d functions; the README says 75 and 42", filtered, len(names))
+		}
+	}()
 	for _, c := range []struct {
 		dir, summary string
 		lines        int // document lines: current and retired documents
@@ -140,8 +152,17 @@ func TestCheckOfThePublishedCollections(t *testing.T) {
 				}
 			case strings.Contains(l, " / "):
 				documents++
-				if strings.Contains(l, "; rendered in a browser (executeClientScripts)") && !strings.Contains(l, ": retired") {
+				if strings.Contains(l, "; rendered in a browser (executeClientScripts)") && !strings.Contains(l, "retired (only in") {
 					rendered++
+				}
+				if js := javascriptFilters(l); len(js) > 0 && !strings.Contains(l, "retired (only in") {
+					filtered++
+					for _, n := range js {
+						names[n] = true
+					}
+					if strings.Contains(l, "(extraction fails") {
+						t.Errorf("%s: %s", c.dir, l)
+					}
 				}
 			default:
 				t.Errorf("%s: line %q is neither a document nor a problem", c.dir, l)
@@ -164,6 +185,24 @@ func TestCheckOfThePublishedCollections(t *testing.T) {
 			t.Errorf("%s: exit %d, want %d\n%s", c.dir, r.code, wantCode, r.stderr)
 		}
 	}
+}
+
+// javascriptFilters are the filters a check line lists that are functions
+// of a filter file, not Open Terms Archive's built-in ones.
+func javascriptFilters(line string) []string {
+	_, list, ok := strings.Cut(line, "filters ")
+	if !ok {
+		return nil
+	}
+	list, _, _ = strings.Cut(list, ";")
+	list, _, _ = strings.Cut(list, " (")
+	var names []string
+	for _, n := range strings.Split(list, ", ") {
+		if n != "removeQueryParams" && n != "convertSpacesToStandard" {
+			names = append(names, n)
+		}
+	}
+	return names
 }
 
 // One line per document says what will run on it.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/crawler"
 	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/store"
@@ -45,7 +46,7 @@ func addCrawlFlags(fs interface {
 		userAgent:      fs.String("user-agent", crawler.DefaultUserAgent, "User-Agent header; name yourself and a contact URL"),
 		ignoreRobots:   fs.Bool("ignore-robots", false, "fetch pages that robots.txt disallows"),
 		allowPrivate:   fs.Bool("allow-private-networks", false, "fetch from loopback and private addresses (intranets, tests)"),
-		maxBodyMB:      fs.Int("max-body-mb", 20, "largest page accepted, in MB after decompression"),
+		maxBodyMB:      fs.Int("max-body-mb", capture.MaxBytes>>20, "largest page accepted, in MiB after decompression"),
 		shrinkFraction: fs.Float64("shrink-threshold", archive.DefaultShrinkThreshold, "share of its text a document may lose in one fetch before the capture is held until the next fetch confirms it"),
 		browser:        addBrowserFlags(fs),
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/policywatch/policywatch/diff"
 )
 
 const (
@@ -59,6 +61,17 @@ func TestDiffHTMLSideBySide(t *testing.T) {
 	}
 	if !strings.HasPrefix(r.stdout, "<!doctype html>") || !strings.Contains(r.stdout, `<table class="side">`) || !strings.Contains(r.stdout, "<del>Twitter</del>") {
 		t.Errorf("not a side-by-side page:\n%.2000s", r.stdout)
+	}
+	// The page is the web's diff: the same renderer and the same styles,
+	// inside the page (it loads nothing), links shown as links.
+	web := diff.Stylesheet()
+	for _, want := range []string{web[:200], `class="diff-summary"`, `<details class="toc"`, "edit 1 of ", `<a class="link" href="https://`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the page lacks %.60q", want)
+		}
+	}
+	if strings.Contains(r.stdout, "](http") || strings.Contains(r.stdout, "<link ") || strings.Contains(r.stdout, "<script") {
+		t.Errorf("the page shows raw Markdown links or loads something")
 	}
 }
 

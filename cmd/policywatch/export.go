@@ -35,11 +35,15 @@ Writes what the database holds to OUT, in one of three formats:
   jsonl  JSON Lines, one version per line: service, type, url, captured_at,
          class, magnitude, summary (of the change that led to it), markdown,
          version_id, snapshot.
-  warc   WARC 1.1 of the raw captures: a resource record per capture (the
-         bytes received and their content type: HTTP headers are not kept),
-         a revisit record for a capture whose bytes were already written;
-         WARC-Date is the capture time, digests SHA-256. An OUT ending in .gz
-         is written gzipped, one member per record.
+  warc   WARC 1.1 of the raw captures: a response record per capture that
+         came over HTTP (crawled, or from the Wayback Machine), its HTTP
+         head rebuilt from the status and the response headers kept with
+         it (Date, Server, Content-Type, Last-Modified, ETag, …; from the
+         Wayback Machine, the site's own), then the bytes received; a
+         resource record per capture that did not (imports); a revisit
+         record for a capture whose bytes were already written. WARC-Date
+         is the capture time, digests SHA-256. An OUT ending in .gz is
+         written gzipped, one member per record.
 
 OUT is written to a temporary file beside it and renamed when complete, so
 an interrupted export leaves nothing half-written; an OUT that exists is an

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestExportThenImportDataset(t *testing.T) {
@@ -82,6 +86,75 @@ func TestExportThenImportDataset(t *testing.T) {
 	} {
 		if res := runCommand(t, nil, args...); res.code != exitUsage {
 			t.Errorf("%v: exit %d, want a usage error", args, res.code)
+		}
+	}
+}
+
+// --type and --to select what is exported: one type, given by an alias,
+// up to the end of a day given as a bare date.
+func TestExportByTypeUpToADate(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "pw.db")
+	mustRun(t, importArgs(db, cookiesHistory)...)
+	mustRun(t, "import", "--db", db, "--service", "X", "--type", "Privacy Policy", "../../demo/twitter-x-history/privacy-policy")
+	var want []string // the cookie policy's versions up to the end of 2022-11-23
+	for _, d := range logJSON(t, db) {
+		for _, v := range d.Versions {
+			if d.Type == "Trackers Policy" && !v.CapturedAt.After(time.Date(2022, 11, 23, 23, 59, 59, 0, time.UTC)) {
+				want = append(want, v.CapturedAt.UTC().Format(time.RFC3339Nano))
+			}
+		}
+	}
+	if len(want) < 2 {
+		t.Fatalf("the history has %d cookie-policy versions up to 2022-11-23", len(want))
+	}
+	out := filepath.Join(dir, "cookies.jsonl")
+	r := mustRun(t, "export", "--db", db, "--format", "jsonl", "--type", "Cookies Policy", "--to", "2022-11-23", out)
+	if !strings.Contains(r.stdout, fmt.Sprintf("%d versions", len(want))) {
+		t.Errorf("export: %s; want %d versions", r.stdout, len(want))
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(string(fileBytes(t, out))), "\n") {
+		var l struct {
+			Type       string `json:"type"`
+			CapturedAt string `json:"captured_at"`
+		}
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatal(err)
+		}
+		if l.Type != "Trackers Policy" {
+			t.Errorf("a %s version in an export of the cookie policy", l.Type)
+		}
+		got = append(got, l.CapturedAt)
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) || !slices.Contains(got, "2022-11-23T00:34:28Z") {
+		t.Errorf("exported %v, want %v (2022-11-23 included)", got, want)
+	}
+	// The same selection of raw captures.
+	warc := filepath.Join(dir, "cookies.warc")
+	r = mustRun(t, "export", "--db", db, "--format", "warc", "--type", "Trackers Policy", "--to", "2022-11-23", warc)
+	if files, _ := filepath.Glob(cookiesHistory + "/2022-*"); !strings.Contains(r.stdout, fmt.Sprintf("%d captures", len(files))) {
+		t.Errorf("export warc: %s; want the %d captures of 2022", r.stdout, len(files))
+	}
+	if strings.Contains(string(fileBytes(t, warc)), "X Privacy Policy") {
+		t.Error("the WARC of the cookie policy holds the privacy policy")
+	}
+}
+
+// A crawled capture leaves as a response record with the headers the site
+// sent.
+func TestExportWARCOfACrawl(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pw.db")
+	site := newEditablePolicySite(t)
+	mustRun(t, site.crawlArgs(db)...)
+	out := filepath.Join(t.TempDir(), "crawl.warc")
+	mustRun(t, "export", "--db", db, "--format", "warc", "--type", "Privacy Policy", out)
+	warc := string(fileBytes(t, out))
+	for _, want := range []string{"WARC-Type: response", "Content-Type: application/http;msgtype=response", "HTTP/1.1 200 OK\r\n", "Date: ", "Content-Type: text/html; charset=utf-8\r\n"} {
+		if !strings.Contains(warc, want) {
+			t.Errorf("the WARC lacks %q:\n%.1500s", want, warc)
 		}
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/capture"
+	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -25,7 +27,7 @@ func runImport(ctx context.Context, env *environment, args []string) error {
 	docType := fs.String("type", "", "the document type, e.g. \"Privacy Policy\" (required)")
 	url := fs.String("url", "", "the `URL` the document is published at")
 	date := fs.String("date", "", "when the one FILE was captured: 2023-09-20, 2023-09-20T18:34:47Z or RFC 3339 (default: from each file's name)")
-	maxSize := fs.String("max-size", "20MB", "the largest capture `SIZE` read from one file, after decompressing a .gz file (as the crawler's limit for a page); e.g. 50MB")
+	maxSize := fs.String("max-size", defaultMaxSize, "the largest capture `SIZE` read from one file, after decompressing a .gz file (as the crawler's limit for a page); e.g. 50MiB")
 	paths, err := parseFlags(env, fs, args, `
 Records captures stored as files — HTML, Markdown or plain text — as the
 history of one document. A new version is kept only when a file's text
@@ -38,9 +40,13 @@ Directories are walked; files are recorded in date order. A file named
 *.gz that holds gzip data is decompressed first. A file larger than
 --max-size is refused before it is read, and content that is not text (an
 image, an archive, random bytes) is recorded as a failed capture, never as a
-version. A type that Open
-Terms Archive knows by another name is stored by its canonical name, so that
-imports and crawls meet: --type "Cookies Policy" records a "Trackers Policy".`)
+version. A type that Open Terms Archive knows by another name is stored by
+its canonical name, so that imports and crawls meet: --type "Cookies
+Policy" records a "Trackers Policy".
+A type Open Terms Archive retired in 2023, such as "Community Guidelines -
+Spam", is recorded as a document of its own under that name: its page is
+only one of the pages of today's "Community Guidelines", which a crawl
+captures whole.`)
 	if err != nil {
 		return err
 	}
@@ -80,9 +86,12 @@ imports and crawls meet: --type "Cookies Policy" records a "Trackers Policy".`)
 	}
 	defer st.Close()
 	ref := archive.DocumentRef{Service: *service, Type: *docType, URL: *url}.Canonical()
+	if current, retired := declaration.IsRetiredType(ref.Type); retired {
+		fmt.Fprintf(env.stderr, "policywatch import: %q is a type Open Terms Archive retired in 2023: recorded as a document of its own, not as %q, of which its page is one part\n", ref.Type, current)
+	}
 	ar := archive.New(st)
 	ar.SetMaxCaptureBytes(limit)
-	sum, err := ar.RecordFiles(ctx, ref, files, "import", func(_ int, f archive.File, o archive.Outcome) {
+	sum, err := ar.RecordFiles(ctx, ref, files, capture.Import, func(_ int, f archive.File, o archive.Outcome) {
 		what := fmt.Sprintf("same text as version %d", o.VersionID)
 		if o.NewVersion {
 			what = fmt.Sprintf("new version %d", o.VersionID)
@@ -101,6 +110,10 @@ imports and crawls meet: --type "Cookies Policy" records a "Trackers Policy".`)
 type osFiles struct{}
 
 func (osFiles) Open(name string) (fs.File, error) { return os.Open(name) }
+
+// defaultMaxSize is the --max-size of the commands that record captures:
+// capture.MaxBytes, the crawler's limit for a page, written as a size.
+var defaultMaxSize = fmt.Sprintf("%dMiB", capture.MaxBytes>>20)
 
 // parseSize reads a size such as 20MB, 512KiB or 1048576 (bytes).
 func parseSize(s string) (int64, error) {

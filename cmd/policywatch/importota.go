@@ -26,7 +26,7 @@ func runImportOTA(ctx context.Context, env *environment, args []string) error {
 	versions := fs.String("versions", "", "a local clone of the collection's -versions `REPO`sitory")
 	text := fs.Bool("text", false, "with --snapshots and --versions: record the versions' Markdown, each dated by the snapshot it cites, instead of the snapshots")
 	dataset := fs.String("dataset", "", "an Open Terms Archive dataset: its `ZIP` file, or the directory it unpacks to")
-	maxSize := fs.String("max-size", "20MB", "the largest capture `SIZE`; larger files are skipped")
+	maxSize := fs.String("max-size", defaultMaxSize, "the largest capture `SIZE`; larger files are skipped")
 	rest, err := parseFlags(env, fs, args, `
 Imports the history of an Open Terms Archive collection from local clones
 of its repositories (no network):

@@ -36,7 +36,7 @@ type command struct {
 // and commandOrder says how --help lists them.
 var commands []command
 
-var commandOrder = []string{"demo", "serve", "crawl", "import", "import-ota", "backfill", "export", "log", "diff", "extract", "check", "subscribe", "deliveries", "notify", "reextract", "rediff", "compact"}
+var commandOrder = []string{"demo", "serve", "crawl", "import", "import-ota", "backfill", "export", "log", "diff", "extract", "check", "subscribe", "deliveries", "notify", "reextract", "rediff", "search-index", "compact"}
 
 func register(c command) {
 	commands = append(commands, c)
@@ -128,7 +128,7 @@ Usage:
 Commands:
 `)
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
 Run 'policywatch COMMAND --help' for a command's options. Every option can

@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/capture"
+	"github.com/policywatch/policywatch/wayback"
 )
 
 // result is what one run of the command gave.
@@ -332,5 +337,28 @@ func TestImportRefusesA200MBFileWithoutReadingIt(t *testing.T) {
 	}
 	if r := runCommand(t, nil, "log", "--db", db); !strings.Contains(r.stderr, "empty") && !strings.Contains(r.stderr, "no such file") {
 		t.Errorf("after the refusal, log says: %q %q; want an empty or no database", r.stdout, r.stderr)
+	}
+}
+
+// Every command that records captures takes the crawler's limit for a page
+// by default: one constant, capture.MaxBytes (20 MiB, not 20,000,000 bytes).
+func TestCaptureSizeLimitsAreOne(t *testing.T) {
+	for _, name := range []string{"import", "import-ota", "backfill"} {
+		r := runCommand(t, nil, name, "--help")
+		_, after, ok := strings.Cut(r.stdout, "--max-size SIZE")
+		_, def, ok2 := strings.Cut(after, "(default ")
+		def, _, ok3 := strings.Cut(def, ")")
+		if !ok || !ok2 || !ok3 {
+			t.Fatalf("%s --help shows no --max-size default:\n%s", name, r.stdout)
+		}
+		if n, err := parseSize(def); err != nil || n != capture.MaxBytes {
+			t.Errorf("%s --max-size defaults to %q = %d bytes, want the crawler's %d", name, def, n, capture.MaxBytes)
+		}
+	}
+	if !strings.Contains(runCommand(t, nil, "crawl", "--help").stdout, fmt.Sprintf("in MiB after decompression (default %d)", capture.MaxBytes>>20)) {
+		t.Error("crawl --max-body-mb does not default to capture.MaxBytes")
+	}
+	if archive.DefaultMaxCaptureBytes != capture.MaxBytes || wayback.DefaultMaxBody != capture.MaxBytes {
+		t.Error("import and the Wayback client do not share capture.MaxBytes") // the crawler: crawler.TestTheDefaultLimitIsCaptureMaxBytes
 	}
 }

@@ -33,7 +33,8 @@ users can see in the process list) is sent only over TLS, unless
 --smtp-insecure. Without --smtp-host, e-mail waits in the outbox.
 
 Links to the change's pages are built from --base-url, the address the UI
-is served at; without it, alerts carry no links.`
+is served at. Without it, 'serve' links to the address it listens on, as
+its feeds do, and 'notify' sends alerts without links.`
 
 func runNotify(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "notify")
@@ -139,12 +140,15 @@ func (f notifyFlags) options() (notify.Options, error) {
 
 // startNotifier runs the delivery worker in the background of serve until
 // ctx is cancelled; the returned function waits for it to stop (attempts in
-// flight finish first, each bounded by its timeout).
-func startNotifier(ctx context.Context, st *store.Store, f notifyFlags, logger *slog.Logger, m *metrics.Metrics) (wait func(), err error) {
+// flight finish first, each bounded by its timeout). Alerts link to
+// baseURL, the one the served feeds link to (--base-url, or else the
+// listening address).
+func startNotifier(ctx context.Context, st *store.Store, f notifyFlags, baseURL string, logger *slog.Logger, m *metrics.Metrics) (wait func(), err error) {
 	opts, err := f.options()
 	if err != nil {
 		return nil, err
 	}
+	opts.BaseURL = baseURL
 	opts.Logger = logger.With("worker", "notify")
 	opts.OnAttempt = m.ObserveDelivery
 	w, err := notify.NewWorker(st, opts)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -253,5 +254,75 @@ func TestServeDeliversInTheBackgroundAndStopsCleanly(t *testing.T) {
 	}
 	if r := runCommand(t, nil, "serve", "--db", db, "--smtp-from", "a@example.org"); r.code != exitUsage || !strings.Contains(r.stderr, "need --smtp-host") {
 		t.Errorf("serve with --smtp-from alone: exit %d, %s", r.code, r.stderr)
+	}
+}
+
+// serve without --base-url: its alerts link where its feeds do, to the
+// address it listens on, not nowhere.
+func TestServeAlertsLinkWhereItsFeedsDo(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "pw.db")
+	site := newEditablePolicySite(t)
+	hook := newHookReceiver(t)
+	mustRun(t, site.crawlArgs(db)...)
+	mustRun(t, "subscribe", "add", "--db", db, "--webhook", hook.URL, "--allow-private-networks")
+	site.edited.Store(true)
+	mustRun(t, site.crawlArgs(db)...)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	addr := make(chan string, 1)
+	env := &environment{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" },
+		onListen: func(a string) { addr <- a }}
+	code := make(chan int, 1)
+	go func() {
+		code <- run(ctx, env, []string{"serve", "--db", db, "--listen", "127.0.0.1:0", "--allow-private-networks"})
+	}()
+	var base string
+	select {
+	case a := <-addr:
+		base = "http://" + a
+	case c := <-code:
+		t.Fatalf("serve exited with %d: %s", c, stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not start listening")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for len(hook.received()) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	resp, err := http.Get(base + "/feed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var feed struct {
+		Items []struct {
+			URL string `json:"url"`
+		} `json:"items"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&feed)
+	resp.Body.Close()
+	cancel()
+	if c := <-code; c != exitOK {
+		t.Fatalf("serve exited with %d: %s", c, stderr.String())
+	}
+	if err != nil || len(feed.Items) != 1 || !strings.HasPrefix(feed.Items[0].URL, base+"/documents/") {
+		t.Fatalf("feed items %+v, %v; want one linking to %s", feed.Items, err, base)
+	}
+	hook.mu.Lock()
+	defer hook.mu.Unlock()
+	if len(hook.bodies) != 1 {
+		t.Fatalf("%d webhooks, want 1", len(hook.bodies))
+	}
+	var payload struct {
+		Data struct {
+			Links *struct{ Diff, Document string } `json:"links"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(hook.bodies[0], &payload); err != nil || payload.Data.Links == nil {
+		t.Fatalf("webhook without links (%v): %s", err, hook.bodies[0])
+	}
+	links := payload.Data.Links
+	if links.Diff != feed.Items[0].URL || !strings.HasPrefix(links.Document, base+"/documents/") {
+		t.Errorf("webhook links %+v, feed entry %s: want the same base %s", links, feed.Items[0].URL, base)
 	}
 }

@@ -55,14 +55,18 @@ declaration there is left alone, as is one whose declaration has errors
 	}
 	bar := newProgress(env.stderr, "re-extracting")
 	done := 0
-	rules, broken, err := declaredRules(*declarations, fs, func(p declaration.Problem) { fmt.Fprintln(env.stderr, p) })
+	services, declared, broken, err := optionalDeclarations(*declarations, fs, func(p declaration.Problem) { fmt.Fprintln(env.stderr, p) })
 	if err != nil {
 		return err
 	}
-	results, err := archive.New(st).Reextract(ctx, archive.ReextractOptions{
-		Rules:    rules,
-		Progress: func(archive.ReextractResult) { done++; bar.update(done, len(docs)) },
-	})
+	opts := archive.ReextractOptions{Progress: func(archive.ReextractResult) { done++; bar.update(done, len(docs)) }}
+	if declared {
+		// A document whose declaration has errors has no rules: it is left alone.
+		opts.Rules = func(d store.Document, at time.Time) (extract.Options, bool) {
+			return declaration.Rules(services, d.Service, d.Type, at)
+		}
+	}
+	results, err := archive.New(st).Reextract(ctx, opts)
 	bar.done()
 	for _, r := range results {
 		name := r.Document.Service + " / " + r.Document.Type
@@ -88,31 +92,17 @@ declaration there is left alone, as is one whose declaration has errors
 	return nil
 }
 
-// declaredRules reads the declarations in dir and returns a lookup of a
-// document's rules at a capture time. A missing directory is fine unless
-// it was named explicitly. Each problem goes to report; a document whose
-// declaration has an error has no rules, so reextract leaves it alone, and
+// optionalDeclarations reads the declarations in dir, for commands that
+// need them only for some documents: a missing directory is fine unless it
+// was named explicitly (read is then false). Each problem goes to report;
 // broken counts the files with errors, for the command to fail at the end.
-func declaredRules(dir string, fs *flag.FlagSet, report func(declaration.Problem)) (rules func(store.Document, time.Time) (extract.Options, bool), broken int, err error) {
-	explicit := false
-	fs.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "declarations" })
-	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) && !explicit {
-		return nil, 0, nil
+func optionalDeclarations(dir string, fs *flag.FlagSet, report func(declaration.Problem)) (services []declaration.Service, read bool, broken int, err error) {
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) && !explicitFlag(fs, "declarations") {
+		return nil, false, 0, nil
 	}
 	services, problems, err := loadDeclarations(dir)
 	if err != nil {
-		return nil, 0, err
+		return nil, false, 0, err
 	}
-	broken = reportProblems(problems, report)
-	return func(d store.Document, at time.Time) (extract.Options, bool) {
-		docs, err := declaration.Find(services, d.Service, d.Type)
-		if err != nil || len(docs) != 1 {
-			return extract.Options{}, false
-		}
-		sources := docs[0].At(at).Sources
-		if len(sources) != 1 {
-			return extract.Options{}, false // combined documents are re-extracted by a later release
-		}
-		return sources[0].OptionsAt(at), true // the filters in force then, too
-	}, broken, nil
+	return services, true, reportProblems(problems, report), nil
 }

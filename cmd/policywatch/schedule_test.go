@@ -66,11 +66,7 @@ func TestServeEveryCrawlsAtStartAndKeepsDueTimesAcrossRestarts(t *testing.T) {
 	args := []string{"--db", f.dbPath, "--declarations", f.decls, "--every", "1h", "--delay", "0", "--allow-private-networks"}
 
 	stop := serveInBackground(t, args...)
-	deadline := time.Now().Add(10 * time.Second)
-	for hits.Load() < 2 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	time.Sleep(200 * time.Millisecond) // let the recording finish
+	waitForCrawlStates(t, f.dbPath, 2)
 	if code := stop(); code != exitOK {
 		t.Errorf("serve exited with %d", code)
 	}
@@ -125,6 +121,27 @@ func TestServeEveryStopsACrawlInProgress(t *testing.T) {
 	if err := st.IntegrityCheck(context.Background()); err != nil {
 		t.Error(err)
 	}
+}
+
+// waitForCrawlStates waits until the serve running on the database at
+// path has recorded n documents' crawl states, which it writes with each
+// document's fetch: a busy machine may take seconds.
+func waitForCrawlStates(t *testing.T, path string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	var last int
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		st, err := store.OpenReadOnly(ctx, path)
+		if err != nil {
+			continue // serve may still be creating the database
+		}
+		states, err := st.CrawlStates(ctx)
+		st.Close()
+		if last = len(states); err == nil && last >= n {
+			return
+		}
+	}
+	t.Fatalf("%d crawl states after 30 s, want %d", last, n)
 }
 
 func openTestStore(t *testing.T, path string) *store.Store {

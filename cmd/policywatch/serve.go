@@ -54,8 +54,10 @@ It also delivers the alerts of subscriptions in the background, as
 
 Logs go to stderr (--log-format json for log collectors), one event per
 fetch; Prometheus metrics are served at /metrics and the health of the
-database at /healthz. A database that cannot be written (a read-only
-directory or file) is served read-only: no crawling, no deliveries.`)
+database at /healthz. Without --every, --db must name a database: a missing
+or empty file is refused, never made one. A database that cannot be
+written (a read-only directory or file) is served read-only: no crawling,
+no deliveries.`)
 	if err != nil {
 		return err
 	}
@@ -69,6 +71,9 @@ directory or file) is served read-only: no crawling, no deliveries.`)
 	if err != nil {
 		return err
 	}
+	if _, err := alerts.options(); err != nil {
+		return err
+	}
 	logger, err := newLogger(env.stderr, *logFormat)
 	if err != nil {
 		return err
@@ -77,7 +82,9 @@ directory or file) is served read-only: no crawling, no deliveries.`)
 	readOnly := false
 	if *every > 0 {
 		st, err = store.Open(ctx, *dbPath) // crawling fills a new database
-	} else if st, err = openExisting(ctx, *dbPath); err != nil {
+	} else if st, err = explainMissing(store.OpenDatabase(ctx, *dbPath)); err != nil {
+		// Without crawling nothing fills a database: a 0-byte file is
+		// refused, not made one.
 		// A database nobody may write can still be read and served.
 		if ro, roErr := store.OpenReadOnly(ctx, *dbPath); roErr == nil {
 			logger.Warn("serving read-only: no crawling, no alert deliveries", "db", *dbPath, "reason", err)
@@ -89,11 +96,18 @@ directory or file) is served read-only: no crawling, no deliveries.`)
 	}
 	defer st.Close()
 	m := metrics.New(st)
+	// Listen first: without --base-url, the listening address is the base
+	// URL of the feeds and of the alerts' links alike.
+	ln, base, err := listenAt(*listen, base)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	crawlCtx, stopCrawling := context.WithCancel(ctx)
 	defer stopCrawling()
 	waitNotifying, waitRefreshing := func() {}, func() {}
 	if !readOnly {
-		if waitNotifying, err = startNotifier(crawlCtx, st, alerts, logger, m); err != nil {
+		if waitNotifying, err = startNotifier(crawlCtx, st, alerts, base, logger, m); err != nil {
 			return err
 		}
 		waitRefreshing = startRefresh(crawlCtx, st, logger)
@@ -104,7 +118,7 @@ directory or file) is served read-only: no crawling, no deliveries.`)
 		waitNotifying()
 		return err
 	}
-	err = serveHTTP(ctx, env, st, *listen, base, logger, m)
+	err = serveOn(ctx, env, st, ln, base, logger, m)
 	stopCrawling()
 	waitCrawling()   // the store must outlive the crawl
 	waitNotifying()  // and the attempts in flight
@@ -113,9 +127,10 @@ directory or file) is served read-only: no crawling, no deliveries.`)
 }
 
 // startRefresh brings derived data an older release computed (changes,
-// history marks) up to date in the background, a document per
-// transaction, so that a database from an older policywatch shows the
-// current marks and summaries without a separate 'rediff'.
+// history marks, the search index and readability) up to date in the
+// background, a document per transaction, so that a database from an
+// older policywatch shows the current marks and summaries, and is
+// searchable, without a separate 'rediff' or 'search-index'.
 func startRefresh(ctx context.Context, st *store.Store, logger *slog.Logger) (wait func()) {
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -129,6 +144,14 @@ func startRefresh(ctx context.Context, st *store.Store, logger *slog.Logger) (wa
 		}
 		if len(results) > 0 {
 			logger.Info("brought derived data up to date", "documents", len(results), "changes", changes, "marks", marks)
+		}
+		// Versions recorded before search existed become findable.
+		indexed, err := archive.New(st).RefreshTextFacts(ctx, false, nil)
+		if err != nil && ctx.Err() == nil {
+			logger.Error("indexing versions for search", "err", err)
+		}
+		if len(indexed) > 0 {
+			logger.Info("indexed versions for search", "documents", len(indexed))
 		}
 	})
 	return wg.Wait
@@ -205,13 +228,30 @@ func parseBaseURLFlag(raw string) (string, error) {
 // down gracefully. Feeds link to baseURL, or to the listening address when
 // it is "".
 func serveHTTP(ctx context.Context, env *environment, st *store.Store, addr, baseURL string, logger *slog.Logger, m *metrics.Metrics) error {
+	ln, baseURL, err := listenAt(addr, baseURL)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	return serveOn(ctx, env, st, ln, baseURL, logger, m)
+}
+
+// listenAt listens on addr and returns the base URL links are built
+// from: baseURL, or the listening address when it is "".
+func listenAt(addr, baseURL string) (net.Listener, string, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listening on %s: %w", addr, err)
+		return nil, "", fmt.Errorf("listening on %s: %w", addr, err)
 	}
 	if baseURL == "" {
 		baseURL = browsableURL(ln.Addr())
 	}
+	return ln, baseURL, nil
+}
+
+// serveOn serves the UI of st on ln, as serveHTTP does.
+func serveOn(ctx context.Context, env *environment, st *store.Store, ln net.Listener, baseURL string, logger *slog.Logger, m *metrics.Metrics) error {
+	addr := ln.Addr().String()
 	server := &http.Server{
 		Handler:           web.New(archive.NewView(st, 0), web.Options{Logger: logger, BaseURL: baseURL, Metrics: m}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
