@@ -154,7 +154,12 @@ func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at tim
 		return nil, false, err
 	}
 	out.SnapshotHash = hash
-	fetch := store.Fetch{DocumentID: d.ID, At: at, Source: string(c.Source), URL: c.URL, Status: c.Status, SnapshotHash: hash, Headers: c.Headers}
+	fetch := store.Fetch{DocumentID: d.ID, At: at, Source: string(c.Source), URL: c.URL, Status: c.Status, SnapshotHash: hash, Headers: c.Headers, Method: string(c.Method)}
+	if len(c.Screenshot) > 0 {
+		if fetch.ScreenshotHash, err = tx.PutScreenshot(c.Screenshot); err != nil {
+			return nil, false, err
+		}
+	}
 	if failure != nil {
 		fetch.ErrorClass, fetch.Error = string(failure.Class), failure.Message
 		_, _, err := tx.AddFetch(fetch)

@@ -99,9 +99,9 @@ func (t *Tx) AddFetch(f Fetch) (id int64, added bool, err error) {
 	}
 	t.snapshotNamed(f.SnapshotHash, f.DocumentID)
 	res, err := t.tx.ExecContext(t.ctx, `
-		INSERT INTO fetches (document_id, at, source, url, status, error_class, error, snapshot_hash, headers)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		f.DocumentID, at, f.Source, f.URL, f.Status, f.ErrorClass, f.Error, nullString(f.SnapshotHash), f.Headers)
+		INSERT INTO fetches (document_id, at, source, url, status, error_class, error, snapshot_hash, headers, method, screenshot_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		f.DocumentID, at, f.Source, f.URL, f.Status, f.ErrorClass, f.Error, nullString(f.SnapshotHash), f.Headers, f.Method, nullString(f.ScreenshotHash))
 	if err != nil {
 		return 0, false, fmt.Errorf("%s: %w", what, err)
 	}
