@@ -218,8 +218,15 @@ func encodeFull(enc *zstd.Encoder, parts [][]byte) ([]byte, error) {
 	if len(parts) == 1 && len(parts[0]) < hugeFrom {
 		return enc.EncodeAll(parts[0], nil), nil
 	}
+	size := 0
+	for _, p := range parts {
+		size += len(p)
+	}
+	// The frame's header says the content's size, so that reading it makes
+	// room for it at once (decodedSize) rather than growing through every
+	// size up to it.
 	var buf bytes.Buffer
-	enc.Reset(&buf)
+	enc.ResetContentSize(&buf, int64(size))
 	return streamParts(enc, &buf, parts)
 }
 
