@@ -100,7 +100,9 @@ func (r *pageRun) handle(ev *fetch.EventRequestPaused) {
 	}
 	res, err := r.pol.RoundTrip(req)
 	if err != nil {
-		if main {
+		// A request cut short by the page's own end is not the page's
+		// failure: render says what the page was waiting for instead.
+		if main && ctx.Err() == nil {
 			f := requestFailure(rawURL, err)
 			if rawURL != r.src.URL {
 				f.Message = fmt.Sprintf("%s led to %s: %s", r.src.URL, rawURL, f.Message)
