@@ -61,6 +61,12 @@ type Capture struct {
 	Content     []byte
 	Rules       extract.Options // a declaration's select/remove rules
 	Status      int             // HTTP status of a crawl, 0 otherwise
+	// Method says how a crawled page was fetched (capture.HTTP or
+	// capture.Browser); empty for captures that were not crawled.
+	Method capture.Method
+	// Screenshot is a full-page PNG of the rendered page, stored with the
+	// fetch (once per distinct image); nil for none.
+	Screenshot []byte
 	// Headers are the response headers kept with the capture, an HTTP
 	// header block (capture.HeaderBlock); "" when there were none.
 	Headers string

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/textproto"
 
+	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/extract"
 )
 
@@ -90,12 +91,13 @@ func splitParts(content []byte, boundary string) ([]Part, error) {
 	}
 }
 
-// extractCapture extracts a capture; a combined one is the concatenation of
-// its pages, each extracted with its own rules, and fails if any page does.
-func extractCapture(c Capture, rules extract.Options) (*extract.Document, error) {
+// extractCapture extracts a capture of a document of type docType; a
+// combined one is the concatenation of its pages, each extracted with its
+// own rules, and fails if any page does.
+func extractCapture(c Capture, rules extract.Options, docType string) (*extract.Document, error) {
 	mediaType, params, err := mime.ParseMediaType(c.ContentType)
 	if err != nil || mediaType != combinedType {
-		return extract.Extract(c.Content, c.ContentType, rules)
+		return extract.Extract(c.Content, c.ContentType, withType(rules, docType))
 	}
 	parts, err := splitParts(c.Content, params["boundary"])
 	if err != nil {
@@ -110,7 +112,7 @@ func extractCapture(c Capture, rules extract.Options) (*extract.Document, error)
 		if partRules.BaseURL == "" && isAbsoluteURL(p.URL) {
 			partRules.BaseURL = p.URL
 		}
-		doc, err := extract.Extract(p.Content, p.ContentType, partRules)
+		doc, err := extract.Extract(p.Content, p.ContentType, withType(partRules, docType))
 		if err != nil {
 			return nil, fmt.Errorf("part %d (%s): %w", i+1, p.URL, err)
 		}
@@ -120,6 +122,18 @@ func extractCapture(c Capture, rules extract.Options) (*extract.Document, error)
 		combined.Sections = append(combined.Sections, doc.Sections...)
 	}
 	return combined, nil
+}
+
+// withType adds the document's type to its rules, so that a page holding
+// several documents (a legal hub's tabs, a summary beside the full text)
+// gives the declared one: extract.Options.Type. Every path that records or
+// re-extracts a capture goes through here. Rules with a type keep theirs;
+// a type Open Terms Archive does not know looks for none.
+func withType(rules extract.Options, docType string) extract.Options {
+	if rules.Type.Name == "" {
+		rules.Type, _ = declaration.ExtractionType(docType)
+	}
+	return rules
 }
 
 func shortHash(b []byte) string {

@@ -10,7 +10,8 @@ import (
 )
 
 // TestDocumentsEncodeAsMarshalDoes: the block-by-block encoding gives the
-// bytes json.Marshal gives, on every demo version and on edge cases.
+// bytes json.Marshal gives, on every demo version and on edge cases, also
+// when it empties the document as it goes.
 func TestDocumentsEncodeAsMarshalDoes(t *testing.T) {
 	files, _ := filepath.Glob("../demo/twitter-x-history/*/*.md")
 	docs := []*extract.Document{
@@ -29,12 +30,20 @@ func TestDocumentsEncodeAsMarshalDoes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got bytes.Buffer
-		if err := encodeDocument(&got, d); err != nil {
-			t.Fatal(err)
+		for _, release := range []bool{false, true} {
+			var got bytes.Buffer
+			if err := encodeDocument(&got, d, release); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want) {
+				t.Errorf("document %d (release %v) encodes as\n%.300s\nwant\n%.300s", i, release, got.Bytes(), want)
+			}
 		}
-		if !bytes.Equal(got.Bytes(), want) {
-			t.Errorf("document %d encodes as\n%.300s\nwant\n%.300s", i, got.Bytes(), want)
+		// Released, the document holds nothing of its sections.
+		for k, s := range d.Sections {
+			if s.Heading() != "" || len(s.Blocks) > 0 {
+				t.Errorf("document %d: section %d still holds %q and %d blocks once encoded with release", i, k, s.Heading(), len(s.Blocks))
+			}
 		}
 	}
 }

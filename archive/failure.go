@@ -65,6 +65,8 @@ type Attempt struct {
 	Status  int
 	Class   capture.Class // empty for a 304 Not Modified
 	Message string
+	// Method says how the fetch was tried (capture.HTTP or capture.Browser).
+	Method capture.Method
 	// InTx, as Capture.InTx: called at the end of the transaction that
 	// stores the fetch, with Class.
 	InTx func(tx *store.Tx, class capture.Class) error
@@ -89,7 +91,7 @@ func (a *Archive) RecordAttempt(ctx context.Context, ref DocumentRef, at Attempt
 			return err
 		}
 		if _, _, err = tx.AddFetch(store.Fetch{DocumentID: d.ID, At: at.At.UTC(), Source: string(at.Source), URL: at.URL,
-			Status: at.Status, ErrorClass: string(at.Class), Error: at.Message}); err != nil {
+			Status: at.Status, ErrorClass: string(at.Class), Error: at.Message, Method: string(at.Method)}); err != nil {
 			return err
 		}
 		if at.InTx != nil {

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -45,44 +44,38 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 		return Outcome{}, err
 	}
 	at := c.At.UTC()
-	if c.Source == "" {
-		c.Source = capture.Import
-	}
-	if c.URL == "" {
-		c.URL = ref.URL
-	}
+	c = withDefaults(ref, c)
 
-	if len(c.Content) >= largeCapture {
+	large := len(c.Content) >= largeCapture
+	if large {
 		defer collectOften()()
 	}
 	// Extraction is CPU work: do it before taking the write lock.
-	rules := c.Rules
-	if rules.BaseURL == "" && isAbsoluteURL(c.URL) {
-		rules.BaseURL = c.URL // relative links become absolute, comparable across captures
-	}
-	doc, extractErr := extractCapture(c, rules)
-	if len(c.Content) >= largeCapture {
+	doc, extractErr := extractCapture(c, rulesOf(c), ref.Type)
+	if large {
 		// The parsed page is garbage now, and as large as several copies of
-		// the text the next steps make: free it before they start, so that
-		// the peak is the larger of the two, not their sum.
-		runtime.GC()
+		// the text the next steps make: free it before they start, and give
+		// its pages back to the system, so that the peak is the larger of
+		// the two, not their sum (pages kept for reuse still count as
+		// resident, and fragments of them are too small for what follows).
+		debug.FreeOSMemory()
 	}
 	var candidate store.Version
 	var facts *textFacts
 	if extractErr == nil {
 		var err error
-		candidate, err = versionOf(doc, at)
+		candidate, err = versionOf(doc, at, large)
 		if err != nil {
 			return Outcome{}, err
 		}
-		if len(c.Content) >= largeCapture {
+		if large {
 			// The version's texts hold it all now; a change to diff reads
 			// the document back from them, so that storing does not keep
 			// a third copy. Its measures are taken first (a capture of
 			// another size is measured only if it makes a version).
 			facts = textFactsOf(doc, candidate.Markdown, candidate.Words)
 			doc = nil
-			runtime.GC()
+			debug.FreeOSMemory()
 		}
 	}
 
@@ -93,9 +86,14 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 		if extractErr != nil {
 			failure = classifyExtractError(extractErr)
 		}
-		var err error
-		if failure, err = a.recordCapture(tx, ref, c, at, doc, candidate, facts, failure, &out); err != nil {
+		failed, placed, err := a.recordCapture(tx, ref, c, at, doc, candidate, facts, failure, &out, nil)
+		if failure = failed; err != nil {
 			return err
+		}
+		if placed {
+			if _, err := refreshMarks(tx, out.DocumentID); err != nil {
+				return err
+			}
 		}
 		if c.InTx == nil {
 			return nil
@@ -115,52 +113,79 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 	return out, nil
 }
 
+// withDefaults fills what a capture may leave out: its source (an
+// import) and its URL (the document's).
+func withDefaults(ref DocumentRef, c Capture) Capture {
+	if c.Source == "" {
+		c.Source = capture.Import
+	}
+	if c.URL == "" {
+		c.URL = ref.URL
+	}
+	return c
+}
+
+// rulesOf is the extraction options of a capture: its rules, with its URL
+// as the base of relative links when it has none, so that links are
+// absolute and comparable across captures.
+func rulesOf(c Capture) extract.Options {
+	rules := c.Rules
+	if rules.BaseURL == "" && isAbsoluteURL(c.URL) {
+		rules.BaseURL = c.URL
+	}
+	return rules
+}
+
 // recordCapture is Record's transaction: the document, the snapshot and
 // the fetch, then the version when the text is new. It returns the
-// failure the capture ends with: the extractor's, or a suspect hold.
-func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at time.Time, doc *extract.Document, candidate store.Version, facts *textFacts, failure *FailureError, out *Outcome) (*FailureError, error) {
+// failure the capture ends with (the extractor's, or a suspect hold), and
+// whether the document's history changed, for the caller to compute its
+// marks again. facts are the new text's measures (taken from doc when
+// nil); known, if not nil, may hold the change into candidate, computed
+// before the transaction.
+func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at time.Time, doc *extract.Document, candidate store.Version, facts *textFacts, failure *FailureError, out *Outcome, known *knownChange) (*FailureError, bool, error) {
 	d, err := tx.EnsureDocument(ref.Service, ref.Type, ref.URL)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	out.DocumentID = d.ID
 	hash, err := tx.PutSnapshot(c.Content, c.ContentType)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	out.SnapshotHash = hash
-	fetch := store.Fetch{DocumentID: d.ID, At: at, Source: string(c.Source), URL: c.URL, Status: c.Status, SnapshotHash: hash, Headers: c.Headers}
+	fetch := store.Fetch{DocumentID: d.ID, At: at, Source: string(c.Source), URL: c.URL, Status: c.Status, SnapshotHash: hash, Headers: c.Headers, Method: string(c.Method)}
+	if len(c.Screenshot) > 0 {
+		if fetch.ScreenshotHash, err = tx.PutScreenshot(c.Screenshot); err != nil {
+			return nil, false, err
+		}
+	}
 	if failure != nil {
 		fetch.ErrorClass, fetch.Error = string(failure.Class), failure.Message
 		_, _, err := tx.AddFetch(fetch)
-		return failure, err
+		return failure, false, err
 	}
 	candidate.DocumentID = d.ID
 	candidate.SnapshotHash = hash
 	if holdsSuspects(c) {
 		next, err := tx.VersionAfter(d.ID, at)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if next == nil { // only the newest capture can be confirmed by the next fetch
 			if held, err := a.checkSuspect(tx, fetch, candidate); err != nil || held != nil {
-				return held, err
+				return held, false, err
 			}
 		}
 	}
 	if _, _, err := tx.AddFetch(fetch); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	placed, err := placeVersion(tx, out, candidate, doc, facts)
+	placed, err := placeVersion(tx, out, candidate, doc, facts, known)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if placed {
-		if _, err := refreshMarks(tx, d.ID); err != nil {
-			return nil, err
-		}
-	}
-	return nil, queueAlerts(tx, c.Source, *out, at)
+	return nil, placed, queueAlerts(tx, c.Source, *out, at)
 }
 
 // queueAlerts puts the change a crawled capture made at the head of its
@@ -206,7 +231,10 @@ func validate(ref DocumentRef, c Capture) error {
 // A large document is several copies of its text here (Markdown, the
 // sections' JSON, the comparison key): each is written once into a buffer
 // of its final size, and the key is hashed as it is folded, never built.
-func versionOf(doc *extract.Document, at time.Time) (store.Version, error) {
+// When the caller is done with doc (done), a large document's sections
+// are emptied as their JSON is written, so that the document and its JSON
+// are not both held whole.
+func versionOf(doc *extract.Document, at time.Time, done bool) (store.Version, error) {
 	markdown, words := doc.MarkdownAndWords()
 	var sections []byte
 	if len(markdown) < largeCapture {
@@ -217,7 +245,7 @@ func versionOf(doc *extract.Document, at time.Time) (store.Version, error) {
 	} else {
 		var buf bytes.Buffer
 		buf.Grow(len(markdown) + len(markdown)/2) // JSON's field names and escapes
-		if err := encodeDocument(&buf, doc); err != nil {
+		if err := encodeDocument(&buf, doc, done); err != nil {
 			return store.Version{}, fmt.Errorf("archive: encoding extracted document: %w", err)
 		}
 		sections = buf.Bytes()
@@ -273,10 +301,17 @@ func collectOften() (restore func()) {
 	}
 }
 
+// releaseEvery is how much JSON encodeDocument writes between two returns
+// of released memory to the system.
+const releaseEvery = 8 << 20
+
 // encodeDocument writes doc as json.Marshal would, block by block: one
 // Marshal of the whole document grows its buffer through every size up to
-// the document's, which for a large one is many copies of its text.
-func encodeDocument(buf *bytes.Buffer, doc *extract.Document) error {
+// the document's, which for a large one is many copies of its text. With
+// release, each section of doc is emptied once written, and the memory it
+// held given back every releaseEvery bytes, so that the document and its
+// JSON are never both held whole.
+func encodeDocument(buf *bytes.Buffer, doc *extract.Document, release bool) error {
 	head, err := json.Marshal(struct {
 		Title string `json:"title,omitempty"`
 	}{doc.Title})
@@ -288,6 +323,7 @@ func encodeDocument(buf *bytes.Buffer, doc *extract.Document) error {
 		buf.WriteByte(',')
 	}
 	buf.WriteString(`"sections":[`)
+	released := 0
 	for i, s := range doc.Sections {
 		if i > 0 {
 			buf.WriteByte(',')
@@ -317,9 +353,26 @@ func encodeDocument(buf *bytes.Buffer, doc *extract.Document) error {
 			buf.WriteByte(']')
 		}
 		buf.WriteByte('}')
+		if release {
+			doc.Sections[i] = extract.Section{}
+			if buf.Len() >= released+releaseEvery {
+				// What the sections held is free now but still resident,
+				// in pieces too small for the buffer: give it back.
+				debug.FreeOSMemory()
+				released = buf.Len()
+			}
+		}
 	}
 	buf.WriteString("]}")
 	return nil
+}
+
+// knownChange is the change between the texts of version from, placed
+// earlier in the same transaction, and a candidate, computed before the
+// transaction; its ids are not set.
+type knownChange struct {
+	from   int64
+	change store.Change
 }
 
 // placeVersion puts the candidate into the document's history, as described
@@ -327,8 +380,9 @@ func encodeDocument(buf *bytes.Buffer, doc *extract.Document) error {
 // (facts, derived from doc when nil). It reports whether the history
 // changed (a version added, or one dated earlier), for the caller to
 // compute the history marks again: once per capture, or once after
-// re-extraction has placed them all.
-func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extract.Document, facts *textFacts) (bool, error) {
+// re-extraction has placed them all. The change from the version before is
+// known's when that version is the one known was computed from.
+func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extract.Document, facts *textFacts, known *knownChange) (bool, error) {
 	docID, at := candidate.DocumentID, candidate.CapturedAt
 	prev, err := tx.VersionAt(docID, at)
 	if err != nil {
@@ -366,8 +420,11 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 	}
 
 	if prev != nil {
-		change, err := changeBetween(*prev, candidate, nil, doc)
-		if err != nil {
+		var change store.Change
+		if known != nil && known.from == prev.ID {
+			change = known.change
+			change.DocumentID, change.FromVersionID, change.ToVersionID = candidate.DocumentID, prev.ID, candidate.ID
+		} else if change, err = changeBetween(*prev, candidate, nil, doc); err != nil {
 			return false, err
 		}
 		if change.ID, err = tx.AddChange(change); err != nil {

@@ -98,7 +98,7 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 			result.Skipped = "captures crawled or imported with a declaration need its rules"
 			return result, nil
 		}
-		chain, unreadable, lastFetch, err := a.extractHistory(ctx, fetches, rulesAt)
+		chain, unreadable, lastFetch, err := a.extractHistory(ctx, fetches, rulesAt, d.Type)
 		if err != nil {
 			return result, err
 		}
@@ -151,7 +151,7 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 				var out Outcome
 				candidate := r.version
 				candidate.DocumentID = d.ID
-				if _, err := placeVersion(tx, &out, candidate, r.doc, nil); err != nil {
+				if _, err := placeVersion(tx, &out, candidate, r.doc, nil, nil); err != nil {
 					return err
 				}
 			}
@@ -175,7 +175,7 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 // the chain of distinct consecutive texts (each dated by its first
 // capture), the number of captures that could not be read, and the id of
 // the newest fetch seen.
-func (a *Archive) extractHistory(ctx context.Context, fetches []store.Fetch, rulesAt func(time.Time) extract.Options) ([]reextracted, int, int64, error) {
+func (a *Archive) extractHistory(ctx context.Context, fetches []store.Fetch, rulesAt func(time.Time) extract.Options, docType string) ([]reextracted, int, int64, error) {
 	var lastFetch int64
 	usable := make([]store.Fetch, 0, len(fetches))
 	for _, f := range fetches {
@@ -213,9 +213,9 @@ func (a *Archive) extractHistory(ctx context.Context, fetches []store.Fetch, rul
 			if captureRules.BaseURL == "" && isAbsoluteURL(f.URL) {
 				captureRules.BaseURL = f.URL
 			}
-			e.doc, e.err = extractCapture(Capture{Content: snap.Content, ContentType: snap.ContentType, URL: f.URL, Rules: captureRules}, captureRules)
+			e.doc, e.err = extractCapture(Capture{Content: snap.Content, ContentType: snap.ContentType, URL: f.URL, Rules: captureRules}, captureRules, docType)
 			if e.err == nil {
-				e.version, e.err = versionOf(e.doc, f.At)
+				e.version, e.err = versionOf(e.doc, f.At, false)
 				e.version.SnapshotHash = f.SnapshotHash
 			}
 			bySnapshot[key] = e

@@ -75,6 +75,17 @@ func (v *View) Changes(ctx context.Context, f store.ChangeFilter) ([]store.Chang
 	return v.store.Changes(ctx, f)
 }
 
+// VersionCapture says how the capture of a version was fetched, as
+// store.Store.VersionCapture.
+func (v *View) VersionCapture(ctx context.Context, versionID int64) (store.CaptureInfo, error) {
+	return v.store.VersionCapture(ctx, versionID)
+}
+
+// Screenshot returns a stored screenshot, as store.Store.Screenshot.
+func (v *View) Screenshot(ctx context.Context, hash string) (store.Screenshot, error) {
+	return v.store.Screenshot(ctx, hash)
+}
+
 // Deliveries lists alert deliveries, as store.Store.Deliveries.
 func (v *View) Deliveries(ctx context.Context, f store.DeliveryFilter) ([]store.DeliveryEntry, error) {
 	return v.store.Deliveries(ctx, f)

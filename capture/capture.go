@@ -77,8 +77,19 @@ func printable(v string) bool {
 // Wayback Machine): extracting them again needs those rules.
 func (s Source) Declared() bool { return s == Crawl || s == OTA || s == Wayback }
 
+// Method says how a crawled page was fetched: its bytes as an HTTP client
+// received them, or the DOM a headless browser rendered after running the
+// page's scripts. Captures that were not crawled have none ("").
+type Method string
+
+const (
+	HTTP    Method = "http"    // the server's bytes, as sent
+	Browser Method = "browser" // the DOM Chromium rendered, serialized as HTML
+)
+
 // Class says why a fetch gave no version. The crawler finds the first
-// five; archive the others, from what extraction says.
+// five, and the browser Script; archive the others, from what extraction
+// says.
 type Class string
 
 const (
@@ -92,11 +103,15 @@ const (
 	Extract         Class = "extract"          // the extractor refused the content
 	Filter          Class = "filter"           // a declaration's filter failed on the page
 	Binary          Class = "binary"           // not text: an image, an archive, compressed or random bytes
+	// Script: a page rendered in the browser misbehaved — it opened a
+	// popup, navigated away from the declared page, or crashed its tab
+	// (usually by using more memory than a page may).
+	Script Class = "script"
 )
 
 // Classes lists every class, in the order above.
 func Classes() []Class {
-	return []Class{Network, HTTPStatus, Blocked, TooLarge, Empty, SelectorMissing, Suspect, Extract, Filter, Binary}
+	return []Class{Network, HTTPStatus, Blocked, TooLarge, Empty, SelectorMissing, Suspect, Extract, Filter, Binary, Script}
 }
 
 // Describe explains a class in a few words for a reader.
@@ -122,6 +137,8 @@ func (c Class) Describe() string {
 		return "a declaration filter failed on the page"
 	case Binary:
 		return "the content is not text"
+	case Script:
+		return "the page's scripts misbehaved in the browser: a popup, a navigation away, or a crash"
 	}
 	return string(c)
 }

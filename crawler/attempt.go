@@ -99,7 +99,9 @@ func classifyResponse(rawURL string, raw rawCapture, conditional bool) attemptOu
 		return &Failure{Class: class, Message: fmt.Sprintf(format, args...), URL: raw.url, Status: raw.status}
 	}
 	if reason := BlockedReason(raw.status, raw.header, raw.body); reason != "" {
-		return attemptOutcome{failure: fail(capture.Blocked, "%s answered %d with %s", raw.url, raw.status, reason)}
+		f := fail(capture.Blocked, "%s answered %d with %s", raw.url, raw.status, reason)
+		f.BotWall = true
+		return attemptOutcome{failure: f}
 	}
 	switch s := raw.status; {
 	case s == http.StatusNotModified && conditional:
@@ -140,6 +142,12 @@ func (c *Crawler) checkRedirect(req *http.Request, via []*http.Request) error {
 	}
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return fmt.Errorf("%s: %w: %s", via[0].URL, errRedirectScheme, req.URL)
+	}
+	if via[0].URL.Path == "/robots.txt" {
+		// Fetching robots.txt itself, under its host's turn: robots.txt
+		// rules say nothing about robots.txt, and checking would wait for
+		// the turn this fetch holds.
+		return nil
 	}
 	if fail := c.robotsAllow(req.Context(), req.URL); fail != nil {
 		fail.Message = fmt.Sprintf("%s redirected to %s, and %s", via[0].URL, req.URL, fail.Message)

@@ -46,6 +46,12 @@ type Target struct {
 type Source struct {
 	URL   string
 	Rules extract.Options
+	// Browser asks for the page to be rendered in a headless browser, its
+	// scripts run (a declaration's executeClientScripts): package browser
+	// fetches such sources, the crawler fetches them as served.
+	Browser bool
+	// Screenshot asks the browser for a full-page PNG of the rendered page.
+	Screenshot bool
 }
 
 // Part is one fetched page.
@@ -58,6 +64,12 @@ type Part struct {
 	Content      []byte // exactly what the server sent, Content-Encoding removed
 	ETag         string
 	LastModified string
+	// Method is how the page was fetched: capture.HTTP here, capture.Browser
+	// when package browser rendered it.
+	Method capture.Method
+	// Screenshot is a full-page PNG of the rendered page, when one was
+	// asked for and taken.
+	Screenshot []byte
 	// Headers are the response headers kept with the capture
 	// (capture.HeaderBlock), for a WARC export's response record.
 	Headers string
@@ -65,10 +77,16 @@ type Part struct {
 
 // Failure says why a target yielded no capture.
 type Failure struct {
-	Class   capture.Class // network, http-status, blocked, too-large or empty
+	Class   capture.Class // network, http-status, blocked, too-large, empty or script
 	Message string
 	URL     string
 	Status  int
+	// BotWall is true for a blocked fetch that met a bot challenge, a login
+	// or a cookie wall — not robots.txt — so another way of fetching (the
+	// browser) may pass where this one did not.
+	BotWall bool
+	// Method is how the fetch was tried: capture.HTTP, or capture.Browser.
+	Method capture.Method
 }
 
 func (f *Failure) Error() string { return string(f.Class) + ": " + f.Message }
@@ -100,6 +118,10 @@ type Config struct {
 	MaxRetryAfter        time.Duration // longest Retry-After honoured before giving up; default 2 min
 	IgnoreRobots         bool          // do not read robots.txt
 	AllowPrivateNetworks bool          // allow loopback and private addresses (tests, intranets)
+	// AllowAddresses are "ip:port" addresses reached although they are not
+	// public, when AllowPrivateNetworks is false: one intranet server, or a
+	// test's own server while the rest of the loopback stays refused.
+	AllowAddresses []string
 }
 
 // DefaultUserAgent names the tool, its version and where to read about it.
@@ -142,12 +164,16 @@ func (c Config) withDefaults() Config {
 // robotsAgent is the product token robots.txt groups are matched against.
 func (c Config) robotsAgent() string { return "policywatch" }
 
+// Config returns the crawler's configuration, defaults filled in.
+func (c *Crawler) Config() Config { return c.cfg }
+
 // Crawler fetches targets. Its robots.txt cache lives as long as it does:
 // make one per crawl run.
 type Crawler struct {
 	cfg       Config
 	collector *colly.Collector
 	client    *http.Client
+	transport *rawTransport
 	gates     *hostGates
 	robots    robotsCache
 }
@@ -169,6 +195,7 @@ func New(cfg Config) *Crawler {
 	c := &Crawler{
 		cfg:       cfg,
 		collector: col,
+		transport: transport,
 		gates:     newHostGates(cfg.Delay),
 		robots:    robotsCache{hosts: map[string]robotsEntry{}},
 	}
@@ -215,7 +242,12 @@ feed:
 func (c *Crawler) Fetch(ctx context.Context, t Target) (r Result) {
 	start := time.Now()
 	r = Result{Target: t, At: start.UTC()}
-	defer func() { r.Duration = time.Since(start) }()
+	defer func() {
+		r.Duration = time.Since(start)
+		if r.Failure != nil && r.Failure.Method == "" {
+			r.Failure.Method = capture.HTTP
+		}
+	}()
 	if len(t.Sources) == 0 {
 		r.Failure = &Failure{Class: capture.Network, Message: fmt.Sprintf("%s / %s has no URL to fetch", t.Service, t.Type)}
 		return r
@@ -232,6 +264,12 @@ func (c *Crawler) Fetch(ctx context.Context, t Target) (r Result) {
 			r.NotModified = true
 			return r
 		}
+		if reason := WallReason(part.ContentType, part.Content, src.Rules); reason != "" {
+			r.Parts, r.Failure = nil, &Failure{Class: capture.Blocked, BotWall: true, URL: part.FinalURL, Status: part.Status,
+				Message: fmt.Sprintf("%s answered %d with %s", part.FinalURL, part.Status, reason)}
+			return r
+		}
+		part.Method = capture.HTTP
 		r.Parts = append(r.Parts, part)
 	}
 	return r

@@ -350,6 +350,9 @@ func TestRobotsTxtOnEveryHop(t *testing.T) {
 		if !strings.Contains(r.Failure.Message, "redirected to") || !strings.Contains(r.Failure.Message, "disallows") {
 			t.Errorf("%s: message %q", path, r.Failure.Message)
 		}
+		if r.Failure.BotWall {
+			t.Errorf("%s: a robots.txt refusal is marked as a bot wall, which the browser would try to pass", path)
+		}
 	}
 	if n := secretHits.Load(); n != 0 {
 		t.Errorf("disallowed pages were fetched %d times", n)

@@ -57,6 +57,22 @@ func (h *hostGates) acquire(ctx context.Context, host string) (release func(), e
 	}, nil
 }
 
+// HostTurn waits for host's turn — one fetch at a time per host, the
+// configured delay between two — or for ctx. The caller must call release
+// when its fetch has ended. The browser takes the turn of a page's host
+// for as long as it renders the page, so HTTP fetches and rendered pages
+// of one host are paced together.
+func (c *Crawler) HostTurn(ctx context.Context, host string) (release func(), err error) {
+	return c.gates.acquire(ctx, host)
+}
+
+// Allowed checks u against its host's robots.txt, as every fetch does:
+// nil when allowed (or robots.txt is ignored), else the blocked failure
+// to report. The browser asks it for every request a page makes.
+func (c *Crawler) Allowed(ctx context.Context, u *url.URL) *Failure {
+	return c.robotsAllow(ctx, u)
+}
+
 // sleep waits d or until ctx is done.
 func sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/andybalholm/brotli"
@@ -77,6 +78,18 @@ func newRawTransport(cfg Config) *rawTransport {
 		// redirect nor a DNS answer can lead the crawler into the LAN.
 		guarded := *dialer
 		guarded.Control = netguard.Control
+		if len(cfg.AllowAddresses) > 0 {
+			allowed := map[string]bool{}
+			for _, a := range cfg.AllowAddresses {
+				allowed[a] = true
+			}
+			guarded.Control = func(network, address string, conn syscall.RawConn) error {
+				if allowed[address] {
+					return nil
+				}
+				return netguard.Control(network, address, conn)
+			}
+		}
 		// The proxies the operator configured may be on the LAN; through
 		// them the target is checked before it is handed over, since the
 		// dial then goes to the proxy and the dialer cannot see it.

@@ -159,9 +159,13 @@ type Source struct {
 	// filters resolves Filters; nil when the service's filter files were
 	// not loaded.
 	filters *filterResolver
-	// ExecuteClientScripts asks for the page to be rendered with its
-	// JavaScript first. Not supported yet: LoadDir warns about it.
+	// ExecuteClientScripts asks for the page to be rendered in a headless
+	// browser, its JavaScript run, before it is extracted (package browser).
 	ExecuteClientScripts bool
+	// Screenshot asks for a full-page screenshot of the rendered page with
+	// each capture: "screenshot": true, policywatch's own key (Open Terms
+	// Archive has none). Only pages rendered in the browser have one.
+	Screenshot bool
 	// Part is the retired type this page was declared under, as Open
 	// Terms Archive wrote it ("Community Guidelines - Spam"): the page is
 	// one part of its current type's document. "" for a page declared

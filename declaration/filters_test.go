@@ -62,10 +62,8 @@ func TestFilterWarningsPerDocument(t *testing.T) {
 	got := strings.ReplaceAll(problemLines(problems), dir+string(filepath.Separator), "")
 	want := strings.Join([]string{
 		`B.json:2:65: warning: terms["Privacy Policy"].filter[0]: declares filter "removeScripts" but there is no B.filters.js: extracting this document fails until there is`,
-		`B.json:2:107: warning: terms["Privacy Policy"].executeClientScripts: running the page's JavaScript is not supported yet: the page is fetched as served`,
 		`B.json:3:58: warning: terms["Imprint"].filter[0]: declares filter "removeScripts" but there is no B.filters.js: extracting this document fails until there is`,
 		`B.json:3:75: warning: terms["Imprint"].filter[1]: declares filter "cleanUrls" but there is no B.filters.js: extracting this document fails until there is`,
-		`B.json:3:113: warning: terms["Imprint"].executeClientScripts: running the page's JavaScript is not supported yet: the page is fetched as served`,
 		`C.filters.js:1:1: warning: there is no C.json next to this filters file, so it is not used`,
 	}, "\n")
 	// The history entry's filter is in B.filters.history.js: no warning.
@@ -148,5 +146,36 @@ func TestFilterFilesOfThePublishedCollections(t *testing.T) {
 	}
 	if files != 42 {
 		t.Errorf("%d filter files recorded, want the 42 of the collections", files)
+	}
+}
+
+// executeClientScripts is honoured now: no warning. A screenshot is taken
+// of a rendered page only: asking one of a page fetched over HTTP is
+// warned about, once per key, parts of a combine inheriting it.
+func TestBrowserKeys(t *testing.T) {
+	dir := writeDir(t, map[string]string{
+		"A.json": `{"name": "A", "terms": {
+  "Privacy Policy": {"fetch": "https://a.example/p", "executeClientScripts": true, "screenshot": true},
+  "Imprint": {"fetch": "https://a.example/i", "screenshot": true},
+  "Terms of Service": {"screenshot": true, "combine": [{"fetch": "https://a.example/1", "executeClientScripts": true}, {"fetch": "https://a.example/2"}, {"fetch": "https://a.example/3"}]}}}`,
+	})
+	services, problems := load(t, dir)
+	got := strings.ReplaceAll(problemLines(problems), dir+string(filepath.Separator), "")
+	const tail = `screenshots are taken of pages rendered in the browser, and this page is fetched over HTTP: add "executeClientScripts": true (without it, it gets one only when a bot wall sends it to the browser, with --browser-fallback)`
+	want := `A.json:3:61: warning: terms["Imprint"].screenshot: ` + tail + "\n" +
+		`A.json:4:38: warning: terms["Terms of Service"].screenshot: ` + tail
+	if got != want {
+		t.Errorf("problems:\n%s\nwant:\n%s", got, want)
+	}
+	byType := map[string]Document{}
+	for _, d := range services[0].Documents {
+		byType[d.Type] = d
+	}
+	if src := byType["Privacy Policy"].Sources[0]; !src.ExecuteClientScripts || !src.Screenshot {
+		t.Errorf("Privacy Policy: %+v", src)
+	}
+	parts := byType["Terms of Service"].Sources
+	if len(parts) != 3 || !parts[0].Screenshot || !parts[0].ExecuteClientScripts || !parts[2].Screenshot || parts[2].ExecuteClientScripts {
+		t.Errorf("combined parts: %+v", parts)
 	}
 }

@@ -87,7 +87,7 @@ func (f *fileCheck) str(n *node, field string) (string, bool) {
 }
 
 var (
-	sourceKeys      = []string{"fetch", "select", "remove", "filter", "executeClientScripts"}
+	sourceKeys      = []string{"fetch", "select", "remove", "filter", "executeClientScripts", "screenshot"}
 	declarationKeys = append(sourceKeys[:len(sourceKeys):len(sourceKeys)], "combine")
 	historyKeys     = append(declarationKeys[:len(declarationKeys):len(declarationKeys)], "validUntil")
 )
@@ -125,6 +125,7 @@ func (f *fileCheck) declaration(n *node, field string, past bool) Document {
 			f.errorAt(n, field, `"fetch" is missing: the URL of the page (or use "combine" for a document made of several pages)`)
 		}
 		d.Sources = []Source{parent.Source}
+		f.screenshotWithoutBrowser(parent, map[*node]bool{})
 		return d
 	}
 	path := join(field, "combine")
@@ -135,6 +136,7 @@ func (f *fileCheck) declaration(n *node, field string, past bool) Document {
 	if len(combine.items) == 0 {
 		f.errorAt(combine, path, "is empty: list the pages the document is made of")
 	}
+	warned := map[*node]bool{}
 	for i, item := range combine.items {
 		itemPath := fmt.Sprintf("%s[%d]", path, i)
 		itemFields, ok := f.object(item, itemPath, sourceKeys...)
@@ -146,8 +148,20 @@ func (f *fileCheck) declaration(n *node, field string, past bool) Document {
 			f.errorAt(item, itemPath, `"fetch" is missing: the URL of this page`)
 		}
 		d.Sources = append(d.Sources, part.Source)
+		f.screenshotWithoutBrowser(part, warned)
 	}
 	return d
+}
+
+// screenshotWithoutBrowser warns, once per "screenshot" key, about a
+// screenshot asked of a page fetched over HTTP: only pages rendered in the
+// browser have one.
+func (f *fileCheck) screenshotWithoutBrowser(s sourceSpec, warned map[*node]bool) {
+	if !s.Screenshot || s.ExecuteClientScripts || s.screenshot == nil || warned[s.screenshot] {
+		return
+	}
+	warned[s.screenshot] = true
+	f.warnAt(s.screenshot, s.screenshotField, "screenshots are taken of pages rendered in the browser, and this page is fetched over HTTP: add \"executeClientScripts\": true (without it, it gets one only when a bot wall sends it to the browser, with --browser-fallback)")
 }
 
 // sourceSpec is a Source and which of its fields were given, so that the
@@ -156,6 +170,8 @@ type sourceSpec struct {
 	Source
 	url                                         string
 	hasSelect, hasRemove, hasFilter, hasScripts bool
+	screenshot                                  *node // the "screenshot" key, given or inherited
+	screenshotField                             string
 }
 
 func (s sourceSpec) inherit(parent sourceSpec) sourceSpec {
@@ -173,6 +189,9 @@ func (s sourceSpec) inherit(parent sourceSpec) sourceSpec {
 	}
 	if !s.hasScripts {
 		s.ExecuteClientScripts = parent.ExecuteClientScripts
+	}
+	if s.screenshot == nil {
+		s.Screenshot, s.screenshot, s.screenshotField = parent.Screenshot, parent.screenshot, parent.screenshotField
 	}
 	return s
 }
@@ -199,8 +218,16 @@ func (f *fileCheck) source(fields map[string]*node, field string) sourceSpec {
 		s.hasScripts = true
 		if n.kind != kindBool {
 			f.errorAt(n, join(field, "executeClientScripts"), "must be true or false, not %s", n.kind)
-		} else if s.ExecuteClientScripts = n.boolean; n.boolean {
-			f.warnAt(n, join(field, "executeClientScripts"), "running the page's JavaScript is not supported yet: the page is fetched as served")
+		} else {
+			s.ExecuteClientScripts = n.boolean
+		}
+	}
+	if n, ok := fields["screenshot"]; ok {
+		s.screenshot, s.screenshotField = n, join(field, "screenshot")
+		if n.kind != kindBool {
+			f.errorAt(n, join(field, "screenshot"), "must be true or false, not %s", n.kind)
+		} else {
+			s.Screenshot = n.boolean
 		}
 	}
 	return s

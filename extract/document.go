@@ -15,6 +15,10 @@
 //     rendering and comparison key.
 //   - html*.go: the HTML reader: declaration rules (select, remove,
 //     ranges), main-content guess, noise, headings, the DOM walk.
+//   - hub*.go, explain.go: without select, the part of a page that is the
+//     declared document when the page holds several (legal hubs, a summary
+//     beside the full text, languages), copies left out, and the
+//     explanation of that choice (Explain).
 //   - markdown*.go, plain*.go, json.go, pdf.go: the other readers; the
 //     Markdown files also write inline Markdown (links, emphasis).
 //   - decode.go, mojibake*.go, normalize.go: bytes to text (charsets,
@@ -29,7 +33,7 @@ package extract
 // so that versions made by an older release can be regenerated from their
 // snapshots when the extractor improves. Change it whenever the output for
 // some input changes.
-const Release = "extract-2026.12.3"
+const Release = "extract-2026.12.4"
 
 // Document is the canonical, structured content of one capture.
 type Document struct {

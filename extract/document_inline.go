@@ -1,8 +1,10 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // inlineText accumulates one block's raw text (or one table cell's), as
@@ -10,7 +12,7 @@ import (
 // emphasis within it; take normalises the text and maps the ranges onto
 // it.
 type inlineText struct {
-	buf   strings.Builder
+	buf   textBuffer
 	links []rawLink
 	spans []rawSpan
 
@@ -56,7 +58,7 @@ func (t *inlineText) writeImage(alt string) {
 }
 
 func (t *inlineText) endsWithWord() bool {
-	r, _ := utf8.DecodeLastRuneInString(t.buf.String())
+	r, _ := utf8.DecodeLastRune(t.buf.b)
 	return isWordRune(r)
 }
 
@@ -114,27 +116,62 @@ func (t *inlineText) take() (string, []Link, []Emphasis) {
 		t.addEmphasis(t.openSpans[i].kind, t.openSpans[i].start, len(raw))
 		t.openSpans[i].start = 0
 	}
+	var text string
+	var emphasis []Emphasis
+	if len(t.spans) == 0 {
+		text = normalizeText(raw)
+	} else {
+		offsets := make([]int, 0, 2*len(t.spans))
+		for _, s := range t.spans {
+			offsets = append(offsets, s.start, s.end)
+		}
+		var mapped []int
+		text, mapped = normalizeMapped(raw, offsets)
+		emphasis = make([]Emphasis, 0, len(t.spans))
+		for i, s := range t.spans {
+			if start, end := mapped[2*i], mapped[2*i+1]; start < end {
+				emphasis = append(emphasis, Emphasis{Kind: s.kind, Start: start, End: end})
+			}
+		}
+		t.spans = t.spans[:0]
+	}
+	// A link's text cut from raw keeps all of raw alive: keep it so only
+	// when the block's text is raw itself.
+	rawKept := unsafe.StringData(text) == unsafe.StringData(raw)
 	var links []Link
 	for _, l := range t.links {
-		if text := normalizeText(raw[l.start:l.end]); text != "" {
-			links = append(links, Link{Text: text, URL: l.url})
+		if linkText := normalizeText(raw[l.start:l.end]); linkText != "" {
+			if !rawKept {
+				linkText = strings.Clone(linkText)
+			}
+			links = append(links, Link{Text: linkText, URL: l.url})
 		}
 	}
 	t.links = t.links[:0]
-	if len(t.spans) == 0 {
-		return normalizeText(raw), links, nil
-	}
-	offsets := make([]int, 0, 2*len(t.spans))
-	for _, s := range t.spans {
-		offsets = append(offsets, s.start, s.end)
-	}
-	text, mapped := normalizeMapped(raw, offsets)
-	emphasis := make([]Emphasis, 0, len(t.spans))
-	for i, s := range t.spans {
-		if start, end := mapped[2*i], mapped[2*i+1]; start < end {
-			emphasis = append(emphasis, Emphasis{Kind: s.kind, Start: start, End: end})
-		}
-	}
-	t.spans = t.spans[:0]
 	return text, links, emphasis
 }
+
+// textBuffer collects the raw text of a block, as a strings.Builder
+// would, but is reused from block to block: take copies each text out at
+// its own size. A Builder's string shares the Builder's buffer, which
+// grows by doubling, so every text of a document (and every link text
+// cut from one) would keep up to twice its size alive, and every block
+// would allocate its buffer again as it grows.
+type textBuffer struct{ b []byte }
+
+func (t *textBuffer) WriteString(s string) (int, error) {
+	t.b = append(t.b, s...)
+	return len(s), nil
+}
+
+func (t *textBuffer) WriteByte(c byte) error {
+	t.b = append(t.b, c)
+	return nil
+}
+
+func (t *textBuffer) Len() int   { return len(t.b) }
+func (t *textBuffer) Grow(n int) { t.b = slices.Grow(t.b, n) }
+func (t *textBuffer) Reset()     { t.b = t.b[:0] }
+
+// String returns a copy of the text.
+func (t *textBuffer) String() string { return string(t.b) }

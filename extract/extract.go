@@ -35,6 +35,15 @@ type Options struct {
 	// top of the known tracking ones (utm_*, fbclid, …): Open Terms
 	// Archive's removeQueryParams filter, for parameters that rotate.
 	RemoveQueryParams []string
+	// Type is the declared document's type. Without Select, on an HTML
+	// page that holds several documents (a legal hub's tabs, accordions or
+	// sections), the part that is this type is taken; see
+	// docs/EXTRACTION.md. The zero value looks for no type.
+	Type DocumentType
+	// Language (a BCP 47 tag, "fr-CA") is the language to keep where a
+	// page without Select offers its text in several; when empty, the
+	// language the BaseURL names (/fr/, ?lang=fr), else the page's lang.
+	Language string
 }
 
 // hasHTMLRules reports rules that only HTML content can satisfy.
@@ -56,6 +65,10 @@ const (
 // possibly with parameters ("text/html; charset=windows-1252"); when it is
 // empty the format is sniffed from the content.
 func Extract(content []byte, contentType string, opts Options) (*Document, error) {
+	return extract(content, contentType, opts, nil)
+}
+
+func extract(content []byte, contentType string, opts Options, ex *Explanation) (*Document, error) {
 	kind, charset, err := formatOf(content, contentType)
 	if err != nil {
 		return nil, err
@@ -70,7 +83,7 @@ func Extract(content []byte, contentType string, opts Options) (*Document, error
 	var doc *Document
 	switch kind {
 	case formatHTML:
-		doc, err = parseHTML(decodeHTML(content, charset), opts, resolve)
+		doc, err = parseHTML(decodeHTML(content, charset), opts, resolve, ex)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -11,8 +12,33 @@ import (
 
 // parseHTML extracts a document from decoded HTML: declaration rules first,
 // then the main content (or the selection), walked in document order with
-// noise left out.
-func parseHTML(text string, opts Options, resolve linkResolver) (*Document, error) {
+// noise left out. ex, when set, is told what was chosen and why.
+//
+// The walk releases the parts of the page it has read (see children): a
+// large page's tree is several times its text, and would otherwise be
+// held whole beside the document made from it. When a guessed main
+// content holds nothing, the whole page is walked instead, parsed again
+// and read without releasing anything.
+func parseHTML(text string, opts Options, resolve linkResolver, ex *Explanation) (*Document, error) {
+	var told Explanation
+	if ex != nil {
+		told = *ex
+	}
+	doc, err := parseHTMLWalk(text, opts, resolve, ex, true)
+	if errors.Is(err, errMainContentEmpty) {
+		if ex != nil {
+			*ex = told // the second walk tells it again
+		}
+		doc, err = parseHTMLWalk(text, opts, resolve, ex, false)
+	}
+	return doc, err
+}
+
+// errMainContentEmpty is parseHTMLWalk's answer, when it releases what
+// it reads, for a guessed main content that holds no text.
+var errMainContentEmpty = errors.New("the guessed main content holds no text")
+
+func parseHTMLWalk(text string, opts Options, resolve linkResolver, ex *Explanation, release bool) (*Document, error) {
 	root, err := html.Parse(strings.NewReader(text))
 	if err != nil && strings.Contains(err.Error(), "open stack of elements") {
 		root, err = html.Parse(strings.NewReader(flattenDeep(text)))
@@ -29,14 +55,28 @@ func parseHTML(text string, opts Options, resolve linkResolver) (*Document, erro
 		return nil, err
 	}
 	selecting := roots != nil
-	if !selecting {
-		roots = mainContent(page)
+	switch {
+	case selecting:
+		if ex != nil {
+			ex.Content = "the declaration's select rules"
+		}
+	case opts.JSONPointer != "":
+		roots, _ = mainContent(page, findLandmarks(root))
+	default:
+		roots = guessContent(page, root, opts, ex)
 	}
 	if opts.JSONPointer != "" {
 		return extractSelectedJSON(roots, opts)
 	}
+	// The page's <title> names a guessed content without a level-one
+	// heading (a declared selection is the document: the title is outside
+	// it). It is read before the walk, which may release it.
+	var pageTitle string
+	if !selecting {
+		pageTitle = normalizeText(page.Find("title").First().Text())
+	}
 
-	w := &htmlWalker{kind: Paragraph, resolve: resolve, realLevel: 1}
+	w := &htmlWalker{kind: Paragraph, resolve: resolve, realLevel: 1, release: release}
 	if selecting {
 		w.roots = make(map[*html.Node]bool, len(roots))
 		for _, r := range roots {
@@ -45,35 +85,111 @@ func parseHTML(text string, opts Options, resolve linkResolver) (*Document, erro
 	}
 	w.walkRoots(roots)
 	if !w.doc.hasText() && !selecting {
+		if release {
+			return nil, errMainContentEmpty
+		}
 		// The main-content guess held nothing: fall back to the whole page.
 		w = &htmlWalker{kind: Paragraph, resolve: resolve, realLevel: 1}
 		w.walkRoots([]*html.Node{root})
 	}
 	title := w.doc.firstLevelOneHeading()
-	if title == "" && !selecting {
-		// A declared selection is the document: the page's <title> is
-		// outside it.
-		title = normalizeText(page.Find("title").First().Text())
+	if title == "" {
+		title = pageTitle
 	}
 	return w.doc.document(title), nil
 }
 
+// guessContent is the content of a page without a declared selection: the
+// part that is the declared document when the page holds several (hub.go),
+// else the main content; copies of it are left out.
+func guessContent(page *goquery.Document, root *html.Node, opts Options, ex *Explanation) []*html.Node {
+	marks := findLandmarks(root)
+	a := newHubAnalyzer(root, opts)
+	roots := a.chooseParts(marks.scope(), ex)
+	how := "chosen among the page's parts (below)"
+	if roots == nil {
+		roots, how = mainContent(page, marks)
+	}
+	duplicates := findDuplicates(roots)
+	if ex != nil {
+		a.mainRoots = roots
+		ex.Content = how
+		if len(a.choices) == 0 && len(roots) == 1 && roots[0].Type == html.ElementNode {
+			ex.Content += ": " + a.cssPath(roots[0])
+		}
+		a.explainSelection(ex, duplicates)
+	}
+	for _, d := range duplicates {
+		detach(d.copy)
+	}
+	return roots
+}
+
+// landmarks are the elements the main content is found by, each the first
+// of its kind in document order.
+type landmarks struct {
+	main, roleMain, article, body *html.Node
+	articles                      int
+}
+
+func findLandmarks(root *html.Node) landmarks {
+	var m landmarks
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			switch c.DataAtom {
+			case atom.Main:
+				if m.main == nil {
+					m.main = c
+				}
+			case atom.Article:
+				if m.articles++; m.article == nil {
+					m.article = c
+				}
+			case atom.Body:
+				if m.body == nil {
+					m.body = c
+				}
+			}
+			if m.roleMain == nil && len(c.Attr) > 0 && attr(c, "role") == "main" {
+				m.roleMain = c
+			}
+			walk(c)
+		}
+	}
+	walk(root)
+	return m
+}
+
+// scope is where a page's parts are looked for: its <main> (or
+// role=main), else its body.
+func (m landmarks) scope() *html.Node {
+	switch {
+	case m.main != nil:
+		return m.main
+	case m.roleMain != nil:
+		return m.roleMain
+	}
+	return m.body
+}
+
 // mainContent prefers <main>, then [role=main], then a lone <article>,
-// then the body's densest text container (scoredContent).
-func mainContent(page *goquery.Document) []*html.Node {
-	if m := page.Find("main").First(); m.Length() > 0 {
-		return m.Nodes
+// then the body's densest text container (scoredContent). It says which.
+func mainContent(page *goquery.Document, m landmarks) ([]*html.Node, string) {
+	switch {
+	case m.main != nil:
+		return []*html.Node{m.main}, "the page's <main>"
+	case m.roleMain != nil:
+		return []*html.Node{m.roleMain}, "the page's role=main element"
+	case m.articles == 1:
+		return []*html.Node{m.article}, "the page's one <article>"
+	case m.body != nil:
+		return []*html.Node{scoredContent(m.body)}, "the element holding most of the page's text"
 	}
-	if m := page.Find("[role=main]").First(); m.Length() > 0 {
-		return m.Nodes
-	}
-	if a := page.Find("article"); a.Length() == 1 {
-		return a.Nodes
-	}
-	if b := page.Find("body"); b.Length() > 0 {
-		return []*html.Node{scoredContent(b.Nodes[0])}
-	}
-	return page.Nodes
+	return page.Nodes, "the whole page"
 }
 
 // htmlWalker turns the DOM into blocks. Text of inline elements (and the
@@ -96,6 +212,8 @@ type htmlWalker struct {
 	// noise says what is left out: heuristics for a guessed main content,
 	// almost nothing in a declared selection.
 	noise noiseRule
+	// release lets the walk drop the subtrees it has read (children).
+	release bool
 }
 
 func (w *htmlWalker) walkRoots(roots []*html.Node) {
@@ -114,9 +232,23 @@ func (w *htmlWalker) walkRoots(roots []*html.Node) {
 	w.flush()
 }
 
+// children walks n's children. When the walker may release what it has
+// read, an element's subtree is dropped once the element after it has
+// been walked: nothing looks into a walked element again but the check of
+// its next element sibling (a hidden panel looks at the button before
+// it, isCollapsedPanel). A selected root is never dropped by the walk of
+// another that holds it: it is walked in its own turn.
 func (w *htmlWalker) children(n *html.Node) {
+	var walked *html.Node // the last element child walked, still whole
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		w.node(c)
+		if !w.release || c.Type != html.ElementNode || w.roots[c] {
+			continue
+		}
+		if walked != nil {
+			walked.FirstChild, walked.LastChild = nil, nil
+		}
+		walked = c
 	}
 }
 

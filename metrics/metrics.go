@@ -30,6 +30,8 @@ type Metrics struct {
 	httpRequests  *prometheus.CounterVec
 	httpSeconds   *prometheus.HistogramVec
 	deliveries    *prometheus.CounterVec
+	browserPages  prometheus.Counter
+	browserMemory *prometheus.GaugeVec
 }
 
 // New makes the collectors. When st is not nil, the crawl queue and the
@@ -63,6 +65,14 @@ func New(st *store.Store) *Metrics {
 			Name: "policywatch_deliveries_total", Help: "Attempts to deliver a change alert, by channel (webhook, email) and outcome (delivered, retry, failed).",
 		}, []string{"channel", "outcome"}),
 	}
+	m.browserPages = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "policywatch_browser_pages_total", Help: "Pages rendered in the headless browser.",
+	})
+	m.browserMemory = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "policywatch_browser_peak_memory_bytes",
+		Help: "Peak memory of Chromium's process tree during the last crawl that used it: the sum of its processes' resident sets (rss) and of their proportional sets (pss, shared pages counted once).",
+	}, []string{"kind"})
+	m.registry.MustRegister(m.browserPages, m.browserMemory)
 	m.registry.MustRegister(m.fetches, m.fetchSeconds, m.recordSeconds, m.versions, m.httpRequests, m.httpSeconds, m.deliveries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if st != nil {
@@ -120,6 +130,17 @@ func (m *Metrics) ObserveDelivery(channel, outcome string) {
 		return
 	}
 	m.deliveries.WithLabelValues(channel, outcome).Inc()
+}
+
+// ObserveBrowser records what the headless browser did in a crawl: the
+// pages it rendered and its process tree's peak memory, in bytes.
+func (m *Metrics) ObserveBrowser(pages int, peakRSS, peakPSS int64) {
+	if m == nil || pages == 0 {
+		return
+	}
+	m.browserPages.Add(float64(pages))
+	m.browserMemory.WithLabelValues("rss").Set(float64(peakRSS))
+	m.browserMemory.WithLabelValues("pss").Set(float64(peakPSS))
 }
 
 // storeCollector reads what the database knows at scrape time: the crawl

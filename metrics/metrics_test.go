@@ -33,6 +33,7 @@ func TestScrapeParses(t *testing.T) {
 	m.ObserveRequest("GET /documents/{id}", 200, 5*time.Millisecond)
 	m.ObserveRequest("GET /documents/{id}", 404, time.Millisecond)
 	m.ObserveDelivery("webhook", "delivered")
+	m.ObserveBrowser(3, 900<<20, 400<<20)
 
 	srv := httptest.NewServer(m.Handler())
 	defer srv.Close()
@@ -77,6 +78,9 @@ func TestScrapeParses(t *testing.T) {
 		want   float64
 	}{
 		{"policywatch_fetches_total", map[string]string{"outcome": "failed", "class": "blocked"}, 1},
+		{"policywatch_browser_pages_total", nil, 3},
+		{"policywatch_browser_peak_memory_bytes", map[string]string{"kind": "rss"}, 900 << 20},
+		{"policywatch_browser_peak_memory_bytes", map[string]string{"kind": "pss"}, 400 << 20},
 		{"policywatch_fetches_total", map[string]string{"outcome": "new-version"}, 1},
 		{"policywatch_versions_recorded_total", nil, 1},
 		{"policywatch_fetch_duration_seconds", nil, 2},

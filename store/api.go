@@ -49,6 +49,12 @@ type Fetch struct {
 	ErrorClass   string // empty on success
 	Error        string
 	SnapshotHash string // empty when nothing was captured
+	// Method is how a crawled page was fetched: "http" or "browser"; ""
+	// for captures that were not crawled, and fetches of older releases.
+	Method string
+	// ScreenshotHash names the full-page screenshot taken with the fetch
+	// (PutScreenshot); empty when none was.
+	ScreenshotHash string
 	// Headers are the response headers kept with the capture, as an HTTP
 	// header block ("Name: value" lines, CRLF; see capture.HeaderBlock);
 	// empty when the capture came with none (imports).
@@ -166,6 +172,8 @@ var _ interface {
 	Changes(ctx context.Context, f ChangeFilter) ([]ChangeEntry, error)
 	Snapshot(ctx context.Context, hash string) (Snapshot, error)
 	Fetches(ctx context.Context, documentID int64) ([]Fetch, error)
+	Screenshot(ctx context.Context, hash string) (Screenshot, error)
+	VersionCapture(ctx context.Context, versionID int64) (CaptureInfo, error)
 	Subscriptions(ctx context.Context, withRemoved bool) ([]Subscription, error)
 	Subscription(ctx context.Context, id int64) (Subscription, error)
 	Deliveries(ctx context.Context, f DeliveryFilter) ([]DeliveryEntry, error)
@@ -175,6 +183,7 @@ var _ interface {
 	EnsureDocument(service, docType, url string) (Document, error)
 	PutSnapshot(content []byte, contentType string) (hash string, err error)
 	AddFetch(f Fetch) (id int64, added bool, err error)
+	PutScreenshot(png []byte) (hash string, err error)
 	VersionAt(documentID int64, at time.Time) (*Version, error)
 	VersionAfter(documentID int64, at time.Time) (*Version, error)
 	AddVersion(v Version) (int64, error)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"container/list"
 	"sync"
 )
@@ -66,6 +67,13 @@ func (c *contentCache) put(key string, content []byte) {
 		c.order.Remove(last)
 		delete(c.entries, entry.key)
 		c.size -= len(entry.content)
+	}
+}
+
+// putCopy keeps a copy of content, made only when put would keep it.
+func (c *contentCache) putCopy(key string, content []byte) {
+	if len(content) <= c.largest() {
+		c.put(key, bytes.Clone(content))
 	}
 }
 

@@ -114,14 +114,15 @@ func TestCompactLeavesDamagedRowsAndSaysSo(t *testing.T) {
 
 // TestStoreChild is the child process of the kill tests: it opens (and so
 // migrates) the database named by its environment, and compacts it when
-// asked to. It prints "opening" and "opened" around Open, for the parent
-// to aim its kills.
+// asked to. It prints "opening" and "opened" around Open, and a line as
+// each migration starts and commits, for the parent to aim its kills.
 func TestStoreChild(t *testing.T) {
 	path, action := os.Getenv("POLICYWATCH_TEST_CHILD_DB"), os.Getenv("POLICYWATCH_TEST_CHILD")
 	if path == "" {
 		t.Skip("child process of the kill tests")
 	}
 	compactBatch = 10 * time.Millisecond // many batches, for kills between them
+	migrationStep = func(version int64, committed bool) { fmt.Println(migrationMark(version, committed)) }
 	fmt.Println("opening")
 	s, err := Open(context.Background(), path)
 	if err != nil {
@@ -224,30 +225,58 @@ func TestKillDuringMigrationLosesNothing(t *testing.T) {
 	writeLegacyDB(t, pristine, history)
 	probe := filepath.Join(dir, "probe.db")
 	copyFile(t, pristine, probe)
+	// The child says when each migration starts and commits: the probe
+	// tells where the migrations lie in Open, and the kills aim there.
 	p := runChild(t, "migrate", probe, "", 0)
-	open := p.marks["opened"] - p.marks["opening"]
-	// Open takes a few milliseconds, the migration (one transaction of
-	// ALTER TABLEs) part of them: kills aimed across Open land before,
-	// inside or after it.
-	migrated := 0
-	for i := range 8 {
-		trial := filepath.Join(dir, fmt.Sprintf("trial-%d.db", i))
+	first, last := migrationMark(legacySchema+1, false), migrationMark(SchemaVersion(), true)
+	start, end := p.marks[first]-p.marks["opening"], p.marks[last]-p.marks["opening"]
+	if _, ok := p.marks[last]; !ok || end <= 0 {
+		t.Fatalf("the probe child did not say %q after %q: %v", last, "opening", p.marks)
+	}
+	inside := 0
+	trials := 0
+	for ; trials < 40 && (trials < 8 || inside == 0); trials++ {
+		trial := filepath.Join(dir, fmt.Sprintf("trial-%d.db", trials))
 		copyFile(t, pristine, trial)
-		after := time.Duration(float64(open)*1.2*rand.Float64()) + time.Microsecond
+		// From a little before the first migration starts to a little
+		// after the last commits.
+		after := start/2 + time.Duration(rand.Float64()*float64(end-start/2+end/5)) + time.Microsecond
 		r := runChild(t, "migrate", trial, "opening", after)
 		// Each migration is a transaction of its own: a kill leaves the
-		// database at one of the versions between.
+		// database at one of the versions between, never before the last
+		// migration the child saw commit.
 		version := schemaVersionOf(t, trial)
-		if version < legacySchema || version > SchemaVersion() {
-			t.Fatalf("trial %d: schema version %d after the kill, want %d to %d", i, version, legacySchema, SchemaVersion())
+		committed := int64(legacySchema)
+		for v := int64(legacySchema + 1); v <= SchemaVersion(); v++ {
+			if _, ok := r.marks[migrationMark(v, true)]; ok {
+				committed = v
+			}
 		}
-		if version == SchemaVersion() {
-			migrated++
+		if version < committed || version > SchemaVersion() {
+			t.Fatalf("trial %d: schema version %d after the kill, want %d (the last migration committed) to %d", trials, version, committed, SchemaVersion())
 		}
-		t.Logf("trial %d: killed %v into an Open of %v (finished %v): schema %d", i, after, open, r.finished, version)
+		_, started := r.marks[first]
+		_, ended := r.marks[last]
+		if !r.finished && started && !ended {
+			inside++
+		}
+		t.Logf("trial %d: killed %v into an Open (migrations from %v to %v; finished %v, migrating %v): schema %d, last commit seen %d",
+			trials, after, start, end, r.finished, started && !ended, version, committed)
 		checkHistory(t, trial, history)
 	}
-	t.Logf("%d of 8 trials were killed after the migration committed", migrated)
+	t.Logf("%d of %d kills landed inside the migrations", inside, trials)
+	if inside == 0 {
+		t.Errorf("none of %d kills landed between the start of the first migration and the commit of the last: the test did not test that", trials)
+	}
+}
+
+// migrationMark is the line the child prints as a migration starts, or
+// once it has committed.
+func migrationMark(version int64, committed bool) string {
+	if committed {
+		return fmt.Sprintf("migrated %d", version)
+	}
+	return fmt.Sprintf("migrating %d", version)
 }
 
 func schemaVersionOf(t testing.TB, path string) int64 {
@@ -267,11 +296,10 @@ func TestKillDuringCompactLosesNothing(t *testing.T) {
 	writeLegacyDB(t, path, history)
 	probe := filepath.Join(dir, "probe.db")
 	copyFile(t, path, probe)
-	// Kills are aimed at the compaction, after the migration: one that
-	// lands in the migration (slower on a loaded machine) tests nothing
-	// here, and leaves a schema packedCounts cannot read.
-	probeRun := runChild(t, "compact", probe, "", 0)
-	full := probeRun.ran - probeRun.marks["opened"]
+	// Kills aim at the compaction, after Open: a kill inside the
+	// migrations before it is TestKillDuringMigrationLosesNothing's.
+	p := runChild(t, "compact", probe, "", 0)
+	full := p.ran - p.marks["opened"]
 
 	partial := 0
 	for i := range 6 {

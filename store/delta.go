@@ -77,6 +77,7 @@ type codec struct {
 	mu       sync.Mutex
 	small    *encoders // for contents under bestFrom
 	large    *encoders
+	fastest  *encoders     // for every content, when set (FasterCompression)
 	plain    *zstd.Decoder // frames of their own; safe for concurrent use
 	decoders chan *zstd.Decoder
 	closed   bool
@@ -112,6 +113,16 @@ func newCodec(write bool) (*codec, error) {
 	return c, nil
 }
 
+// useOptions sets up the encoders the options ask for.
+func (c *codec) useOptions(o options) error {
+	if !o.fastest || c.small == nil {
+		return nil
+	}
+	var err error
+	c.fastest, err = newEncoders(zstd.SpeedFastest)
+	return err
+}
+
 func newEncoders(level zstd.EncoderLevel) (*encoders, error) {
 	// No frame checksum: every content is checked against its SHA-256.
 	opts := []zstd.EOption{zstd.WithEncoderLevel(level), zstd.WithEncoderConcurrency(1), zstd.WithEncoderCRC(false)}
@@ -133,7 +144,7 @@ func (c *codec) close() error {
 	defer c.mu.Unlock()
 	c.closed = true
 	var errs []error
-	for _, e := range []*encoders{c.small, c.large} {
+	for _, e := range []*encoders{c.small, c.large, c.fastest} {
 		if e != nil {
 			errs = append(errs, e.full.Close(), e.delta.Close())
 		}
@@ -180,6 +191,9 @@ func (c *codec) encode(parts [][]byte, base []byte) (frame []byte, delta bool, e
 	if size < bestFrom || size >= hugeFrom {
 		e = c.small
 	}
+	if c.fastest != nil {
+		e = c.fastest
+	}
 	if len(base) > 0 && size > 0 && len(base) <= maxDeltaBytes && size <= maxDeltaBytes {
 		if frame, err = encodeDelta(e.delta, parts, base); err != nil {
 			return nil, false, err
@@ -206,13 +220,23 @@ func (c *codec) encode(parts [][]byte, base []byte) (frame []byte, delta bool, e
 	return frame, delta, nil
 }
 
-// encodeFull compresses parts as one frame of their own.
+// encodeFull compresses parts as one frame of their own. A huge content
+// goes through the encoder's stream, as parts do, never through
+// EncodeAll: each keeps a history buffer of its own, as large as the
+// window, for the life of the encoder.
 func encodeFull(enc *zstd.Encoder, parts [][]byte) ([]byte, error) {
-	if len(parts) == 1 {
+	if len(parts) == 1 && len(parts[0]) < hugeFrom {
 		return enc.EncodeAll(parts[0], nil), nil
 	}
+	size := 0
+	for _, p := range parts {
+		size += len(p)
+	}
+	// The frame's header says the content's size, so that reading it makes
+	// room for it at once (decodedSize) rather than growing through every
+	// size up to it.
 	var buf bytes.Buffer
-	enc.Reset(&buf)
+	enc.ResetContentSize(&buf, int64(size))
 	return streamParts(enc, &buf, parts)
 }
 
@@ -321,8 +345,8 @@ func (c *codec) decode(frame, base []byte, withBase bool, size int64) ([]byte, e
 		return nil, fmt.Errorf("implausible size %d", size)
 	}
 	var dst []byte
-	if size > 0 {
-		dst = make([]byte, 0, size)
+	if capacity := decodedSize(frame, base, withBase, size); capacity > 0 {
+		dst = make([]byte, 0, capacity)
 	}
 	var out []byte
 	var err error
@@ -340,6 +364,26 @@ func (c *codec) decode(frame, base []byte, withBase bool, size int64) ([]byte, e
 		return nil, fmt.Errorf("decompressed to %d bytes, recorded size is %d", len(out), size)
 	}
 	return out, nil
+}
+
+// decodedSize is the room to make for what frame decodes to: the size
+// the row says, else the one the frame's header says, else about its
+// base's (a capture or a version's texts differ little from the one they
+// are compressed against). Without it, decoding grows its output through
+// every size up to the content's, copying it each time: about half the
+// time a version's texts took to read.
+func decodedSize(frame, base []byte, withBase bool, size int64) int64 {
+	if size >= 0 {
+		return size
+	}
+	var h zstd.Header
+	if h.Decode(frame) == nil && h.HasFCS && h.FrameContentSize <= maxSnapshotBytes {
+		return int64(h.FrameContentSize)
+	}
+	if withBase {
+		return int64(len(base) + len(base)/8 + 512)
+	}
+	return 0
 }
 
 // withDictionary runs fn with a pooled decoder whose raw dictionary is base.

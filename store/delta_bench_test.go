@@ -60,9 +60,10 @@ func demoBenchHistory(b *testing.B) []benchCapture {
 // BenchmarkStoredBytesOTA and BenchmarkStoredBytesDemo report the bytes
 // stored per capture: before (each capture alone, as the previous release
 // stored it) and after (chains), as zstd frames and as the SQLite file,
-// next to git (a commit per capture, then git gc --aggressive: the pack)
-// and to zstd -19 --patch-from chained over each document's distinct
-// captures, measured in the same run on the same files. Run with
+// next to git (a commit per capture, then git gc --aggressive: the pack),
+// to zstd -19 --patch-from chained over each document's distinct
+// captures, and to the store's own encoder in a plain chain (no
+// keyframe), measured in the same run on the same files. Run with
 // -benchtime=1x: one measurement is the result.
 func BenchmarkStoredBytesOTA(b *testing.B)  { benchStoredBytes(b, otaBenchHistory(b)) }
 func BenchmarkStoredBytesDemo(b *testing.B) { benchStoredBytes(b, demoBenchHistory(b)) }
@@ -78,11 +79,14 @@ func benchStoredBytes(b *testing.B, history []benchCapture) {
 		b.ReportMetric(float64(beforeFile)/n, "file-B/capture-before")
 		b.ReportMetric(float64(after)/n, "B/capture-after")
 		b.ReportMetric(float64(afterFile)/n, "file-B/capture-after")
+		plain := plainChain(b, history)
+		b.ReportMetric(float64(plain)/n, "B/capture-plain-chain")
 		if z, err := zstdPatchChain(b, history); err != nil {
 			b.Logf("zstd -19 --patch-from left out: %v", err)
 		} else {
 			b.ReportMetric(float64(z)/n, "B/capture-zstd19-chain")
 			b.ReportMetric(float64(after)/float64(z), "after/zstd19")
+			b.ReportMetric(float64(plain)/float64(z), "plain-chain/zstd19")
 		}
 		if g, err := gitPack(b, history); err != nil {
 			b.Logf("git gc --aggressive left out: %v", err)
@@ -149,6 +153,34 @@ func fileSize(b *testing.B, path string) int64 {
 		b.Fatal(err)
 	}
 	return info.Size()
+}
+
+// plainChain compresses each document's distinct captures as the store's
+// codec does, each against the one before it, with no keyframe: the
+// smallest this encoder makes them, whatever a read would cost.
+func plainChain(b *testing.B, history []benchCapture) int64 {
+	c, err := newCodec(true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.close()
+	var total int64
+	prev := map[string][]byte{}
+	seen := map[[32]byte]bool{}
+	for _, h := range history {
+		sum := sha256.Sum256(h.content)
+		if seen[sum] {
+			continue
+		}
+		seen[sum] = true
+		frame, _, err := c.encode([][]byte{h.content}, prev[h.document])
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += int64(len(frame))
+		prev[h.document] = h.content
+	}
+	return total
 }
 
 // zstdPatchChain compresses each document's distinct captures with the zstd

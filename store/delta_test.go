@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 func TestBaseSeqLayout(t *testing.T) {
@@ -305,5 +307,34 @@ func TestDamageInAChainIsReportedWhereItIs(t *testing.T) {
 	}
 	if _, err := secondStore(t, path).Snapshot(ctx, hashes[3]); err == nil || !strings.Contains(err.Error(), "loop") {
 		t.Errorf("bases in a loop: error %v, want the loop reported", err)
+	}
+}
+
+// TestHugeFramesSayTheirSize: a content too large for EncodeAll is
+// streamed, in parts, into a frame whose header still says its size, so
+// that reading it makes room for it at once.
+func TestHugeFramesSayTheirSize(t *testing.T) {
+	c, err := newCodec(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	part := bytes.Repeat([]byte("We collect the information you give us. "), hugeFrom/40+1)
+	parts := [][]byte{part, []byte("\n"), part}
+	size := 2*len(part) + 1
+	frame, delta, err := c.encode(parts, nil)
+	if err != nil || delta {
+		t.Fatalf("encode: delta %v, %v", delta, err)
+	}
+	var h zstd.Header
+	if err := h.Decode(frame); err != nil {
+		t.Fatal(err)
+	}
+	if !h.HasFCS || h.FrameContentSize != uint64(size) {
+		t.Fatalf("header: content size %v %d, want %d", h.HasFCS, h.FrameContentSize, size)
+	}
+	out, err := c.decode(frame, nil, false, -1)
+	if err != nil || len(out) != size || cap(out) != size {
+		t.Fatalf("decoded %d bytes into a buffer of %d, want %d (%v)", len(out), cap(out), size, err)
 	}
 }

@@ -185,6 +185,9 @@ func (s *Store) applyMigration(ctx context.Context, m migration, list []migratio
 	if applied[m.version] {
 		return nil
 	}
+	if migrationStep != nil {
+		migrationStep(m.version, false)
+	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
@@ -209,6 +212,9 @@ func (s *Store) applyMigration(ctx context.Context, m migration, list []migratio
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
+	if migrationStep != nil {
+		migrationStep(m.version, true)
+	}
 	return nil
 }
 
@@ -231,3 +237,7 @@ func pendingSteps(ctx context.Context, q stepsQuerier, userVersion int64) ([]str
 	}
 	return pending, nil
 }
+
+// migrationStep, when set (by the kill tests' child process), is told of
+// each migration applied: as it starts, and once it has committed.
+var migrationStep func(version int64, committed bool)

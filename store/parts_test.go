@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPartsComparerFindsEveryDifference(t *testing.T) {
@@ -76,5 +77,75 @@ func TestLargeVersionTextsRoundTrip(t *testing.T) {
 	var base int64
 	if err := s.readers.QueryRow("SELECT ifnull(packed_base, 0) FROM versions WHERE id = ?", ids[1]).Scan(&base); err != nil || base != ids[0] {
 		t.Errorf("the second version's texts are packed against %d (%v), want the first, %d", base, err, ids[0])
+	}
+}
+
+// TestHugeSnapshotsRoundTrip stores captures from the size that goes
+// through the encoder's stream (hugeFrom) — a frame of its own, then one
+// against it — and reads them back whole from a store with nothing
+// cached.
+func TestHugeSnapshotsRoundTrip(t *testing.T) {
+	s, path := openTestStore(t)
+	page := readFixture(t, "twitter-dev-help-privacy.html")
+	var first bytes.Buffer
+	for i := 0; first.Len() < hugeFrom+hugeFrom/4; i++ {
+		fmt.Fprintf(&first, "<!-- part %d -->\n", i)
+		first.Write(page)
+	}
+	second := bytes.Replace(first.Bytes(), []byte("<!-- part 7 -->"), []byte("<!-- part seven -->"), 1)
+	hashes := []string{
+		record(t, s, "Huge", first.Bytes(), date("2024-01-01T00:00:00Z")),
+		record(t, s, "Huge", second, date("2024-01-02T00:00:00Z")),
+	}
+	fresh := secondStore(t, path)
+	for i, want := range [][]byte{first.Bytes(), second} {
+		snap, err := fresh.Snapshot(context.Background(), hashes[i])
+		if err != nil || !bytes.Equal(snap.Content, want) {
+			t.Fatalf("capture %d of %d bytes: %v, read back equal: %v", i, len(want), err, bytes.Equal(snap.Content, want))
+		}
+		if r := frameOf(t, s, hashes[i]); r.stored*20 > len(want) || (i == 1) != (r.base == hashes[0]) {
+			t.Errorf("capture %d of %d bytes stored as %d bytes against %q", i, len(want), r.stored, r.base)
+		}
+	}
+}
+
+// TestFasterCompressionReadsAsAnyOther: captures and texts written by a
+// store opened with FasterCompression read back from a store opened
+// without it, and take more bytes than the default levels' frames (they
+// are made at another level).
+func TestFasterCompressionReadsAsAnyOther(t *testing.T) {
+	ctx := context.Background()
+	pages := otaCaptures(t, "ChristianMingle", "Privacy Policy")[:6]
+	sizes := map[bool]int{}
+	for _, fast := range []bool{false, true} {
+		path := testDB(t)
+		var opts []Option
+		if fast {
+			opts = append(opts, FasterCompression())
+		}
+		s, err := OpenWith(ctx, path, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hashes []string
+		for i, p := range pages {
+			hashes = append(hashes, record(t, s, "CM", p, date("2024-01-01T00:00:00Z").Add(time.Duration(i)*time.Hour)))
+		}
+		var size int
+		if err := s.readers.QueryRow("SELECT sum(length(compressed)) FROM snapshots").Scan(&size); err != nil {
+			t.Fatal(err)
+		}
+		sizes[fast] = size
+		s.Close()
+		plain := secondStore(t, path)
+		for i, h := range hashes {
+			snap, err := plain.Snapshot(ctx, h)
+			if err != nil || !bytes.Equal(snap.Content, pages[i]) {
+				t.Fatalf("fast %v: capture %d reads back: %v, equal %v", fast, i, err, bytes.Equal(snap.Content, pages[i]))
+			}
+		}
+	}
+	if sizes[true] <= sizes[false] {
+		t.Errorf("frames of %d bytes with FasterCompression, %d without: want them made at another, faster level", sizes[true], sizes[false])
 	}
 }

@@ -55,7 +55,7 @@ func (s *Store) Engine() string {
 
 // openPostgres opens the database rawURL names; see open and OpenReadOnly
 // for what mode and readOnly ask.
-func openPostgres(ctx context.Context, rawURL string, mode openMode, readOnly bool) (*Store, error) {
+func openPostgres(ctx context.Context, rawURL string, mode openMode, readOnly bool, o options) (*Store, error) {
 	name := redactURL(rawURL)
 	cfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
@@ -74,7 +74,7 @@ func openPostgres(ctx context.Context, rawURL string, mode openMode, readOnly bo
 		db.Close()
 		return nil, fmt.Errorf("open database %s: cannot connect to PostgreSQL: %s", name, connectError(err))
 	}
-	if err := s.initPostgres(ctx, mode, readOnly); err != nil {
+	if err := s.initPostgres(ctx, mode, readOnly, o); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func connectError(err error) string {
 	return err.Error()
 }
 
-func (s *Store) initPostgres(ctx context.Context, mode openMode, readOnly bool) error {
+func (s *Store) initPostgres(ctx context.Context, mode openMode, readOnly bool, o options) error {
 	state, err := inspectPostgres(ctx, s.readers)
 	if err != nil {
 		return fmt.Errorf("%s: %w", s.path, err)
@@ -118,6 +118,9 @@ func (s *Store) initPostgres(ctx context.Context, mode openMode, readOnly bool) 
 		}
 	}
 	if s.codec, err = newCodec(!readOnly); err != nil {
+		return err
+	}
+	if err := s.codec.useOptions(o); err != nil {
 		return err
 	}
 	s.cache = newContentCache(contentCacheBytes)

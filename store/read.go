@@ -397,7 +397,8 @@ func (s *Store) Fetches(ctx context.Context, documentID int64) ([]Fetch, error) 
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `
-			SELECT id, document_id, at, source, url, status, error_class, error, ifnull(snapshot_hash, ''), headers
+			SELECT id, document_id, at, source, url, status, error_class, error, ifnull(snapshot_hash, ''), headers,
+				method, ifnull(screenshot_hash, '')
 			FROM fetches WHERE document_id = ?
 			ORDER BY at DESC, id DESC`, documentID)
 		if err != nil {
@@ -408,7 +409,7 @@ func (s *Store) Fetches(ctx context.Context, documentID int64) ([]Fetch, error) 
 			var f Fetch
 			var at string
 			if err := rows.Scan(&f.ID, &f.DocumentID, &at, &f.Source, &f.URL, &f.Status,
-				&f.ErrorClass, &f.Error, &f.SnapshotHash, &f.Headers); err != nil {
+				&f.ErrorClass, &f.Error, &f.SnapshotHash, &f.Headers, &f.Method, &f.ScreenshotHash); err != nil {
 				return err
 			}
 			if f.At, err = parseTime(at); err != nil {

@@ -41,11 +41,10 @@ type scanner interface {
 	Scan(dest ...any) error
 }
 
-// documentQuery selects Documents; callers append WHERE and ORDER BY.
+// documentQuery selects Documents; callers append WHERE and ORDER BY. The
+// counts are kept by triggers (migration 9).
 const documentQuery = `
-	SELECT d.id, s.name, d.type, d.url,
-		(SELECT count(*) FROM versions v WHERE v.document_id = d.id),
-		(SELECT max(v.captured_at) FROM versions v WHERE v.document_id = d.id)
+	SELECT d.id, s.name, d.type, d.url, d.version_count, nullif(d.last_captured_at, '')
 	FROM documents d JOIN services s ON s.id = d.service_id`
 
 func scanDocuments(rows *sql.Rows) ([]Document, error) {

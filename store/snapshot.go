@@ -45,6 +45,10 @@ type pendingSnapshot struct {
 // the document whose fetch (AddFetch) or version (AddVersion) first names
 // the hash in this transaction; a snapshot nothing names gets a frame of
 // its own.
+//
+// content is kept, not copied, until then (a capture may be 20 MB): the
+// caller must not change it before Write returns. Content changed anyway
+// fails the commit rather than storing bytes that do not match their hash.
 func (t *Tx) PutSnapshot(content []byte, contentType string) (string, error) {
 	if len(content) > maxSnapshotBytes {
 		return "", fmt.Errorf("snapshot of %d bytes: larger than the %d bytes a snapshot may have", len(content), maxSnapshotBytes)
@@ -78,8 +82,7 @@ func (t *Tx) PutSnapshot(content []byte, contentType string) (string, error) {
 	if t.pending == nil {
 		t.pending = map[string]*pendingSnapshot{}
 	}
-	// A copy: the caller may reuse its buffer before the commit.
-	p := &pendingSnapshot{hash: hash, content: bytes.Clone(content)}
+	p := &pendingSnapshot{hash: hash, content: content}
 	t.pending[hash] = p
 	t.pendingOrder = append(t.pendingOrder, p)
 	return hash, nil
@@ -107,6 +110,9 @@ func (t *Tx) storePending() error {
 // storeSnapshot places p at the end of its document's chain and writes its
 // frame, compressed against the chain position baseSeq names.
 func (t *Tx) storeSnapshot(p *pendingSnapshot) error {
+	if HashContent(p.content) != p.hash {
+		return fmt.Errorf("snapshot %s: its content changed between PutSnapshot and the commit", p.hash)
+	}
 	var chain, seq sql.NullInt64
 	base, baseDepth := "", 0
 	if p.document != 0 {
@@ -172,7 +178,8 @@ func (t *Tx) writeFrame(hash string, content []byte, base string, baseDepth int,
 		frame, nullString(base), depth, chain, seq, hash); err != nil {
 		return fmt.Errorf("store snapshot %s (%d bytes): %w", hash, len(content), err)
 	}
-	t.store.cache.put(hash, content)
+	// A copy: content may be the caller's, free to change once Write returns.
+	t.store.cache.putCopy(hash, content)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -91,5 +92,67 @@ func TestSnapshotDetectsDamage(t *testing.T) {
 	_, err = s.Snapshot(ctx, sd.hashOld)
 	if err == nil || !strings.Contains(err.Error(), "decompress") {
 		t.Errorf("Snapshot of garbage blob: error = %v, want decompress failure", err)
+	}
+}
+
+// TestSnapshotChangedBeforeCommitIsRefused: PutSnapshot keeps the caller's
+// bytes until the commit compresses them; bytes changed meanwhile fail
+// the commit, and nothing of the transaction is stored.
+func TestSnapshotChangedBeforeCommitIsRefused(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t)
+	page := readFixture(t, "twitter-dev-help-privacy.html")
+	buf := bytes.Clone(page)
+	err := s.Write(ctx, func(tx *Tx) error {
+		d, err := tx.EnsureDocument("X", "Privacy Policy", "")
+		if err != nil {
+			return err
+		}
+		hash, err := tx.PutSnapshot(buf, "text/html")
+		if err != nil {
+			return err
+		}
+		if _, _, err := tx.AddFetch(Fetch{DocumentID: d.ID, At: date("2024-01-01T00:00:00Z"), Source: "import", SnapshotHash: hash}); err != nil {
+			return err
+		}
+		buf[0] ^= 0x20 // the caller reuses its buffer too early
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "changed between PutSnapshot and the commit") {
+		t.Fatalf("Write = %v, want the changed content refused", err)
+	}
+	var snapshots, fetches int
+	if err := s.writer.QueryRow("SELECT (SELECT count(*) FROM snapshots), (SELECT count(*) FROM fetches)").Scan(&snapshots, &fetches); err != nil {
+		t.Fatal(err)
+	}
+	if snapshots != 0 || fetches != 0 {
+		t.Errorf("%d snapshots and %d fetches stored by a refused transaction, want none", snapshots, fetches)
+	}
+	if _, err := s.Snapshot(ctx, HashContent(page)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Snapshot after the refused commit: %v, want ErrNotFound", err)
+	}
+
+	// Once Write has returned, the caller may change its buffer: what the
+	// store keeps (its rows, its cache of decoded contents) is its own.
+	copy(buf, page)
+	var hash string
+	err = s.Write(ctx, func(tx *Tx) error {
+		d, err := tx.EnsureDocument("X", "Privacy Policy", "")
+		if err != nil {
+			return err
+		}
+		if hash, err = tx.PutSnapshot(buf, "text/html"); err != nil {
+			return err
+		}
+		_, _, err = tx.AddFetch(Fetch{DocumentID: d.ID, At: date("2024-01-01T00:00:00Z"), Source: "import", SnapshotHash: hash})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clear(buf)
+	snap, err := s.Snapshot(ctx, hash)
+	if err != nil || !bytes.Equal(snap.Content, page) {
+		t.Errorf("Snapshot after the caller cleared its buffer: %v, equal to what was stored: %v", err, bytes.Equal(snap.Content, page))
 	}
 }

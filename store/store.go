@@ -43,7 +43,12 @@ type Store struct {
 // Open opens the database at path, creating the file if it is missing, and
 // brings its schema up to date.
 func Open(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, createMissing)
+	return open(ctx, path, createMissing, nil)
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	return open(ctx, path, createMissing, opts)
 }
 
 // OpenExisting is Open for commands that update what a database holds
@@ -51,7 +56,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // path does not exist instead of creating an empty database; a 0-byte
 // file is made one.
 func OpenExisting(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, adoptEmpty)
+	return open(ctx, path, adoptEmpty, nil)
 }
 
 // OpenDatabase is OpenExisting for a process that serves a database it
@@ -59,7 +64,7 @@ func OpenExisting(ctx context.Context, path string) (*Store, error) {
 // database, never made one, so that a mistyped path leaves an unrelated
 // empty file alone. An older schema is still brought up to date.
 func OpenDatabase(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, requireDatabase)
+	return open(ctx, path, requireDatabase, nil)
 }
 
 // openMode is what open does with a missing or 0-byte file.
@@ -77,6 +82,31 @@ func emptyFileError(path string) error {
 	return fmt.Errorf("%s is an empty file, not a policywatch database (import, crawl or demo --db make one)", path)
 }
 
+// Option changes how a store writes.
+type Option func(*options)
+
+type options struct {
+	fastest bool
+}
+
+// FasterCompression makes every frame at zstd's fastest level: the better
+// and best levels index their tables again for every frame compressed
+// against another (1 to 5 ms, most of the time a new version takes to
+// store), and their frames are smaller. For tools that load a great many
+// versions at once, such as the synthetic archive of the benchmarks; the
+// frames read as any others.
+func FasterCompression() Option {
+	return func(o *options) { o.fastest = true }
+}
+
+func collectOptions(opts []Option) options {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
 // ErrReadOnly is returned by Write on a store opened with OpenReadOnly.
 var ErrReadOnly = errors.New("the database was opened read-only")
 
@@ -90,7 +120,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 		return nil, errors.New("open database: empty path")
 	}
 	if IsPostgresURL(path) {
-		return openPostgres(ctx, path, requireDatabase, true)
+		return openPostgres(ctx, path, requireDatabase, true, options{})
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -167,12 +197,12 @@ func (s *Store) initReadOnly(ctx context.Context, abs string) error {
 	return nil
 }
 
-func open(ctx context.Context, path string, mode openMode) (*Store, error) {
+func open(ctx context.Context, path string, mode openMode, opts []Option) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")
 	}
 	if IsPostgresURL(path) {
-		return openPostgres(ctx, path, mode, false)
+		return openPostgres(ctx, path, mode, false, collectOptions(opts))
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -201,14 +231,14 @@ func open(ctx context.Context, path string, mode openMode) (*Store, error) {
 	}
 
 	s := &Store{path: path, d: &dialect{}}
-	if err := s.init(ctx, abs); err != nil {
+	if err := s.init(ctx, abs, collectOptions(opts)); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-func (s *Store) init(ctx context.Context, abs string) error {
+func (s *Store) init(ctx context.Context, abs string, o options) error {
 	db, err := sql.Open("sqlite", writerDSN(abs))
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", s.path, err)
@@ -236,6 +266,9 @@ func (s *Store) init(ctx context.Context, abs string) error {
 	}
 
 	if s.codec, err = newCodec(true); err != nil {
+		return err
+	}
+	if err := s.codec.useOptions(o); err != nil {
 		return err
 	}
 	s.cache = newContentCache(contentCacheBytes)

@@ -100,9 +100,10 @@ func (t *Tx) AddFetch(f Fetch) (id int64, added bool, err error) {
 	t.snapshotNamed(f.SnapshotHash, f.DocumentID)
 	d := t.store.d
 	id, added, err = t.tx.insertID(t.ctx, `
-		INSERT INTO fetches (document_id, at, source, url, status, error_class, error, snapshot_hash, headers)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		f.DocumentID, at, f.Source, d.text(f.URL), f.Status, f.ErrorClass, d.text(f.Error), nullString(f.SnapshotHash), d.text(f.Headers))
+		INSERT INTO fetches (document_id, at, source, url, status, error_class, error, snapshot_hash, headers, method, screenshot_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		f.DocumentID, at, f.Source, d.text(f.URL), f.Status, f.ErrorClass, d.text(f.Error), nullString(f.SnapshotHash), d.text(f.Headers),
+		f.Method, nullString(f.ScreenshotHash))
 	if err != nil {
 		return 0, false, fmt.Errorf("%s: %w", what, err)
 	}

@@ -40,17 +40,27 @@ func (r *Run) record(ctx context.Context, res crawler.Result, prev store.CrawlSt
 	switch {
 	case res.Failure != nil:
 		err := r.Archive.RecordAttempt(ctx, ref, archive.Attempt{At: res.At, Source: capture.Crawl, URL: res.Failure.URL,
-			Status: res.Failure.Status, Class: res.Failure.Class, Message: res.Failure.Message, InTx: putState})
+			Status: res.Failure.Status, Class: res.Failure.Class, Message: res.Failure.Message, Method: res.Failure.Method, InTx: putState})
 		out.Class, out.Line = res.Failure.Class, fmt.Sprintf("%-40s FAILED %s: %s", name, res.Failure.Class, res.Failure.Message)
 		return out, err
 	case res.NotModified:
-		err := r.Archive.RecordAttempt(ctx, ref, archive.Attempt{At: res.At, Source: capture.Crawl, URL: ref.URL, Status: 304, InTx: putState})
+		err := r.Archive.RecordAttempt(ctx, ref, archive.Attempt{At: res.At, Source: capture.Crawl, URL: ref.URL, Status: 304, Method: capture.HTTP, InTx: putState})
 		out.Line = fmt.Sprintf("%-40s not modified", name)
 		return out, err
 	}
 	c := archive.Capture{At: res.At, Source: capture.Crawl, URL: res.Parts[0].FinalURL, Status: res.Parts[0].Status,
 		ContentType: res.Parts[0].ContentType, Content: res.Parts[0].Content, Headers: res.Parts[0].Headers,
 		Rules: res.Parts[0].Source.Rules, InTx: putState}
+	// One fetch, one method and one screenshot: a document with a rendered
+	// part was fetched with the browser, and shows its first screenshot.
+	for _, p := range res.Parts {
+		if c.Method == "" || p.Method == capture.Browser {
+			c.Method = p.Method
+		}
+		if c.Screenshot == nil {
+			c.Screenshot = p.Screenshot
+		}
+	}
 	if len(res.Parts) > 1 {
 		parts := make([]archive.Part, len(res.Parts))
 		c.PartRules = make([]extract.Options, len(res.Parts))

@@ -19,7 +19,8 @@ func Targets(services []declaration.Service, service, docType string) ([]crawler
 	for _, d := range docs {
 		t := crawler.Target{Service: d.Service, Type: d.Type}
 		for _, src := range d.Sources {
-			t.Sources = append(t.Sources, crawler.Source{URL: src.URL, Rules: src.Options()})
+			t.Sources = append(t.Sources, crawler.Source{URL: src.URL, Rules: src.Options(),
+				Browser: src.ExecuteClientScripts, Screenshot: src.Screenshot})
 		}
 		targets = append(targets, t)
 	}

@@ -319,6 +319,9 @@ type versionBody struct {
 	// Page and Pages number the parts of a long version, each about
 	// versionPageBytes of text; Pages is 1 for most documents.
 	Page, Pages int
+	// Capture says how the version's capture was fetched, and whether a
+	// screenshot was taken with it.
+	Capture versionCapture
 	// Readability is the version's reading time and grade, as stored when
 	// it was placed (nil for a version not measured yet).
 	Readability *store.Readability
@@ -369,12 +372,17 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	capture, err := s.captureOf(r.Context(), vid)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	summary, err := s.archive.VersionSummary(r.Context(), vid)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("loading version %d: %w", vid, err))
 		return
 	}
-	body := versionBody{Document: doc, Version: version, Readability: summary.Readability}
+	body := versionBody{Document: doc, Version: version, Capture: capture, Readability: summary.Readability}
 	if content.Title != "" && (len(content.Sections) == 0 || content.Sections[0].Heading() != content.Title) {
 		body.Title = content.Title
 	}

@@ -154,6 +154,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /documents/{id}", s.handleDocument)
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}", s.handleVersion)
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}/markdown", s.handleVersionMarkdown)
+	mux.HandleFunc("GET /documents/{id}/versions/{vid}/screenshot.png", s.handleScreenshot)
 	mux.HandleFunc("GET /documents/{id}/diff", s.handleDiff)
 	mux.HandleFunc("GET /diff.txt", s.handleUnifiedDiff)
 	mux.HandleFunc("GET /snapshots/{hash}", s.handleSnapshot)

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/policywatch/policywatch/browser"
 	"github.com/policywatch/policywatch/declaration"
 )
 
@@ -22,8 +23,10 @@ SERVICE.json per service, in Open Terms Archive's format, with its
 SERVICE.history.json and SERVICE.filters.js. Every file is checked.
 
 Prints one line per document: its pages, the filters that will run on it,
-whether it asks for the page's JavaScript (executeClientScripts), and how
-many past declarations it has. Then each problem, as FILE:LINE:COL:
+whether it is rendered in a browser (executeClientScripts: its scripts run
+in headless Chromium before it is extracted), and how many past
+declarations it has. Then which documents the browser renders, and
+whether a Chromium binary is there to do it. Then each problem, as FILE:LINE:COL:
 message — JSON syntax errors, unknown keys, invalid CSS selectors, URLs
 that are not absolute http(s) URLs, unknown document types (with the
 closest valid one). What policywatch reads but cannot do yet, such as a
@@ -43,14 +46,21 @@ Exits with status 1 when any file has an error, 0 otherwise.`)
 		return err
 	}
 	documentCount := 0
+	var rendered []string
 	for _, s := range services {
 		for _, d := range s.Documents {
 			fmt.Fprintln(env.stdout, documentLine(s, d, false))
+			if needsBrowser(d) {
+				rendered = append(rendered, s.Name+" / "+d.Type)
+			}
 		}
 		for _, d := range s.Retired {
 			fmt.Fprintln(env.stdout, documentLine(s, d, true))
 		}
 		documentCount += len(s.Documents)
+	}
+	if line := browserDocuments(rendered); line != "" {
+		fmt.Fprintln(env.stdout, line)
 	}
 	errorCount := 0
 	files := map[string]bool{}
@@ -85,7 +95,7 @@ func documentLine(s declaration.Service, d declaration.Document, retired bool) s
 			names = append(names, name)
 		}
 	}
-	scripts, javascript := false, false
+	scripts, screenshots, javascript := false, false, false
 	for _, src := range d.Sources {
 		for _, f := range src.Filters {
 			add(f.Name)
@@ -98,6 +108,7 @@ func documentLine(s declaration.Service, d declaration.Document, retired bool) s
 			add("convertSpacesToStandard")
 		}
 		scripts = scripts || src.ExecuteClientScripts
+		screenshots = screenshots || (src.ExecuteClientScripts && src.Screenshot)
 	}
 	if len(names) > 0 {
 		filters := "filters " + strings.Join(names, ", ")
@@ -107,12 +118,45 @@ func documentLine(s declaration.Service, d declaration.Document, retired bool) s
 		parts = append(parts, filters)
 	}
 	if scripts {
-		parts = append(parts, "executeClientScripts")
+		parts = append(parts, "rendered in a browser (executeClientScripts)")
+	}
+	if screenshots {
+		parts = append(parts, "screenshots")
 	}
 	if n := len(d.History); n > 0 && !retired {
 		parts = append(parts, countOf(n, "past declaration"))
 	}
 	return fmt.Sprintf("%s / %s: %s", s.Name, d.Type, strings.Join(parts, "; "))
+}
+
+// needsBrowser reports whether a page of d is rendered in the browser.
+func needsBrowser(d declaration.Document) bool {
+	for _, src := range d.Sources {
+		if src.ExecuteClientScripts {
+			return true
+		}
+	}
+	return false
+}
+
+// browserDocuments says which documents the browser will render, and
+// whether there is a browser: "" when none needs one.
+func browserDocuments(names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	const shown = 10
+	list := strings.Join(names[:min(len(names), shown)], ", ")
+	if len(names) > shown {
+		list += fmt.Sprintf(" and %d more", len(names)-shown)
+	}
+	line := fmt.Sprintf("%s will be rendered in a browser (executeClientScripts): %s", countOf(len(names), "document"), list)
+	if path, err := browser.FindChromium(""); err != nil {
+		line += fmt.Sprintf("; but %v", err)
+	} else {
+		line += fmt.Sprintf("; with %s (crawl --browser names another)", path)
+	}
+	return line
 }
 
 func countOf(n int, noun string) string {

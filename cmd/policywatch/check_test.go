@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -68,7 +69,7 @@ func TestCheckReportsEachProblemWithItsPositionAndFails(t *testing.T) {
 
 func TestCheckPassesWithWarningsOnly(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "A.json"), `{"name": "A", "terms": {"Privacy Policy": {"fetch": "https://a.example/p", "executeClientScripts": true}}}`)
+	writeFile(t, filepath.Join(dir, "A.json"), `{"name": "A", "terms": {"Privacy Policy": {"fetch": "https://a.example/p", "screenshot": true}}}`)
 	r := runCommand(t, map[string]string{"POLICYWATCH_DECLARATIONS": dir}, "check")
 	if r.code != exitOK || !strings.Contains(r.stdout, "warning: ") || !strings.HasSuffix(r.stdout, "1 service, 1 document; 0 errors, 1 warning\n") {
 		t.Errorf("exit %d, stdout %q, stderr %q; want exit 0 and the warning", r.code, r.stdout, r.stderr)
@@ -117,11 +118,12 @@ func TestCheckOfThePublishedCollections(t *testing.T) {
 		dir, summary string
 		lines        int // document lines: current and retired documents
 	}{
-		{"contrib", "379 services, 816 documents; 0 errors, 189 warnings", 836},
-		{"pga", "25 services, 116 documents; 0 errors, 63 warnings", 126},
-		{"france-elections", "5 services, 19 documents; 0 errors, 54 warnings", 19},
-		{"genai-eu", "12 services, 56 documents; 6 errors, 43 warnings", 56},
-		{"dating", "26 services, 67 documents; 0 errors, 15 warnings", 69},
+		// executeClientScripts is honoured: it warns no more.
+		{"contrib", "379 services, 816 documents; 0 errors, 9 warnings", 836},
+		{"pga", "25 services, 116 documents; 0 errors, 1 warning", 126},
+		{"france-elections", "5 services, 19 documents; 0 errors, 47 warnings", 19},
+		{"genai-eu", "12 services, 56 documents; 6 errors, 1 warning", 56},
+		{"dating", "26 services, 67 documents; 0 errors, 1 warning", 69},
 		{"demo", "7 services, 19 documents; 0 errors, 0 warnings", 19},
 	} {
 		dir := filepath.Join("../../testdata/ota-declarations", c.dir)
@@ -130,9 +132,17 @@ func TestCheckOfThePublishedCollections(t *testing.T) {
 		if last := lines[len(lines)-1]; last != dir+": "+c.summary {
 			t.Errorf("%s: summary %q, want %q", c.dir, last, c.summary)
 		}
-		documents, errorLines := 0, 0
+		documents, errorLines, rendered, browserLines := 0, 0, 0, 0
 		for _, l := range lines[:len(lines)-1] {
 			switch {
+			case strings.Contains(l, " will be rendered in a browser (executeClientScripts): "):
+				// The documents the browser renders, counted as their lines say.
+				browserLines++
+				var n int
+				if _, err := fmt.Sscanf(l, "%d document", &n); err != nil || n == 0 {
+					t.Errorf("%s: browser line %q", c.dir, l)
+				}
+				rendered -= n
 			case strings.HasPrefix(l, dir+"/"):
 				if !strings.Contains(l, ": warning: ") {
 					errorLines++
@@ -142,6 +152,9 @@ func TestCheckOfThePublishedCollections(t *testing.T) {
 				}
 			case strings.Contains(l, " / "):
 				documents++
+				if strings.Contains(l, "; rendered in a browser (executeClientScripts)") && !strings.Contains(l, "retired (only in") {
+					rendered++
+				}
 				if js := javascriptFilters(l); len(js) > 0 && !strings.Contains(l, "retired (only in") {
 					filtered++
 					for _, n := range js {
@@ -157,6 +170,9 @@ func TestCheckOfThePublishedCollections(t *testing.T) {
 		}
 		if documents != c.lines {
 			t.Errorf("%s: %d document lines, want %d", c.dir, documents, c.lines)
+		}
+		if rendered != 0 || (browserLines != 1 && c.dir != "demo") {
+			t.Errorf("%s: %d browser lines, whose count differs from the documents rendered by %d", c.dir, browserLines, rendered)
 		}
 		wantCode := exitOK
 		if c.dir == "genai-eu" {
@@ -202,12 +218,12 @@ func TestCheckSumsUpEachDocument(t *testing.T) {
 	r := runCommand(t, nil, "check", "--declarations", dir)
 	b := filepath.Join(dir, "B.json")
 	want := `Service A / Community Guidelines: 2 pages; filters cleanUrls, fixDates
-Service A / Privacy Policy: 1 page; filters cleanUrls, removeQueryParams, convertSpacesToStandard; executeClientScripts; 1 past declaration
+Service A / Privacy Policy: 1 page; filters cleanUrls, removeQueryParams, convertSpacesToStandard; rendered in a browser (executeClientScripts); 1 past declaration
 Service A / Imprint: retired (only in A.history.json, for re-extraction)
 B / Trackers Policy: 1 page; filters removeBanner (extraction fails: there is no B.filters.js)
-` + filepath.Join(dir, "A.json") + `:2:160: warning: terms["Privacy Policy"].executeClientScripts: running the page's JavaScript is not supported yet: the page is fetched as served
+` + browserDocuments([]string{"Service A / Privacy Policy"}) + `
 ` + b + `:1:88: warning: terms["Trackers Policy"].filter[0]: declares filter "removeBanner" but there is no B.filters.js: extracting this document fails until there is
-` + dir + `: 2 services, 3 documents; 0 errors, 2 warnings
+` + dir + `: 2 services, 3 documents; 0 errors, 1 warning
 `
 	if r.code != exitOK || r.stdout != want {
 		t.Errorf("exit %d, stdout:\n%s\nwant:\n%s", r.code, r.stdout, want)

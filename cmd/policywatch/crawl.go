@@ -28,6 +28,7 @@ type crawlFlags struct {
 	allowPrivate   *bool
 	maxBodyMB      *int
 	shrinkFraction *float64
+	browser        browserFlags
 }
 
 func addCrawlFlags(fs interface {
@@ -47,6 +48,7 @@ func addCrawlFlags(fs interface {
 		allowPrivate:   fs.Bool("allow-private-networks", false, "fetch from loopback and private addresses (intranets, tests)"),
 		maxBodyMB:      fs.Int("max-body-mb", capture.MaxBytes>>20, "largest page accepted, in MiB after decompression"),
 		shrinkFraction: fs.Float64("shrink-threshold", archive.DefaultShrinkThreshold, "share of its text a document may lose in one fetch before the capture is held until the next fetch confirms it"),
+		browser:        addBrowserFlags(fs),
 	}
 }
 
@@ -75,6 +77,14 @@ empty pages are recorded as failed fetches, never as versions; see them
 with 'policywatch log'. Documents not fetched for the longest time go first,
 so an interrupted crawl is picked up by the next one.
 
+Documents declaring "executeClientScripts": true are rendered in headless
+Chromium (--browser): their scripts run, every request they make obeys the
+same robots.txt, pacing and private-address rules, and the rendered page
+is the capture; with --browser-fallback, so is a page whose HTTP fetch met
+a bot challenge, a login or a cookie wall. A page that does not settle
+within --browser-timeout, opens a popup, navigates away or uses too much
+memory is a failed fetch. Chromium's peak memory is printed at the end.
+
 Prints one line per document. A declaration file with errors is reported
 on stderr and left out, and the other services are crawled. Exits with
 status 0 when every document was fetched, 1 when any fetch failed or any
@@ -101,8 +111,14 @@ schedule in a running server, see 'policywatch serve --every'.`)
 	if err := arch.SetShrinkThreshold(*flags.shrinkFraction); err != nil {
 		return usagef("--shrink-threshold: %v", err)
 	}
+	if problem := flags.browser.missing(targets); problem != "" {
+		fmt.Fprintln(env.stderr, "warning:", problem)
+	}
+	br := flags.browser.newBrowser(nil)
+	defer br.Close()
+	fetcher := flags.browser.fetcher(crawler.New(flags.config()), br)
 	progress := newProgress(env.stderr, "crawling")
-	run := &watch.Run{Store: st, Archive: arch, Fetcher: crawler.New(flags.config()), Progress: progress.update}
+	run := &watch.Run{Store: st, Archive: arch, Fetcher: fetcher, Progress: progress.update}
 	sum, err := run.Once(ctx, targets, false)
 	progress.done()
 	for _, r := range sum.Results {
@@ -113,6 +129,9 @@ schedule in a running server, see 'policywatch serve --every'.`)
 	}
 	fmt.Fprintf(env.stdout, "%d documents: %d new versions, %d unchanged, %d held, %d failed\n",
 		sum.Documents, sum.NewVersions, sum.Unchanged, sum.Held, sum.Failed)
+	if line := browserLine(br.Stats()); line != "" {
+		fmt.Fprintln(env.stdout, line)
+	}
 	switch {
 	case sum.Failed > 0 && broken > 0:
 		return fmt.Errorf("%d of %d documents could not be fetched, and %v", sum.Failed, sum.Documents, brokenDeclarations(*flags.declarations, broken))

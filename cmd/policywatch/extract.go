@@ -9,11 +9,12 @@ import (
 	"os"
 	"strings"
 
+	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/extract"
 )
 
 func init() {
-	register(command{"extract", "[--select CSS]... [--remove CSS]... [--json-pointer P] [--format markdown|json] FILE|-",
+	register(command{"extract", "[--select CSS]... [--remove CSS]... [--type TYPE] [--lang L] [--explain] [--json-pointer P] [--format markdown|json] FILE|-",
 		"print the text policywatch extracts from a file, to write and check declarations", runExtract})
 }
 
@@ -57,6 +58,9 @@ func runExtract(ctx context.Context, env *environment, args []string) error {
 	format := fs.String("format", "markdown", "what to print: markdown (the canonical text versions are compared on) or json (the sections and blocks)")
 	contentType := fs.String("content-type", "", "the content `TYPE` of the input, e.g. text/html; charset=windows-1252 (default: from the file name, else sniffed)")
 	baseURL := fs.String("url", "", "the `URL` the page was fetched from, to make its links absolute")
+	docType := fs.String("type", "", "the document `TYPE` to take from a page that holds several documents, e.g. \"Privacy Policy\" (Open Terms Archive's names and aliases)")
+	lang := fs.String("lang", "", "the `LANGUAGE` to keep where a page offers its text in several, e.g. fr (default: the one the --url names, else the page's lang)")
+	explain := fs.Bool("explain", false, "say on standard error what part of the page was taken and why, with select and remove rules that take it")
 	rest, err := parseFlags(env, fs, args, `
 Extracts the text of one captured page — HTML, Markdown, plain text or JSON —
 exactly as policywatch records it, and prints it. Use it to write and check a
@@ -71,8 +75,21 @@ takes everything between two elements. Without --select the main content is
 found automatically (navigation, headers, footers, cookie banners and the
 like are left out).
 
+A page may hold more than one document: a legal hub with the terms, the
+privacy policy and the cookie policy as tabs, accordions or sections; a
+summary beside the full text; the same text twice (desktop and mobile);
+several languages. Without --select, --type says which document to take:
+the part whose tab, accordion title or heading names that type (in English,
+French, German, Spanish, Italian, Portuguese or Dutch) is taken, the full
+text rather than a summary; with or without --type, the first of two copies
+and the --lang language (else the one the --url names, else the page's) are
+kept. --explain says on standard error what was chosen and why, and prints
+the select and remove rules that take the same part, to put in a
+declaration.
+
 Examples:
   policywatch extract page.html
+  policywatch extract --type "Privacy Policy" --explain legal-hub.html
   policywatch extract --select pre --json-pointer /privacy page.html
   curl -s https://example.com/privacy | policywatch extract --url https://example.com/privacy -`)
 	if err != nil {
@@ -95,11 +112,29 @@ Examples:
 	}
 	opts := extract.Options{
 		Select: selects, Remove: removes,
-		JSONPointer: *pointer, BaseURL: *baseURL,
+		JSONPointer: *pointer, BaseURL: *baseURL, Language: *lang,
 	}
-	doc, err := extract.Extract(content, kind, opts)
+	if *docType != "" {
+		t, ok := declaration.ExtractionType(*docType)
+		if !ok {
+			hint := ""
+			if close := declaration.ClosestType(*docType); close != "" {
+				hint = fmt.Sprintf(" (did you mean %q?)", close)
+			}
+			return usagef("--type %q is not a document type Open Terms Archive knows%s; see https://github.com/OpenTermsArchive/terms-types", *docType, hint)
+		}
+		opts.Type = t
+	}
+	doc, explanation, err := extract.Explain(content, kind, opts)
 	if err != nil {
 		return fmt.Errorf("%s: %w", displayName(name), err)
+	}
+	if *explain {
+		how := explanation.String()
+		if explanation.Content == "" {
+			how = "Not an HTML page: the whole text is the document.\n"
+		}
+		fmt.Fprint(env.stderr, how)
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(env.stdout)

@@ -141,6 +141,7 @@ type failureLog struct {
 	Status int       `json:"status,omitempty"`
 	Class  string    `json:"class"`
 	Error  string    `json:"error"`
+	Method string    `json:"method,omitempty"` // http or browser, for crawled pages
 }
 
 func newDocumentLog(d store.Document, versions []store.VersionSummary, fetches []store.Fetch) documentLog {
@@ -158,7 +159,7 @@ func newDocumentLog(d store.Document, versions []store.VersionSummary, fetches [
 	}
 	for _, f := range fetches {
 		if f.ErrorClass != "" {
-			l.Failures = append(l.Failures, failureLog{At: f.At, Source: f.Source, URL: f.URL, Status: f.Status, Class: f.ErrorClass, Error: f.Error})
+			l.Failures = append(l.Failures, failureLog{At: f.At, Source: f.Source, URL: f.URL, Status: f.Status, Class: f.ErrorClass, Error: f.Error, Method: f.Method})
 		}
 	}
 	return l
@@ -188,7 +189,11 @@ func (l documentLog) writeText(w io.Writer) {
 	if len(l.Failures) > 0 {
 		fmt.Fprintf(w, "%s\n", plural(len(l.Failures), "failed fetch", "failed fetches"))
 		for _, f := range l.Failures {
-			fmt.Fprintf(w, "  %s  %-16s %s\n", f.At.Format("2006-01-02 15:04"), f.Class, f.Error)
+			how := ""
+			if f.Method == "browser" {
+				how = "in the browser: "
+			}
+			fmt.Fprintf(w, "  %s  %-16s %s%s\n", f.At.Format("2006-01-02 15:04"), f.Class, how, f.Error)
 		}
 	}
 }

@@ -39,17 +39,35 @@ func startScheduler(ctx context.Context, st *store.Store, flags crawlFlags, ever
 	if err := arch.SetShrinkThreshold(*flags.shrinkFraction); err != nil {
 		return nil, usagef("--shrink-threshold: %v", err)
 	}
+	if problem := flags.browser.missing(targets); problem != "" {
+		logger.Warn("browser", "problem", problem)
+	}
+	// One browser for the server's life, started by the first page that
+	// needs it and stopped after each crawl: between crawls it holds no
+	// memory.
+	br := flags.browser.newBrowser(logger)
 	s := &watch.Scheduler{
 		Run: &watch.Run{Store: st, Archive: arch, Every: every, Logger: logger,
 			Observe: func(r watch.Result) {
 				m.ObserveFetch(metrics.Fetch{Outcome: r.Outcome(), Class: string(r.Class), FetchDuration: r.FetchDuration, RecordDuration: r.RecordDuration})
 			}},
-		NewFetcher: func() watch.Fetcher { return crawler.New(flags.config()) },
-		Targets:    targets, Logger: logger,
+		NewFetcher: func() watch.Fetcher {
+			return flags.browser.fetcher(crawler.New(flags.config()), br)
+		},
+		OnRun: func(watch.Summary, error) {
+			br.Stop()
+			stats := br.TakeStats()
+			m.ObserveBrowser(stats.Pages, stats.Peak.RSS, stats.Peak.PSS)
+			if line := browserLine(stats); line != "" {
+				logger.Info(line)
+			}
+		},
+		Targets: targets, Logger: logger,
 	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		defer br.Close()
 		s.Loop(ctx)
 	}()
 	logger.Info(fmt.Sprintf("crawling %d documents every %s", len(targets), every))

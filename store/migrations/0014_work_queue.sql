@@ -1,4 +1,4 @@
--- policywatch schema, step 12: a work queue shared by crawler processes
+-- policywatch schema, step 14: a work queue shared by crawler processes
 -- (policywatch worker), mostly on PostgreSQL, where many machines write one
 -- archive.
 --

@@ -1,4 +1,4 @@
--- policywatch schema, step 12, for PostgreSQL: ../0012_work_queue.sql's twin.
+-- policywatch schema, step 14, for PostgreSQL: ../0014_work_queue.sql's twin.
 ALTER TABLE crawl_state ADD COLUMN lease_owner text NOT NULL DEFAULT '';
 ALTER TABLE crawl_state ADD COLUMN lease_until text COLLATE "C" NOT NULL DEFAULT '';
 ALTER TABLE crawl_state ADD COLUMN host text COLLATE "C" NOT NULL DEFAULT '';
