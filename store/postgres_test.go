@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -185,6 +186,18 @@ func TestPostgresRefusesANewerSchema(t *testing.T) {
 	if _, err := db.Exec("UPDATE policywatch_schema SET user_version = 999"); err != nil {
 		t.Fatal(err)
 	}
+	// What the database holds before the refusals, to compare after them.
+	state := func() string {
+		var steps, services int
+		if err := db.QueryRow("SELECT (SELECT count(*) FROM schema_steps), (SELECT count(*) FROM services)").Scan(&steps, &services); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("tables %v, %d steps, %d services", tablesOf(t, db), steps, services)
+	}
+	if _, err := db.Exec("INSERT INTO services (name) VALUES ('Kept')"); err != nil {
+		t.Fatal(err)
+	}
+	before := state()
 	for name, open := range map[string]func(context.Context, string) (*Store, error){
 		"Open": Open, "OpenReadOnly": OpenReadOnly,
 	} {
@@ -197,6 +210,9 @@ func TestPostgresRefusesANewerSchema(t *testing.T) {
 	if err := db.QueryRow("SELECT user_version FROM policywatch_schema").Scan(&version); err != nil || version != 999 {
 		t.Errorf("version after the refusal: %d, %v", version, err)
 	}
+	if after := state(); after != before {
+		t.Errorf("the refusals changed the database: %s, was %s", after, before)
+	}
 	// A step this binary does not know, at a version it does.
 	if _, err := db.Exec("UPDATE policywatch_schema SET user_version = $1", SchemaVersion()); err != nil {
 		t.Fatal(err)
@@ -204,8 +220,12 @@ func TestPostgresRefusesANewerSchema(t *testing.T) {
 	if _, err := db.Exec("INSERT INTO schema_steps VALUES (9000, '9000_future.sql', '')"); err != nil {
 		t.Fatal(err)
 	}
+	before = state()
 	if _, err := Open(context.Background(), url); err == nil || !strings.Contains(err.Error(), "does not know") {
 		t.Errorf("Open with an unknown step: %v", err)
+	}
+	if after := state(); after != before {
+		t.Errorf("the refusal of an unknown step changed the database: %s, was %s", after, before)
 	}
 }
 
