@@ -51,8 +51,9 @@ const EnvAll = "POLICYWATCH_TEST_PG_ALL"
 // EnvBin names the variable that says where PostgreSQL's binaries are.
 const EnvBin = "POLICYWATCH_PG_BIN"
 
-// defaultBin is where Debian's postgresql package puts them.
-const defaultBin = "/usr/lib/postgresql/15/bin"
+// debianBins is where Debian's postgresql package puts them, one folder
+// per major version (15 on bookworm).
+const debianBins = "/usr/lib/postgresql/*/bin"
 
 var (
 	engine  atomic.Value // the pass running: SQLite or Postgres
@@ -146,7 +147,7 @@ func Main(m *testing.M, prepare func(ctx context.Context, url string) error) int
 func findBin() (string, error) {
 	bin := os.Getenv(EnvBin)
 	if bin == "" {
-		bin = defaultBin
+		bin = newestDebianBin()
 	}
 	for _, name := range []string{"initdb", "postgres"} {
 		if _, err := os.Stat(filepath.Join(bin, name)); err != nil {
@@ -154,6 +155,20 @@ func findBin() (string, error) {
 		}
 	}
 	return bin, nil
+}
+
+// newestDebianBin returns the folder of the newest PostgreSQL Debian
+// installed, or the pattern itself when there is none (for the message).
+func newestDebianBin() string {
+	dirs, _ := filepath.Glob(debianBins)
+	best, bestMajor := debianBins, -1
+	for _, d := range dirs {
+		major, err := strconv.Atoi(filepath.Base(filepath.Dir(d)))
+		if err == nil && major > bestMajor {
+			best, bestMajor = d, major
+		}
+	}
+	return best
 }
 
 // Server is a PostgreSQL server in a temporary folder.
