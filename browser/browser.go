@@ -216,7 +216,7 @@ func (b *Browser) Stats() Stats {
 	p := b.proc
 	s := Stats{Starts: b.starts, Pages: b.pages}
 	b.mu.Unlock()
-	if p != nil && p.ctx.Err() == nil {
+	if p != nil && !p.dead() {
 		s.Memory = p.measure()
 		b.notePeak(s.Memory)
 	}
@@ -232,7 +232,7 @@ func (b *Browser) TakeStats() Stats {
 	s := b.Stats()
 	b.mu.Lock()
 	b.starts, b.pages, b.peak = 0, 0, Memory{}
-	if b.proc != nil && b.proc.ctx.Err() == nil {
+	if b.proc != nil && !b.proc.dead() {
 		b.starts = 1 // the running process belongs to the next count
 	}
 	b.mu.Unlock()
@@ -305,7 +305,7 @@ func (b *Browser) running(ctx context.Context) (*process, error) {
 	if b.closed {
 		return nil, errors.New("the browser was closed")
 	}
-	if b.proc != nil && b.proc.ctx.Err() == nil {
+	if b.proc != nil && !b.proc.dead() {
 		return b.proc, nil
 	}
 	if b.proc != nil {
@@ -341,6 +341,24 @@ type process struct {
 	rendererLimit int64
 	killedAt      atomic.Int64
 	logger        *slog.Logger
+}
+
+// dead reports whether the process is gone: its context ended, or the
+// connection to it dropped, which chromedp may see before the context
+// ends.
+func (p *process) dead() bool {
+	if p.ctx.Err() != nil {
+		return true
+	}
+	if p.browser == nil {
+		return false
+	}
+	select {
+	case <-p.browser.LostConnection:
+		return true
+	default:
+		return false
+	}
 }
 
 // rendererBaseMB is what a renderer holds besides its pages' scripts:

@@ -69,7 +69,7 @@ func (b *Browser) Render(ctx context.Context, c *crawler.Crawler, src crawler.So
 	r := &pageRun{b: b, cfg: b.cfg, pol: c, src: src, proc: p, failed: make(chan struct{}),
 		inflight: map[fetch.RequestID]request{}, screenshot: screenshot || b.cfg.Screenshots}
 	part, failure := r.render(ctx)
-	if failure == nil && p.ctx.Err() != nil {
+	if failure == nil && p.dead() {
 		failure = fail(capture.Script, "the browser process died while rendering %s; it is started again for the next page", src.URL)
 	}
 	if failure != nil {

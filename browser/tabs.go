@@ -12,6 +12,10 @@ import (
 // page's: a loaded machine may take seconds.
 const tabTimeout = 30 * time.Second
 
+// tabGiveUp is how long a tab that failed to open is waited for once
+// cancelled.
+const tabGiveUp = 5 * time.Second
+
 // tab is a browser tab in a browser context of its own (no cookie,
 // storage or cache shared with another page), attached and ready.
 type tab struct {
@@ -37,7 +41,13 @@ func openTab(ctx context.Context, p *process) (*tab, error) {
 	}
 	if err != nil {
 		closeTab()
-		<-opened
+		// chromedp may never return from a tab it was opening in a browser
+		// whose connection dropped: wait for it a little, never for ever
+		// (Stop waits for the tabs being opened).
+		select {
+		case <-opened:
+		case <-time.After(tabGiveUp):
+		}
 		return nil, err
 	}
 	return &tab{ctx: tabCtx, close: closeTab, proc: p}, nil

@@ -247,7 +247,7 @@ func (r *pageRun) broken(step string, err error) *crawler.Failure {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(r.ctx.Err(), context.DeadlineExceeded) {
 		return r.timeout()
 	}
-	if r.proc.ctx.Err() != nil {
+	if r.proc.dead() {
 		return &crawler.Failure{Class: capture.Script, URL: r.src.URL, Message: fmt.Sprintf("the browser process died while %s %s", step, r.src.URL)}
 	}
 	return &crawler.Failure{Class: capture.Network, URL: r.src.URL, Message: fmt.Sprintf("%s %s in the browser: %v", step, r.src.URL, err)}
