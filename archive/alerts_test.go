@@ -2,11 +2,11 @@ package archive
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -102,16 +102,15 @@ func TestAVersionNotStoredQueuesNothing(t *testing.T) {
 	subscribe(t, st, store.Subscription{Kind: store.KindWebhook, URL: "https://hooks.example/", Secret: "whsec_x"})
 	record(t, a, cookiesRef, crawledFile(t, "2022-11-23T00-34-28Z", "2022-11-23T00-34-28Z.md"))
 
-	db, err := sql.Open("sqlite", "file:"+st.Path())
-	if err != nil {
+	db := storetest.RawDB(t, st)
+	if _, err := db.Exec(storetest.Pick(`CREATE TRIGGER fail_after_queueing AFTER INSERT ON deliveries
+		BEGIN SELECT RAISE(ABORT, 'the disk is full'); END`, `
+		CREATE FUNCTION fail_after_queueing() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN RAISE EXCEPTION 'the disk is full'; END $$;
+		CREATE TRIGGER fail_after_queueing AFTER INSERT ON deliveries FOR EACH ROW EXECUTE FUNCTION fail_after_queueing()`)); err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	if _, err := db.Exec(`CREATE TRIGGER fail_after_queueing AFTER INSERT ON deliveries
-		BEGIN SELECT RAISE(ABORT, 'the disk is full'); END`); err != nil {
-		t.Fatal(err)
-	}
-	_, err = a.Record(context.Background(), cookiesRef, crawledFile(t, "2023-09-20T18-34-47Z", "2023-09-20T18-34-47Z.md"))
+	_, err := a.Record(context.Background(), cookiesRef, crawledFile(t, "2023-09-20T18-34-47Z", "2023-09-20T18-34-47Z.md"))
 	if err == nil || !strings.Contains(err.Error(), "the disk is full") {
 		t.Fatalf("Record with a failing outbox: %v", err)
 	}

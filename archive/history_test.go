@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -78,6 +79,7 @@ func TestPrivacyPolicyRevertsToTwitterTextAndBack(t *testing.T) {
 }
 
 func TestCookiePolicyFlipFlopsBetweenLinkDomains(t *testing.T) {
+	storetest.SkipSlowOnPostgres(t, "it records the cookie history TestRecordCookieHistoryKeepsOneVersionPerDistinctText records there, and its marks are stored as TestPrivacyPolicyRevertsToTwitterTextAndBack's")
 	a, st := newArchive(t)
 	docID, v := importHistory(t, a, st, cookiesRef, cookiesDir)
 	_, marks := storedMarks(t, st, docID)
@@ -185,6 +187,7 @@ func TestAnOlderCaptureUnmarksAFlipFlopItBreaks(t *testing.T) {
 }
 
 func TestRediffComputesMarksAnOlderReleaseDidNotStore(t *testing.T) {
+	storetest.SkipSlowOnPostgres(t, "it records the privacy history TestPrivacyPolicyRevertsToTwitterTextAndBack records there; re-diffing is TestRediffRecomputesChangesOfAnOlderDiff's")
 	a, st := newArchive(t)
 	ref := DocumentRef{Service: "X", Type: "Privacy Policy"}
 	docID, _ := importHistory(t, a, st, ref, "twitter-x-history/privacy-policy")

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -25,6 +26,7 @@ const recordLimitMB = 200
 // text in a process of its own (this test binary, run again) and reads
 // that process's peak resident memory.
 func TestRecordingA20MBCaptureStaysUnder200MB(t *testing.T) {
+	storetest.SQLiteOnly(t, "measures the memory of recording into a SQLite file")
 	if os.Getenv("POLICYWATCH_RECORD_CHILD") != "" {
 		recordLargeCaptureChild(t)
 		return

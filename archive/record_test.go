@@ -5,12 +5,12 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/policywatch/policywatch/extract"
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -21,13 +21,11 @@ var (
 
 const cookiesDir = "twitter-x-history/cookies-policy"
 
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
 func newArchive(t testing.TB) (*Archive, *store.Store) {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "test.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := storetest.Open(t)
 	return New(st), st
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/policywatch/policywatch/capture"
 	"github.com/policywatch/policywatch/extract"
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -22,16 +23,11 @@ func recordThree(t *testing.T, a *Archive) {
 	record(t, a, reextractRef, markdownCapture(day(t, "2024-03-01"), "# Policy\n\nWe collect your name and email.\n"))
 }
 
-// rawDB opens the store's file for changes no store method makes: what an
-// older extractor would have left behind.
+// rawDB opens the store's database for changes no store method makes:
+// what an older extractor would have left behind.
 func rawDB(t *testing.T, st *store.Store) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+st.Path()+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return storetest.RawDB(t, st)
 }
 
 func exec(t *testing.T, db *sql.DB, query string, args ...any) {

@@ -2,7 +2,6 @@ package archive
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"slices"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/extract"
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -200,11 +200,7 @@ func TestReextractRebuildsTheSearchIndex(t *testing.T) {
 		t.Errorf("the removed advert is still found: %+v", hits)
 	}
 	var passages, held int
-	db, err := sql.Open("sqlite", st.Path()+"?_pragma=query_only(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := storetest.RawDB(t, st)
 	if err := db.QueryRow("SELECT count(*), (SELECT count(DISTINCT passage_id) FROM search_postings) FROM search_passages").Scan(&passages, &held); err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 )
 
 func TestCompactPacksALegacyDatabase(t *testing.T) {
+	sqliteOnly(t, "a database made by an older release, which only SQLite has")
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "legacy.db")
 	history := legacyHistory(t)
@@ -216,6 +217,7 @@ func (l *limitedBuffer) Write(p []byte) (int, error) {
 func (l *limitedBuffer) String() string { return string(l.b) }
 
 func TestKillDuringMigrationLosesNothing(t *testing.T) {
+	sqliteOnly(t, "a database made by an older release, which only SQLite has")
 	dir := t.TempDir()
 	pristine := filepath.Join(dir, "legacy.db")
 	all := legacyHistory(t) // a few captures and versions: the migration does not read them
@@ -287,6 +289,7 @@ func schemaVersionOf(t testing.TB, path string) int64 {
 }
 
 func TestKillDuringCompactLosesNothing(t *testing.T) {
+	sqliteOnly(t, "a database made by an older release, which only SQLite has")
 	dir := t.TempDir()
 	path := filepath.Join(dir, "legacy.db")
 	history := legacyHistory(t)

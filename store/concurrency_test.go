@@ -114,6 +114,7 @@ func TestConcurrentReadersAndWriter(t *testing.T) {
 // TestTwoStoresOnOneFile opens the same file twice, as two processes would,
 // and writes from both; busy_timeout and BEGIN IMMEDIATE serialise them.
 func TestTwoStoresOnOneFile(t *testing.T) {
+	sqliteOnly(t, "two processes on one file")
 	ctx := context.Background()
 	a, path := openTestStore(t)
 	b, err := Open(ctx, path)

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/policywatch/policywatch/internal/pgtest"
 )
 
 // checkCounts compares what Documents says of each document's versions
@@ -58,6 +60,9 @@ func TestDocumentCountsFollowTheirVersions(t *testing.T) {
 		t.Errorf("document without versions: %+v, %v", d, err)
 	}
 
+	if pgtest.IsPostgres() {
+		return // a database of an older release, migrated: only SQLite has one
+	}
 	path := filepath.Join(t.TempDir(), "legacy.db")
 	writeLegacyDB(t, path, legacyHistory(t))
 	migrated, err := Open(ctx, path)

@@ -24,34 +24,42 @@ type CrawlState struct {
 // CrawlStates returns the crawl state of every document that has one.
 func (s *Store) CrawlStates(ctx context.Context) ([]CrawlState, error) {
 	var states []CrawlState
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT service, type, due_at, last_at, last_class, validated_url, etag, last_modified
 			FROM crawl_state ORDER BY service, type`)
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var st CrawlState
-			var due, last string
-			if err := rows.Scan(&st.Service, &st.Type, &due, &last, &st.LastClass, &st.ValidatedURL, &st.ETag, &st.LastModified); err != nil {
-				return err
-			}
-			if st.DueAt, err = parseOptionalTime(due); err != nil {
-				return err
-			}
-			if st.LastAt, err = parseOptionalTime(last); err != nil {
-				return err
-			}
-			states = append(states, st)
-		}
-		return rows.Err()
+		states, err = scanCrawlStates(rows)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading crawl states from %s: %w", s.path, err)
 	}
 	return states, nil
+}
+
+// scanCrawlStates reads rows of the columns CrawlStates selects.
+func scanCrawlStates(rows *sql.Rows) ([]CrawlState, error) {
+	defer rows.Close()
+	var states []CrawlState
+	for rows.Next() {
+		var st CrawlState
+		var due, last string
+		if err := rows.Scan(&st.Service, &st.Type, &due, &last, &st.LastClass, &st.ValidatedURL, &st.ETag, &st.LastModified); err != nil {
+			return nil, err
+		}
+		var err error
+		if st.DueAt, err = parseOptionalTime(due); err != nil {
+			return nil, err
+		}
+		if st.LastAt, err = parseOptionalTime(last); err != nil {
+			return nil, err
+		}
+		states = append(states, st)
+	}
+	return states, rows.Err()
 }
 
 // PutCrawlState stores the crawl state of st.Service / st.Type, replacing
@@ -95,7 +103,7 @@ func (t *Tx) putCrawlState(st CrawlState) error {
 		ON CONFLICT (service, type) DO UPDATE SET
 			due_at = excluded.due_at, last_at = excluded.last_at, last_class = excluded.last_class,
 			validated_url = excluded.validated_url, etag = excluded.etag, last_modified = excluded.last_modified`,
-		st.Service, st.Type, due, last, st.LastClass, st.ValidatedURL, st.ETag, st.LastModified)
+		st.Service, st.Type, due, last, st.LastClass, t.store.d.text(st.ValidatedURL), t.store.d.text(st.ETag), t.store.d.text(st.LastModified))
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}

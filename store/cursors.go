@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
+
 	"errors"
 	"fmt"
 	"time"
@@ -23,7 +23,7 @@ type ImportCursor struct {
 // source's own).
 func (s *Store) ImportCursors(ctx context.Context, source string) (map[string]ImportCursor, error) {
 	cursors := map[string]ImportCursor{}
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		rows, err := tx.QueryContext(ctx,
 			"SELECT document, position, at, origin_at FROM import_cursors WHERE source = ?", source)
 		if err != nil {

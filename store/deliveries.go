@@ -81,7 +81,7 @@ func (t *Tx) QueueDeliveries(c Change) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}
-	res, err := t.tx.ExecContext(t.ctx, `
+	alertID, inserted, err := t.tx.insertID(t.ctx, `
 		INSERT INTO alerts (change_id, document_id, service, document_type, from_version_id, to_version_id, from_at, to_at,
 			class, magnitude, summary, words_added, words_removed, substitutions, story, excerpt, excerpt_truncated, differ, created_at)
 		SELECT c.id, c.document_id, s.name, d.type, c.from_version_id, c.to_version_id, fv.captured_at, tv.captured_at,
@@ -95,16 +95,12 @@ func (t *Tx) QueueDeliveries(c Change) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}
-	if err := expectOneRow(res, fmt.Sprintf("%s: change %d", what, c.ID)); err != nil {
-		return 0, err
-	}
-	alertID, err := res.LastInsertId()
-	if err != nil {
-		return 0, fmt.Errorf("%s: %w", what, err)
+	if !inserted {
+		return 0, fmt.Errorf("%s: change %d: %w", what, c.ID, ErrNotFound)
 	}
 	// One statement for every subscription: the filters are matched in
 	// SQL, so queueing stays one round trip however many there are.
-	res, err = t.tx.ExecContext(t.ctx, `
+	res, err := t.tx.ExecContext(t.ctx, t.store.d.pick(`
 		INSERT INTO deliveries (webhook_id, subscription_id, alert_id, created_at, next_attempt_at)
 		SELECT 'msg_' || lower(hex(randomblob(16))), s.id, a.id, ?1, ?1
 		FROM alerts a, subscriptions s
@@ -113,7 +109,16 @@ func (t *Tx) QueueDeliveries(c Change) (int, error) {
 			AND (s.types = '[]' OR EXISTS (SELECT 1 FROM json_each(s.types) f WHERE f.value = a.document_type))
 			AND (s.classes = '[]' OR EXISTS (SELECT 1 FROM json_each(s.classes) f WHERE f.value = a.class))
 			AND (s.magnitudes = '[]' OR EXISTS (SELECT 1 FROM json_each(s.magnitudes) f WHERE f.value = a.magnitude))
-		ORDER BY s.id`, now, alertID)
+		ORDER BY s.id`, `
+		INSERT INTO deliveries (webhook_id, subscription_id, alert_id, created_at, next_attempt_at)
+		SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), s.id, a.id, $1::text, $1::text
+		FROM alerts a, subscriptions s
+		WHERE a.id = $2 AND s.removed_at = ''
+			AND (s.services = '[]' OR s.services::jsonb @> jsonb_build_array(a.service))
+			AND (s.types = '[]' OR s.types::jsonb @> jsonb_build_array(a.document_type))
+			AND (s.classes = '[]' OR s.classes::jsonb @> jsonb_build_array(a.class))
+			AND (s.magnitudes = '[]' OR s.magnitudes::jsonb @> jsonb_build_array(a.magnitude))
+		ORDER BY s.id`), now, alertID)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}
@@ -133,8 +138,10 @@ func (t *Tx) QueueDeliveries(c Change) (int, error) {
 // one alert at a time (webhooks, immediate e-mail), oldest due first, and
 // opens an attempt for each. A delivery is due when it is pending, its
 // next attempt time has come and no other worker's lease holds it; the
-// claim is one write transaction, so two workers never claim the same
-// delivery while a lease runs.
+// claim is one write transaction (on PostgreSQL, whose writers run at
+// once, the rows are locked and those another worker is claiming are
+// skipped), so two workers never claim the same delivery while a lease
+// runs.
 func (t *Tx) ClaimDeliveries(o ClaimOptions) ([]ClaimedDelivery, error) {
 	if o.Limit <= 0 {
 		o.Limit = 16
@@ -150,8 +157,8 @@ func (t *Tx) ClaimDeliveries(o ClaimOptions) ([]ClaimedDelivery, error) {
 	ids, err := t.ids(`
 		SELECT d.id FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
 		WHERE d.state = 'pending' AND d.next_attempt_at <= ? AND d.lease_until <= ?
-			AND s.digest = 0 AND s.removed_at = '' AND s.kind IN (`+kinds+`)
-		ORDER BY d.next_attempt_at, d.id LIMIT ?`,
+			AND s.digest = false AND s.removed_at = '' AND s.kind IN (`+kinds+`)
+		ORDER BY d.next_attempt_at, d.id LIMIT ?`+t.store.d.pick("", " FOR UPDATE OF d SKIP LOCKED"),
 		append(append([]any{now, now}, args...), o.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("claiming deliveries: %w", err)
@@ -175,10 +182,10 @@ func (t *Tx) ClaimDigest(o ClaimOptions, dayStart time.Time) ([]ClaimedDelivery,
 	ids, err := t.ids(`
 		SELECT d.id FROM deliveries d WHERE `+due+` AND d.subscription_id = (
 			SELECT s.id FROM subscriptions s
-			WHERE s.digest = 1 AND s.removed_at = '' AND s.last_digest_at < ?1
+			WHERE s.digest = true AND s.removed_at = '' AND s.last_digest_at < ?1
 				AND EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription_id = s.id AND `+due+`)
 			ORDER BY s.id LIMIT 1)
-		ORDER BY d.created_at, d.id`, day, now)
+		ORDER BY d.created_at, d.id`+t.store.d.pick("", " FOR UPDATE OF d"), day, now)
 	if err != nil {
 		return nil, fmt.Errorf("claiming a digest: %w", err)
 	}
@@ -215,11 +222,7 @@ func (t *Tx) claim(ids []int64, o ClaimOptions) ([]ClaimedDelivery, error) {
 			o.Owner, until, id); err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		res, err := t.tx.ExecContext(t.ctx, "INSERT INTO delivery_attempts (delivery_id, at) VALUES (?, ?)", id, now)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		attemptID, err := res.LastInsertId()
+		attemptID, _, err := t.tx.insertID(t.ctx, "INSERT INTO delivery_attempts (delivery_id, at) VALUES (?, ?)", id, now)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}

@@ -2,7 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
+
 	"encoding/json"
 	"fmt"
 	"time"
@@ -44,12 +44,12 @@ type DeliveryFilter struct {
 // was told of the document's changes.
 func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]DeliveryEntry, error) {
 	what := fmt.Sprintf("list deliveries (subscription %d, document %d, state %q)", f.SubscriptionID, f.DocumentID, f.State)
-	limit := f.Limit
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+	var limit any = f.Limit
+	if f.Limit <= 0 {
+		limit = s.d.noLimit()
 	}
 	var list []DeliveryEntry
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		rows, err := tx.QueryContext(ctx, `
 			SELECT `+deliveryColumns+`, `+alertColumns+`, s.kind, CASE s.kind WHEN 'email' THEN s.email ELSE s.url END
 			FROM deliveries d
@@ -98,7 +98,7 @@ func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]DeliveryEnt
 }
 
 // attemptsOf reads the attempts of the deliveries, oldest first.
-func attemptsOf(ctx context.Context, tx *sql.Tx, ids []int64, add func(int64, DeliveryAttempt)) error {
+func attemptsOf(ctx context.Context, tx *dbTx, ids []int64, add func(int64, DeliveryAttempt)) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -108,7 +108,7 @@ func attemptsOf(ctx context.Context, tx *sql.Tx, ids []int64, add func(int64, De
 	}
 	rows, err := tx.QueryContext(ctx, `
 		SELECT delivery_id, id, at, finished_at, status, error, duration_ns FROM delivery_attempts
-		WHERE delivery_id IN (SELECT value FROM json_each(?))
+		WHERE delivery_id IN (`+tx.d.pick("SELECT value FROM json_each(?)", "SELECT jsonb_array_elements_text(?::jsonb)::bigint")+`)
 		ORDER BY delivery_id, at, id`, string(idList))
 	if err != nil {
 		return err

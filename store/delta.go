@@ -113,6 +113,16 @@ func newCodec(write bool) (*codec, error) {
 	return c, nil
 }
 
+// useOptions sets up the encoders the options ask for.
+func (c *codec) useOptions(o options) error {
+	if !o.fastest || c.small == nil {
+		return nil
+	}
+	var err error
+	c.fastest, err = newEncoders(zstd.SpeedFastest)
+	return err
+}
+
 func newEncoders(level zstd.EncoderLevel) (*encoders, error) {
 	// No frame checksum: every content is checked against its SHA-256.
 	opts := []zstd.EOption{zstd.WithEncoderLevel(level), zstd.WithEncoderConcurrency(1), zstd.WithEncoderCRC(false)}

@@ -287,7 +287,7 @@ func TestDamageInAChainIsReportedWhereItIs(t *testing.T) {
 	}
 	// Flip one byte in the middle of the second capture's frame.
 	if _, err := s.writer.Exec("UPDATE snapshots SET compressed = substr(compressed, 1, length(compressed)/2) || "+
-		"x'ff' || substr(compressed, length(compressed)/2 + 2) WHERE hash = ?", hashes[1]); err != nil {
+		s.d.pick("x'ff'", "'\\xff'::bytea")+" || substr(compressed, length(compressed)/2 + 2) WHERE hash = ?", hashes[1]); err != nil {
 		t.Fatal(err)
 	}
 	cold := secondStore(t, path)

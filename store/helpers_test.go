@@ -7,12 +7,42 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/policywatch/policywatch/internal/pgtest"
 )
 
-// openTestStore opens a fresh store in a temporary directory.
+func TestMain(m *testing.M) {
+	os.Exit(pgtest.Main(m, func(ctx context.Context, url string) error {
+		s, err := Open(ctx, url)
+		if err != nil {
+			return err
+		}
+		return s.Close()
+	}))
+}
+
+// testDB is where a test's database is: a file in a temporary directory,
+// or on the PostgreSQL pass a fresh database of the test server.
+func testDB(t testing.TB) string {
+	t.Helper()
+	if pgtest.IsPostgres() {
+		return pgtest.Database(t)
+	}
+	return filepath.Join(t.TempDir(), "policywatch.db")
+}
+
+// sqliteOnly skips a test on the PostgreSQL pass, saying why.
+func sqliteOnly(t testing.TB, why string) {
+	t.Helper()
+	if pgtest.IsPostgres() {
+		t.Skip("SQLite only: " + why)
+	}
+}
+
+// openTestStore opens a fresh store (see testDB).
 func openTestStore(t testing.TB) (*Store, string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "policywatch.db")
+	path := testDB(t)
 	s, err := Open(context.Background(), path)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", path, err)

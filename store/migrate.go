@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
 
 // migration is one forward-only schema step; its version is the number that
@@ -38,10 +38,16 @@ const stepsTable = `CREATE TABLE IF NOT EXISTS schema_steps (
     applied_at TEXT NOT NULL
 )`
 
-// migrations returns the embedded migrations in order, checking that no
-// two share a number.
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+// migrations returns SQLite's embedded migrations in order, checking that
+// no two share a number.
+func migrations() ([]migration, error) { return migrationsIn("migrations") }
+
+// postgresMigrations are the twins of migrations for PostgreSQL, with the
+// same numbers and names.
+func postgresMigrations() ([]migration, error) { return migrationsIn("migrations/postgres") }
+
+func migrationsIn(dir string) ([]migration, error) {
+	names, err := fs.Glob(migrationFiles, dir+"/*.sql")
 	if err != nil {
 		return nil, err
 	}

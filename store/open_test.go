@@ -12,6 +12,7 @@ import (
 )
 
 func TestOpenMigratesFreshFile(t *testing.T) {
+	sqliteOnly(t, "a database file and its header and pragmas (postgres_test.go has PostgreSQL's twins)")
 	s, path := openTestStore(t)
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("database file not created: %v", err)
@@ -65,6 +66,7 @@ func TestReopenKeepsData(t *testing.T) {
 }
 
 func TestOpenExistingMissingFile(t *testing.T) {
+	sqliteOnly(t, "a database file and its header and pragmas (postgres_test.go has PostgreSQL's twins)")
 	path := filepath.Join(t.TempDir(), "nothing-here.db")
 	_, err := OpenExisting(context.Background(), path)
 	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "does not exist") {
@@ -108,6 +110,7 @@ func assertRefused(t *testing.T, path, want string) {
 }
 
 func TestOpenRefusesGarbage(t *testing.T) {
+	sqliteOnly(t, "a database file and its header and pragmas (postgres_test.go has PostgreSQL's twins)")
 	path := filepath.Join(t.TempDir(), "notes.txt")
 	garbage := bytes.Repeat([]byte("this is not a database, just some notes\n"), 200)
 	if err := os.WriteFile(path, garbage, 0o644); err != nil {
@@ -117,6 +120,7 @@ func TestOpenRefusesGarbage(t *testing.T) {
 }
 
 func TestOpenRefusesCorruptDatabase(t *testing.T) {
+	sqliteOnly(t, "a database file and its header and pragmas (postgres_test.go has PostgreSQL's twins)")
 	path := filepath.Join(t.TempDir(), "corrupt.db")
 	// A real SQLite header followed by noise: SQLite itself must reject it.
 	content := append([]byte(nil), sqliteHeader...)
@@ -130,6 +134,7 @@ func TestOpenRefusesCorruptDatabase(t *testing.T) {
 }
 
 func TestOpenRefusesOtherApplicationsDatabase(t *testing.T) {
+	sqliteOnly(t, "a database file and its header and pragmas (postgres_test.go has PostgreSQL's twins)")
 	path := filepath.Join(t.TempDir(), "other.db")
 	db := rawDB(t, path)
 	if _, err := db.Exec("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('Ada')"); err != nil {
@@ -140,6 +145,7 @@ func TestOpenRefusesOtherApplicationsDatabase(t *testing.T) {
 }
 
 func TestOpenRefusesNewerSchema(t *testing.T) {
+	sqliteOnly(t, "a database file and its header and pragmas (postgres_test.go has PostgreSQL's twins)")
 	s, path := openTestStore(t)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -153,6 +159,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 }
 
 func TestOpenAdoptsEmptyFile(t *testing.T) {
+	sqliteOnly(t, "a database file and its header and pragmas (postgres_test.go has PostgreSQL's twins)")
 	path := filepath.Join(t.TempDir(), "empty.db")
 	if err := os.WriteFile(path, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -168,6 +175,7 @@ func TestOpenAdoptsEmptyFile(t *testing.T) {
 }
 
 func TestOpenPathWithURICharacters(t *testing.T) {
+	sqliteOnly(t, "a database file and its header and pragmas (postgres_test.go has PostgreSQL's twins)")
 	dir := filepath.Join(t.TempDir(), "odd?dir#with%chars")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -195,6 +203,7 @@ func TestMigrationsNumbered(t *testing.T) {
 }
 
 func TestOpenDirectoryRefused(t *testing.T) {
+	sqliteOnly(t, "a database file and its header and pragmas (postgres_test.go has PostgreSQL's twins)")
 	dir := t.TempDir()
 	_, err := Open(context.Background(), dir)
 	if err == nil || !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "directory") {
@@ -228,6 +237,7 @@ func TestClosedStore(t *testing.T) {
 // arrives. It is applied then, and a database with a step this binary does
 // not know is refused rather than written.
 func TestStepsMergedOutOfOrderAreApplied(t *testing.T) {
+	sqliteOnly(t, "a database file and its header and pragmas (postgres_test.go has PostgreSQL's twins)")
 	ctx := context.Background()
 	s, _ := openTestStore(t)
 	list, err := migrations()

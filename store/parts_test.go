@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -119,7 +118,7 @@ func TestFasterCompressionReadsAsAnyOther(t *testing.T) {
 	pages := otaCaptures(t, "ChristianMingle", "Privacy Policy")[:6]
 	sizes := map[bool]int{}
 	for _, fast := range []bool{false, true} {
-		path := filepath.Join(t.TempDir(), "s.db")
+		path := testDB(t)
 		var opts []Option
 		if fast {
 			opts = append(opts, FasterCompression())

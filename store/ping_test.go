@@ -36,6 +36,7 @@ func damageRoot(t *testing.T, path, name string) {
 // Ping reads the root of every table and index: a damaged index, which
 // the pages read through, shows as well as a damaged table.
 func TestPingSeesADamagedIndexOrTable(t *testing.T) {
+	sqliteOnly(t, "damages the pages of a SQLite file")
 	ctx := context.Background()
 	for _, name := range []string{"versions_captured", "fetches"} {
 		t.Run(name, func(t *testing.T) {

@@ -13,8 +13,8 @@ import (
 
 // read runs fn in a read-only transaction on the reader pool, so that a
 // method's several queries see one consistent state of the database.
-func (s *Store) read(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.readers.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+func (s *Store) read(ctx context.Context, fn func(*dbTx) error) error {
+	tx, err := s.readers.begin(ctx, s.readOptions())
 	if err != nil {
 		return fmt.Errorf("read %s: %w", s.path, err)
 	}
@@ -30,12 +30,13 @@ func (s *Store) Services(ctx context.Context) ([]Service, error) {
 // ServicesAfter returns, by name, the services whose names sort after
 // after ("" for the first), limit of them (0 for all).
 func (s *Store) ServicesAfter(ctx context.Context, after string, limit int) ([]Service, error) {
+	var lim any = limit
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		lim = s.d.noLimit()
 	}
 	rows, err := s.queryReaders(ctx, `
 		SELECT s.id, s.name, (SELECT count(*) FROM documents d WHERE d.service_id = s.id)
-		FROM services s WHERE s.name > ? ORDER BY s.name LIMIT ?`, after, limit)
+		FROM services s WHERE s.name > ? ORDER BY s.name LIMIT ?`, after, lim)
 	if err != nil {
 		return nil, fmt.Errorf("list services: %w", err)
 	}
@@ -63,7 +64,7 @@ func (s *Store) Documents(ctx context.Context, f DocumentFilter) ([]Document, er
 	// Conditions are written only when they select something, so that
 	// SQLite can use the index on services' names.
 	var args []any
-	where := "1"
+	where := "true"
 	if f.Service != "" {
 		args = append(args, f.Service)
 		where += fmt.Sprintf(" AND s.name = ?%d", len(args))
@@ -113,7 +114,7 @@ func (s *Store) Document(ctx context.Context, id int64) (Document, error) {
 
 // documentExists returns an error wrapping ErrNotFound when the document
 // does not exist, so that lists of a missing document are not just empty.
-func documentExists(ctx context.Context, tx *sql.Tx, id int64) error {
+func documentExists(ctx context.Context, tx *dbTx, id int64) error {
 	var one int
 	err := tx.QueryRowContext(ctx, "SELECT 1 FROM documents WHERE id = ?", id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -150,7 +151,7 @@ type VersionRange struct {
 // document's is ErrNotFound.
 func (s *Store) VersionsIn(ctx context.Context, documentID int64, r VersionRange) ([]VersionSummary, error) {
 	var list []VersionSummary
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		// The cursors are looked up within the document: another's gives
 		// no row, and the checks below say why a page is empty.
 		where, args := "v.document_id = ?", []any{documentID}
@@ -167,9 +168,9 @@ func (s *Store) VersionsIn(ctx context.Context, documentID int64, r VersionRange
 		if ascending {
 			order = "ASC"
 		}
-		limit := r.Limit
-		if limit <= 0 {
-			limit = -1 // SQLite: no limit
+		var limit any = r.Limit
+		if r.Limit <= 0 {
+			limit = s.d.noLimit()
 		}
 		var err error
 		list, err = s.queryVersionSummaries(ctx, tx, where+" ORDER BY v.captured_at "+order+", v.id "+order+" LIMIT ?", append(args, limit)...)
@@ -210,7 +211,7 @@ func (s *Store) VersionsIn(ctx context.Context, documentID int64, r VersionRange
 // and marks, as Versions lists it.
 func (s *Store) VersionSummary(ctx context.Context, id int64) (VersionSummary, error) {
 	var list []VersionSummary
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		var err error
 		list, err = s.queryVersionSummaries(ctx, tx, "v.id = ?", id)
 		return err
@@ -226,12 +227,12 @@ func (s *Store) VersionSummary(ctx context.Context, id int64) (VersionSummary, e
 
 // queryVersionSummaries reads the versions that where (with the rest of
 // the statement: order, limit) selects, with their changes and marks.
-func (s *Store) queryVersionSummaries(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]VersionSummary, error) {
+func (s *Store) queryVersionSummaries(ctx context.Context, tx *dbTx, where string, args ...any) ([]VersionSummary, error) {
 	rows, err := s.queryIn(ctx, tx, `
 		SELECT v.id, v.document_id, v.captured_at, v.snapshot_hash, v.extractor, v.words, v.markdown_bytes, v.text_hash,
 			c.id, c.from_version_id, c.class, c.summary, c.words_added, c.words_removed, c.substitutions,
 			c.magnitude, c.story, c.differ,
-			m.reverts_to, rv.captured_at, m.returns_to, nv.captured_at, ifnull(m.flip_flop, 0), ifnull(m.flip_flop_with, 0),
+			m.reverts_to, rv.captured_at, m.returns_to, nv.captured_at, ifnull(m.flip_flop, false), ifnull(m.flip_flop_with, 0),
 			vr.sentences, vr.syllables, vr.reading_seconds, vr.grade, vr.release
 		FROM versions v LEFT JOIN changes c ON c.to_version_id = v.id
 			LEFT JOIN history_marks m ON m.version_id = v.id
@@ -292,7 +293,7 @@ func (s *Store) queryVersionSummaries(ctx context.Context, tx *sql.Tx, where str
 func (s *Store) Version(ctx context.Context, id int64) (Version, error) {
 	var v Version
 	// One read transaction: the chain of texts is read as of one state.
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		var p packedText
 		var err error
 		q := preparedTx{s, tx}
@@ -313,14 +314,14 @@ func (s *Store) Version(ctx context.Context, id int64) (Version, error) {
 // Changes returns the changes f selects, newest first by the captured-at of
 // the version each leads to.
 func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]ChangeEntry, error) {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+	var limit any = f.Limit
+	if f.Limit <= 0 {
+		limit = s.d.noLimit()
 	}
 	// Conditions are written only when they select something: SQLite uses
 	// an index for "c.document_id = ?", not for "(? = 0 OR …)".
 	args := []any{limit}
-	where, query := "1", changeEntryByTimeQuery
+	where, query := "true", s.d.pick(changeEntryByTimeQuery, changeEntryByTimeQueryPostgres)
 	if f.DocumentID != 0 {
 		args = append(args, f.DocumentID)
 		where += fmt.Sprintf(" AND c.document_id = ?%d", len(args))
@@ -391,7 +392,7 @@ func inList(column string, values []string, args *[]any) string {
 // Fetches returns the fetches of a document, newest first.
 func (s *Store) Fetches(ctx context.Context, documentID int64) ([]Fetch, error) {
 	var list []Fetch
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		if err := documentExists(ctx, tx, documentID); err != nil {
 			return err
 		}
@@ -435,7 +436,10 @@ func (s *Store) Fetches(ctx context.Context, documentID int64) ([]Fetch, error) 
 // whatever the size of the database; a damaged root shows here rather than
 // as errors on every page. (PRAGMA quick_check would read every page.)
 func (s *Store) Ping(ctx context.Context) error {
-	return s.read(ctx, func(tx *sql.Tx) error {
+	if s.d.postgres {
+		return s.pingPostgres(ctx)
+	}
+	return s.read(ctx, func(tx *dbTx) error {
 		// One statement reads the schema and every root page.
 		// A table WITHOUT ROWID (FTS5 keeps some) is stored as an index
 		// b-tree.
@@ -526,7 +530,7 @@ func (s *Store) VersionAt(ctx context.Context, documentID int64, at time.Time) (
 		return VersionSummary{}, fmt.Errorf("version of document %d at %s: %w", documentID, at.Format(time.RFC3339), err)
 	}
 	var list []VersionSummary
-	err = s.read(ctx, func(tx *sql.Tx) error {
+	err = s.read(ctx, func(tx *dbTx) error {
 		var err error
 		list, err = s.queryVersionSummaries(ctx, tx, `v.id = ifnull(
 			(SELECT id FROM versions WHERE document_id = ?1 AND captured_at <= ?2 ORDER BY captured_at DESC, id DESC LIMIT 1),

@@ -35,6 +35,7 @@ func dirState(t *testing.T, dir string) map[string][]byte {
 }
 
 func TestOpenReadOnlyReadsAndNeverWrites(t *testing.T) {
+	sqliteOnly(t, "files and directories (postgres_test.go has PostgreSQL's twins)")
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "policies.db")
@@ -86,6 +87,7 @@ func TestOpenReadOnlyReadsAndNeverWrites(t *testing.T) {
 }
 
 func TestOpenReadOnlyRefusesWhatItCannotRead(t *testing.T) {
+	sqliteOnly(t, "files and directories (postgres_test.go has PostgreSQL's twins)")
 	ctx := context.Background()
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.db")
@@ -133,6 +135,7 @@ func TestOpenReadOnlyRefusesWhatItCannotRead(t *testing.T) {
 // file. Root ignores permissions, so as root the check runs in a child
 // process of this test binary as an unprivileged user.
 func TestOpenReadOnlyInAReadOnlyDirectory(t *testing.T) {
+	sqliteOnly(t, "files and directories (postgres_test.go has PostgreSQL's twins)")
 	if path := os.Getenv("POLICYWATCH_TEST_READONLY_DB"); path != "" {
 		// Opening it to write says why it cannot, not that it is no
 		// database (SQLite's 1544 is a read-only directory).
@@ -205,6 +208,7 @@ func TestOpenReadOnlyInAReadOnlyDirectory(t *testing.T) {
 // OpenDatabase, for a process that serves a database it never fills,
 // refuses a 0-byte file instead of making it a database.
 func TestOpenDatabaseRefusesAnEmptyFile(t *testing.T) {
+	sqliteOnly(t, "files and directories (postgres_test.go has PostgreSQL's twins)")
 	ctx := context.Background()
 	dir := t.TempDir()
 	empty := filepath.Join(dir, "empty.db")

@@ -107,6 +107,13 @@ const changeEntryByTimeQuery = changeEntryColumns + `
 	FROM versions tv
 	CROSS JOIN changes c ON c.to_version_id = tv.id` + changeEntryJoins
 
+// changeEntryByTimeQueryPostgres is changeEntryByTimeQuery for
+// PostgreSQL, whose planner needs no CROSS JOIN to keep the order (and
+// reads none with ON).
+const changeEntryByTimeQueryPostgres = changeEntryColumns + `
+	FROM versions tv
+	JOIN changes c ON c.to_version_id = tv.id` + changeEntryJoins
+
 const changeEntryColumns = `
 	SELECT c.id, c.document_id, c.from_version_id, c.to_version_id, c.class, c.summary,
 		c.words_added, c.words_removed, c.substitutions,

@@ -53,7 +53,7 @@ func (s *Store) Screenshot(ctx context.Context, hash string) (Screenshot, error)
 		return Screenshot{}, fmt.Errorf("screenshot %q: %w", hash, ErrNotFound)
 	}
 	shot := Screenshot{Hash: hash}
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		return tx.QueryRowContext(ctx, "SELECT width, height, png FROM screenshots WHERE hash = ?", hash).
 			Scan(&shot.Width, &shot.Height, &shot.PNG)
 	})
@@ -72,7 +72,7 @@ func (s *Store) Screenshot(ctx context.Context, hash string) (Screenshot, error)
 // the zero CaptureInfo.
 func (s *Store) VersionCapture(ctx context.Context, versionID int64) (CaptureInfo, error) {
 	var info CaptureInfo
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		return tx.QueryRowContext(ctx, `
 			SELECT f.method, ifnull(f.screenshot_hash, ''), ifnull(sc.width, 0), ifnull(sc.height, 0)
 			FROM versions v

@@ -60,13 +60,21 @@ func (t *Tx) IndexVersion(versionID int64) (*VersionIndexer, error) {
 	if ix.old, err = t.unpostVersions("version_id = ?", versionID); err != nil {
 		return nil, fmt.Errorf("indexing version %d for search: %w", versionID, err)
 	}
+	insert := "INSERT INTO search_passages (hash, text) VALUES (?, ?)"
+	index := "INSERT INTO search_index (rowid, text) VALUES (?, ?)"
+	if t.store.d.postgres {
+		// The passage's words are its own column (pgsearch.go); another
+		// writer may be storing the same passage meanwhile.
+		insert = "INSERT INTO search_passages (hash, text, terms) VALUES ($1, $2, $3::tsvector) ON CONFLICT (hash) DO NOTHING RETURNING id"
+		index = "SELECT 1"
+	}
 	for _, p := range []struct {
 		into **sql.Stmt
 		sql  string
 	}{
 		{&ix.find, "SELECT id FROM search_passages WHERE hash = ?"},
-		{&ix.insert, "INSERT INTO search_passages (hash, text) VALUES (?, ?)"},
-		{&ix.index, "INSERT INTO search_index (rowid, text) VALUES (?, ?)"},
+		{&ix.insert, insert},
+		{&ix.index, index},
 		{&ix.post, "INSERT INTO search_postings (passage_id, version_id) VALUES (?, ?)"},
 	} {
 		if *p.into, err = t.tx.PrepareContext(t.ctx, p.sql); err != nil {
@@ -93,10 +101,15 @@ func (ix *VersionIndexer) Add(text string) error {
 		return nil
 	}
 	ctx := ix.t.ctx
+	text = ix.t.store.d.text(text)
 	sum := sha256.Sum256([]byte(text))
 	var id int64
 	err := ix.find.QueryRowContext(ctx, sum[:]).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) && ix.t.store.d.postgres {
+		if err = ix.insert.QueryRowContext(ctx, sum[:], text, tsvectorOf(text)).Scan(&id); errors.Is(err, sql.ErrNoRows) {
+			err = ix.find.QueryRowContext(ctx, sum[:]).Scan(&id) // stored by another writer
+		}
+	} else if errors.Is(err, sql.ErrNoRows) {
 		var res sql.Result
 		if res, err = ix.insert.ExecContext(ctx, sum[:], text); err == nil {
 			if id, err = res.LastInsertId(); err == nil {
@@ -148,15 +161,17 @@ func (t *Tx) unpostVersions(where string, args ...any) ([]int64, error) {
 func (t *Tx) dropUnheldPassages(ids []int64) error {
 	slices.Sort(ids)
 	for _, id := range slices.Compact(ids) {
-		var held int
+		var held bool
 		if err := t.tx.QueryRowContext(t.ctx, "SELECT EXISTS (SELECT 1 FROM search_postings WHERE passage_id = ?)", id).Scan(&held); err != nil {
 			return err
 		}
-		if held == 1 {
+		if held {
 			continue
 		}
 		// An external-content index forgets a row given its old text.
-		if _, err := t.tx.ExecContext(t.ctx, `
+		if t.store.d.postgres {
+			// The words go with the row.
+		} else if _, err := t.tx.ExecContext(t.ctx, `
 			INSERT INTO search_index (search_index, rowid, text) SELECT 'delete', id, text FROM search_passages WHERE id = ?`, id); err != nil {
 			return err
 		}
@@ -172,7 +187,7 @@ func (t *Tx) dropUnheldPassages(ids []int64) error {
 func (t *Tx) ClearSearch() error {
 	for _, stmt := range []string{
 		"DELETE FROM search_postings",
-		"INSERT INTO search_index (search_index) VALUES ('delete-all')",
+		t.store.d.pick("INSERT INTO search_index (search_index) VALUES ('delete-all')", "SELECT 1"),
 		"DELETE FROM search_passages",
 		"DELETE FROM version_readability",
 	} {
@@ -264,9 +279,15 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (hits []SearchHit, mo
 	if q.Limit <= 0 {
 		q.Limit = 20
 	}
-	err = s.read(ctx, func(tx *sql.Tx) error {
+	var pg ftsQuery
+	if s.d.postgres {
+		if pg, err = parseFTS(q.Match); err != nil {
+			return nil, false, err
+		}
+	}
+	err = s.read(ctx, func(tx *dbTx) error {
 		var m *searchMatches
-		if m, err = searchVersions(ctx, tx, q); err != nil {
+		if m, err = searchVersions(ctx, tx, q, pg); err != nil {
 			return err
 		}
 		docs := m.documentsByRank()
@@ -276,7 +297,7 @@ func (s *Store) Search(ctx context.Context, q SearchQuery) (hits []SearchHit, mo
 		end := min(len(docs), q.Offset+q.Limit)
 		more = end < len(docs)
 		for _, docID := range docs[q.Offset:end] {
-			hit, err := m.hit(ctx, tx, docID, q)
+			hit, err := m.hit(ctx, tx, docID, q, pg)
 			if err != nil {
 				return err
 			}
@@ -313,9 +334,12 @@ type searchMatches struct {
 	passage    map[int64]int64   // a matching passage of the newest matching version
 }
 
-func searchVersions(ctx context.Context, tx *sql.Tx, q SearchQuery) (*searchMatches, error) {
+func searchVersions(ctx context.Context, tx *dbTx, q SearchQuery, pg ftsQuery) (*searchMatches, error) {
 	args := []any{q.Match}
-	where := "1"
+	if tx.d.postgres {
+		args[0] = pg.tsquery
+	}
+	where := "true"
 	if q.Service != "" {
 		args = append(args, q.Service)
 		where += fmt.Sprintf(" AND s.name = ?%d", len(args))
@@ -339,8 +363,13 @@ func searchVersions(ctx context.Context, tx *sql.Tx, q SearchQuery) (*searchMatc
 		where += fmt.Sprintf(" AND v.captured_at %s ?%d", bound.op, len(args))
 	}
 	args = append(args, maxSearchRows)
+	matches := "SELECT rowid AS passage, rank FROM search_index WHERE search_index MATCH ?1"
+	if tx.d.postgres {
+		// ts_rank is higher for better; FTS5's rank lower.
+		matches = "SELECT id AS passage, -ts_rank(terms, ?1::tsquery) AS rank FROM search_passages WHERE terms @@ ?1::tsquery"
+	}
 	rows, err := tx.QueryContext(ctx, `
-		WITH m AS (SELECT rowid AS passage, rank FROM search_index WHERE search_index MATCH ?1)
+		WITH m AS (`+matches+`)
 		SELECT v.document_id, v.id, v.captured_at, min(m.rank), max(m.passage)
 		FROM m JOIN search_postings p ON p.passage_id = m.passage
 			JOIN versions v ON v.id = p.version_id
@@ -395,7 +424,7 @@ func (m *searchMatches) documentsByRank() []int64 {
 
 // hit reads what a hit says beyond its versions: the document, the runs
 // of consecutive versions holding the match, and a snippet.
-func (m *searchMatches) hit(ctx context.Context, tx *sql.Tx, docID int64, q SearchQuery) (SearchHit, error) {
+func (m *searchMatches) hit(ctx context.Context, tx *dbTx, docID int64, q SearchQuery, pg ftsQuery) (SearchHit, error) {
 	hit := SearchHit{Versions: m.byDocument[docID]}
 	docRows, err := tx.QueryContext(ctx, documentQuery+" WHERE d.id = ?", docID)
 	if err != nil {
@@ -449,6 +478,15 @@ func (m *searchMatches) hit(ctx context.Context, tx *sql.Tx, docID int64, q Sear
 	}
 	hit.Of = len(all)
 	hit.Spans = spansOf(all, hit.Versions)
+	if tx.d.postgres {
+		var text string
+		err := tx.QueryRowContext(ctx, "SELECT text FROM search_passages WHERE id = ?", m.passage[docID]).Scan(&text)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return hit, err
+		}
+		hit.Snippet = snippet(text, pg)
+		return hit, nil
+	}
 	err = tx.QueryRowContext(ctx, `SELECT snippet(search_index, 0, char(2), char(3), '…', 24)
 		FROM search_index WHERE search_index MATCH ? AND rowid = ?`, q.Match, m.passage[docID]).Scan(&hit.Snippet)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {

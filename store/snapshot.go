@@ -65,11 +65,19 @@ func (t *Tx) PutSnapshot(content []byte, contentType string) (string, error) {
 	case !errors.Is(err, sql.ErrNoRows):
 		return "", fmt.Errorf("snapshot %s: %w", hash, err)
 	}
-	_, err = t.tx.ExecContext(t.ctx,
+	// On PostgreSQL another writer may store the same bytes meanwhile:
+	// its row, once committed, is as good as this one would be.
+	res, err := t.tx.ExecContext(t.ctx, t.store.d.pick(
 		"INSERT INTO snapshots (hash, content_type, size, compressed) VALUES (?, ?, ?, x'')",
+		"INSERT INTO snapshots (hash, content_type, size, compressed) VALUES ($1, $2, $3, ''::bytea) ON CONFLICT DO NOTHING"),
 		hash, contentType, len(content))
 	if err != nil {
 		return "", fmt.Errorf("store snapshot %s (%d bytes): %w", hash, len(content), err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return "", fmt.Errorf("store snapshot %s (%d bytes): %w", hash, len(content), err)
+	} else if n == 0 {
+		return hash, nil
 	}
 	if t.pending == nil {
 		t.pending = map[string]*pendingSnapshot{}
@@ -197,7 +205,7 @@ func (s *Store) Snapshot(ctx context.Context, hash string) (Snapshot, error) {
 	}
 	snap := Snapshot{Hash: hash}
 	// One read transaction: the chain is read as of one state of the file.
-	err := s.read(ctx, func(tx *sql.Tx) error {
+	err := s.read(ctx, func(tx *dbTx) error {
 		q := preparedTx{s, tx}
 		first, contentType, err := snapshotLink(ctx, q, hash)
 		if err != nil {

@@ -31,6 +31,9 @@ type statementCache struct {
 // prepared returns the readers' prepared statement for query, or nil when
 // it is not ready yet; the first miss starts preparing it.
 func (s *Store) prepared(query string) *sql.Stmt {
+	if s.d.postgres {
+		return nil // pgx keeps each connection's statements prepared itself
+	}
 	c := &s.statements
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -67,7 +70,7 @@ func (s *Store) prepared(query string) *sql.Stmt {
 }
 
 // queryIn runs query in the read transaction tx, prepared when it can be.
-func (s *Store) queryIn(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+func (s *Store) queryIn(ctx context.Context, tx *dbTx, query string, args ...any) (*sql.Rows, error) {
 	if st := s.prepared(query); st != nil {
 		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	}
@@ -75,7 +78,7 @@ func (s *Store) queryIn(ctx context.Context, tx *sql.Tx, query string, args ...a
 }
 
 // queryRowIn is queryIn for one row.
-func (s *Store) queryRowIn(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+func (s *Store) queryRowIn(ctx context.Context, tx *dbTx, query string, args ...any) *sql.Row {
 	if st := s.prepared(query); st != nil {
 		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
@@ -112,7 +115,7 @@ func (c *statementCache) stop() error {
 // read path.
 type preparedTx struct {
 	s  *Store
-	tx *sql.Tx
+	tx *dbTx
 }
 
 func (p preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 // it on the pool would need a connection none of them gives back, which
 // once hung CI for ten minutes.
 func TestStatementsInFullPoolDoNotWait(t *testing.T) {
+	sqliteOnly(t, "pgx keeps PostgreSQL's statements prepared, not the store")
 	s, _ := openTestStore(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -24,7 +24,7 @@ func TestStatementsInFullPoolDoNotWait(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range readerConns {
 		wg.Go(func() {
-			errs <- s.read(ctx, func(tx *sql.Tx) error {
+			errs <- s.read(ctx, func(tx *dbTx) error {
 				all.Done()
 				all.Wait() // every connection of the pool is now in a transaction
 				var got int

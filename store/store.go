@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/klauspost/compress/zstd"
 	"modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -30,9 +29,10 @@ const maxSnapshotBytes = 1 << 30
 // Store is a policywatch database: one SQLite file in WAL mode, written
 // through a single connection and read through a small pool.
 type Store struct {
-	path    string
-	writer  *sql.DB
-	readers *sql.DB
+	path    string   // the file, or the PostgreSQL URL without its password
+	d       *dialect // which engine: SQLite or PostgreSQL
+	writer  *pool    // SQLite: one connection; PostgreSQL: the pool (readers is the same)
+	readers *pool
 	codec   *codec        // zstd state (delta.go)
 	cache   *contentCache // decoded captures and version texts
 	// statements are the readers' prepared statements (stmtcache.go).
@@ -99,6 +99,14 @@ func FasterCompression() Option {
 	return func(o *options) { o.fastest = true }
 }
 
+func collectOptions(opts []Option) options {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
 // ErrReadOnly is returned by Write on a store opened with OpenReadOnly.
 var ErrReadOnly = errors.New("the database was opened read-only")
 
@@ -110,6 +118,9 @@ var ErrReadOnly = errors.New("the database was opened read-only")
 func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("open database: empty path")
+	}
+	if IsPostgresURL(path) {
+		return openPostgres(ctx, path, requireDatabase, true, options{})
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -129,7 +140,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 	if err := checkHeader(abs); err != nil {
 		return nil, fmt.Errorf("%s: not a policywatch database: %w", path, err)
 	}
-	s := &Store{path: path}
+	s := &Store{path: path, d: &dialect{}}
 	if err := s.initReadOnly(ctx, abs); err != nil {
 		s.Close()
 		return nil, err
@@ -162,7 +173,7 @@ func (s *Store) initReadOnly(ctx context.Context, abs string) error {
 			db.Close()
 			return fmt.Errorf("%s: not a policywatch database: application_id %#x", s.path, appID)
 		}
-		s.readers = db
+		s.readers = &pool{DB: db, d: s.d}
 		break
 	}
 	if s.readers == nil {
@@ -190,6 +201,9 @@ func open(ctx context.Context, path string, mode openMode, opts []Option) (*Stor
 	if path == "" {
 		return nil, errors.New("open database: empty path")
 	}
+	if IsPostgresURL(path) {
+		return openPostgres(ctx, path, mode, false, collectOptions(opts))
+	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -216,12 +230,8 @@ func open(ctx context.Context, path string, mode openMode, opts []Option) (*Stor
 		}
 	}
 
-	var o options
-	for _, opt := range opts {
-		opt(&o)
-	}
-	s := &Store{path: path}
-	if err := s.init(ctx, abs, o); err != nil {
+	s := &Store{path: path, d: &dialect{}}
+	if err := s.init(ctx, abs, collectOptions(opts)); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -229,11 +239,11 @@ func open(ctx context.Context, path string, mode openMode, opts []Option) (*Stor
 }
 
 func (s *Store) init(ctx context.Context, abs string, o options) error {
-	var err error
-	s.writer, err = sql.Open("sqlite", writerDSN(abs))
+	db, err := sql.Open("sqlite", writerDSN(abs))
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", s.path, err)
 	}
+	s.writer = &pool{DB: db, d: s.d}
 	s.writer.SetMaxOpenConns(1)
 	s.writer.SetMaxIdleConns(1)
 	s.writer.SetConnMaxLifetime(0)
@@ -245,10 +255,10 @@ func (s *Store) init(ctx context.Context, abs string, o options) error {
 		return fmt.Errorf("%s: %w", s.path, err)
 	}
 
-	s.readers, err = sql.Open("sqlite", readerDSN(abs))
-	if err != nil {
+	if db, err = sql.Open("sqlite", readerDSN(abs)); err != nil {
 		return fmt.Errorf("open database %s: %w", s.path, err)
 	}
+	s.readers = &pool{DB: db, d: s.d}
 	s.readers.SetMaxOpenConns(readerConns)
 	s.readers.SetMaxIdleConns(readerConns)
 	if err := s.readers.PingContext(ctx); err != nil {
@@ -258,10 +268,8 @@ func (s *Store) init(ctx context.Context, abs string, o options) error {
 	if s.codec, err = newCodec(true); err != nil {
 		return err
 	}
-	if o.fastest {
-		if s.codec.fastest, err = newEncoders(zstd.SpeedFastest); err != nil {
-			return err
-		}
+	if err := s.codec.useOptions(o); err != nil {
+		return err
 	}
 	s.cache = newContentCache(contentCacheBytes)
 	return nil
@@ -284,7 +292,7 @@ func (s *Store) Close() error {
 	// Closing the pool fails the preparations still waiting for one of
 	// its connections.
 	s.statements.preparing.Wait()
-	if s.writer != nil {
+	if s.writer != nil && s.writer != s.readers {
 		// The last connection to close checkpoints and removes the WAL file.
 		errs = append(errs, s.writer.Close())
 	}
@@ -299,7 +307,14 @@ func (s *Store) Close() error {
 
 // IntegrityCheck runs SQLite's full integrity check and returns an error
 // listing the problems it reports.
+//
+// On PostgreSQL, which has no such check, it reads every row of every
+// table, which makes the server read (and check, where the cluster has
+// data checksums) every page of them.
 func (s *Store) IntegrityCheck(ctx context.Context) error {
+	if s.d.postgres {
+		return s.readEveryRow(ctx)
+	}
 	rows, err := s.readers.QueryContext(ctx, "PRAGMA integrity_check")
 	if err != nil {
 		return fmt.Errorf("integrity check of %s: %w", s.path, err)

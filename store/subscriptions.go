@@ -66,14 +66,14 @@ func (t *Tx) AddSubscription(s Subscription) (int64, error) {
 		}
 		lists[i] = string(b)
 	}
-	res, err := t.tx.ExecContext(t.ctx, `
+	id, _, err := t.tx.insertID(t.ctx, `
 		INSERT INTO subscriptions (kind, url, secret, email, digest, services, types, classes, magnitudes, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.Kind, s.URL, s.Secret, s.Email, s.Digest, lists[0], lists[1], lists[2], lists[3], created)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // RemoveSubscription stops a subscription: it matches no change from now

@@ -12,7 +12,7 @@ import (
 // Store.Write. Its methods use the context given to Write.
 type Tx struct {
 	ctx   context.Context
-	tx    *sql.Tx
+	tx    *dbTx
 	store *Store
 	// Snapshots added by this transaction, written at commit (snapshot.go).
 	pending      map[string]*pendingSnapshot
@@ -27,7 +27,7 @@ func (s *Store) Write(ctx context.Context, fn func(*Tx) error) (err error) {
 	if s.writer == nil {
 		return fmt.Errorf("write to %s: %w", s.path, ErrReadOnly)
 	}
-	sqlTx, err := s.writer.BeginTx(ctx, nil)
+	sqlTx, err := s.writer.begin(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin write to %s: %w", s.path, err)
 	}
@@ -68,7 +68,7 @@ func (t *Tx) EnsureDocument(service, docType, url string) (Document, error) {
 		VALUES ((SELECT id FROM services WHERE name = ?), ?, ?)
 		ON CONFLICT (service_id, type) DO UPDATE SET url = excluded.url
 		WHERE excluded.url <> '' AND excluded.url <> documents.url`,
-		service, docType, url); err != nil {
+		service, docType, t.store.d.text(url)); err != nil {
 		return Document{}, fmt.Errorf("%s: %w", what, err)
 	}
 	rows, err := t.tx.QueryContext(t.ctx, documentQuery+" WHERE s.name = ? AND d.type = ?", service, docType)
@@ -98,20 +98,16 @@ func (t *Tx) AddFetch(f Fetch) (id int64, added bool, err error) {
 		return 0, false, fmt.Errorf("%s: empty source", what)
 	}
 	t.snapshotNamed(f.SnapshotHash, f.DocumentID)
-	res, err := t.tx.ExecContext(t.ctx, `
+	d := t.store.d
+	id, added, err = t.tx.insertID(t.ctx, `
 		INSERT INTO fetches (document_id, at, source, url, status, error_class, error, snapshot_hash, headers, method, screenshot_hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		f.DocumentID, at, f.Source, f.URL, f.Status, f.ErrorClass, f.Error, nullString(f.SnapshotHash), f.Headers, f.Method, nullString(f.ScreenshotHash))
+		f.DocumentID, at, f.Source, d.text(f.URL), f.Status, f.ErrorClass, d.text(f.Error), nullString(f.SnapshotHash), d.text(f.Headers),
+		f.Method, nullString(f.ScreenshotHash))
 	if err != nil {
 		return 0, false, fmt.Errorf("%s: %w", what, err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return 0, false, fmt.Errorf("%s: %w", what, err)
-	} else if n == 1 {
-		id, err := res.LastInsertId()
-		if err != nil {
-			return 0, false, fmt.Errorf("%s: %w", what, err)
-		}
+	if added {
 		return id, true, nil
 	}
 	err = t.tx.QueryRowContext(t.ctx, `
@@ -172,7 +168,7 @@ func (t *Tx) AddVersion(v Version) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}
-	res, err := t.tx.ExecContext(t.ctx, `
+	id, _, err := t.tx.insertID(t.ctx, `
 		INSERT INTO versions (document_id, captured_at, snapshot_hash, extractor, markdown, markdown_bytes, sections, text_hash, words,
 			packed, packed_hash, packed_base, packed_depth, packed_seq)
 		VALUES (?, ?, ?, ?, '', ?, '', ?, ?, ?, ?, ?, ?, ?)`,
@@ -181,7 +177,7 @@ func (t *Tx) AddVersion(v Version) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // SetVersionCapturedAt moves a version to another capture time, for when an
@@ -211,22 +207,26 @@ func (t *Tx) AddChange(c Change) (int64, error) {
 	}
 	// The SELECT yields no row unless both versions are the document's, so a
 	// mismatched change is never stored.
-	res, err := t.tx.ExecContext(t.ctx, `
+	d := t.store.d
+	id, inserted, err := t.tx.insertID(t.ctx, d.pick(`
 		INSERT INTO changes (document_id, from_version_id, to_version_id, class, summary, words_added, words_removed, substitutions,
 			magnitude, story, excerpt, excerpt_truncated, differ)
 		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
-		WHERE (SELECT count(*) FROM versions WHERE id IN (?2, ?3) AND document_id = ?1) = 2`,
-		c.DocumentID, c.FromVersionID, c.ToVersionID, c.Class, c.Summary, c.WordsAdded, c.WordsRemoved, subs,
-		c.Magnitude, string(c.Story), c.Excerpt, c.ExcerptTruncated, c.Differ)
+		WHERE (SELECT count(*) FROM versions WHERE id IN (?2, ?3) AND document_id = ?1) = 2`, `
+		INSERT INTO changes (document_id, from_version_id, to_version_id, class, summary, words_added, words_removed, substitutions,
+			magnitude, story, excerpt, excerpt_truncated, differ)
+		SELECT $1::bigint, $2::bigint, $3::bigint, $4::text, $5::text, $6::bigint, $7::bigint, $8::text,
+			$9::text, $10::text, $11::text, $12::boolean, $13::text
+		WHERE (SELECT count(*) FROM versions WHERE id IN ($2, $3) AND document_id = $1) = 2`),
+		c.DocumentID, c.FromVersionID, c.ToVersionID, c.Class, d.text(c.Summary), c.WordsAdded, c.WordsRemoved, d.text(subs),
+		c.Magnitude, d.text(string(c.Story)), d.text(c.Excerpt), c.ExcerptTruncated, c.Differ)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return 0, fmt.Errorf("%s: %w", what, err)
-	} else if n == 0 {
+	if !inserted {
 		return 0, fmt.Errorf("%s: versions are not both of this document: %w", what, ErrNotFound)
 	}
-	return res.LastInsertId()
+	return id, nil
 }
 
 // UpdateChange replaces what is derived in the change between the same two
@@ -237,11 +237,12 @@ func (t *Tx) UpdateChange(c Change) error {
 	if subs == "" {
 		subs = "[]"
 	}
+	d := t.store.d
 	res, err := t.tx.ExecContext(t.ctx, `
 		UPDATE changes SET class = ?, summary = ?, words_added = ?, words_removed = ?, substitutions = ?,
 			magnitude = ?, story = ?, excerpt = ?, excerpt_truncated = ?, differ = ?
 		WHERE from_version_id = ? AND to_version_id = ?`,
-		c.Class, c.Summary, c.WordsAdded, c.WordsRemoved, subs, c.Magnitude, string(c.Story), c.Excerpt, c.ExcerptTruncated, c.Differ,
+		c.Class, d.text(c.Summary), c.WordsAdded, c.WordsRemoved, d.text(subs), c.Magnitude, d.text(string(c.Story)), d.text(c.Excerpt), c.ExcerptTruncated, c.Differ,
 		c.FromVersionID, c.ToVersionID)
 	if err != nil {
 		return fmt.Errorf("updating the change from version %d to %d: %w", c.FromVersionID, c.ToVersionID, err)

@@ -139,7 +139,7 @@ func TestForeignKeysEnforced(t *testing.T) {
 	}
 	for name, fn := range cases {
 		err := s.Write(ctx, fn)
-		if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+		if err == nil || !strings.Contains(strings.ToUpper(err.Error()), "FOREIGN KEY") {
 			t.Errorf("%s: error = %v, want a FOREIGN KEY failure", name, err)
 		}
 	}
@@ -160,7 +160,7 @@ func TestForeignKeysEnforced(t *testing.T) {
 		_, err := tx.AddChange(Change{DocumentID: sd.doc.ID, FromVersionID: sd.v1, ToVersionID: sd.v2, Class: "again"})
 		return err
 	})
-	if err == nil || !strings.Contains(err.Error(), "UNIQUE") {
+	if err == nil || !strings.Contains(strings.ToUpper(err.Error()), "UNIQUE") {
 		t.Errorf("second change into v2: error = %v, want UNIQUE failure", err)
 	}
 }

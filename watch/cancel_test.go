@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/crawler"
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -41,7 +41,7 @@ func (f *pageFetcher) Run(ctx context.Context, targets []crawler.Target, onResul
 // and keeps what it recorded with its crawl state; the next run fetches
 // only the documents this one did not reach.
 func TestACancelledRunStopsCleanlyAndTheNextGoesOn(t *testing.T) {
-	st := openStore(t, filepath.Join(t.TempDir(), "cancel.db"))
+	st := openStore(t, storetest.DB(t, "cancel.db"))
 	now := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	targets := targetsOf("https://policies.example", 8)
 	fetcher := &pageFetcher{at: now}

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/crawler"
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -62,6 +62,8 @@ func testConfig() crawler.Config {
 	return crawler.Config{Delay: -1, AllowPrivateNetworks: true, Parallelism: 2, Retries: -1, Timeout: 5 * time.Second}
 }
 
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+
 func openStore(t *testing.T, path string) *store.Store {
 	t.Helper()
 	st, err := store.Open(context.Background(), path)
@@ -91,7 +93,7 @@ func TestKilledCrawlsKeepTheirProgress(t *testing.T) {
 	srv := &policyServer{delay: 30 * time.Millisecond}
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	db := filepath.Join(t.TempDir(), "crawl.db")
+	db := storetest.DB(t, "crawl.db")
 	openStore(t, db).Close() // created and migrated before the children race to it
 
 	recorded := map[string]bool{} // documents with a crawl state, by service
@@ -159,7 +161,7 @@ func TestSchedulerCrawlsWhatIsDueWithoutSleeping(t *testing.T) {
 	srv := &policyServer{}
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	st := openStore(t, filepath.Join(t.TempDir(), "schedule.db"))
+	st := openStore(t, storetest.DB(t, "schedule.db"))
 	now := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	var clock sync.Mutex
 	current := func() time.Time { clock.Lock(); defer clock.Unlock(); return now }
@@ -216,7 +218,7 @@ func TestNothingDueNothingFetched(t *testing.T) {
 	srv := &policyServer{}
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	st := openStore(t, filepath.Join(t.TempDir(), "due.db"))
+	st := openStore(t, storetest.DB(t, "due.db"))
 	now := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	run := &Run{Store: st, Archive: archive.New(st), Fetcher: crawler.New(testConfig()), Every: time.Hour, Now: func() time.Time { return now }}
 	if sum, err := run.Once(context.Background(), targetsOf(ts.URL, 2), true); err != nil || sum.Documents != 2 {
@@ -235,7 +237,7 @@ func TestNothingDueNothingFetched(t *testing.T) {
 func TestOneLogEventPerFetch(t *testing.T) {
 	ts := httptest.NewServer(&policyServer{})
 	defer ts.Close()
-	st := openStore(t, filepath.Join(t.TempDir(), "log.db"))
+	st := openStore(t, storetest.DB(t, "log.db"))
 	var buf bytes.Buffer
 	var observed atomic.Int32
 	run := &Run{Store: st, Archive: archive.New(st), Fetcher: crawler.New(testConfig()),

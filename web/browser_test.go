@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/policywatch/policywatch/internal/storetest"
 )
 
 // The browser tests drive Debian's headless Chromium. One browser serves
@@ -48,6 +50,7 @@ func closeBrowser() {
 // returns it with a deadline for the test's steps.
 func browserTab(t *testing.T) context.Context {
 	t.Helper()
+	storetest.SkipSlowOnPostgres(t, "the browser tests check what pages look like; every page they load is read from PostgreSQL by the HTTP tests")
 	path := findChromium()
 	if path == "" {
 		t.Skip("no Chromium binary found (looked for chromium, chromium-browser, chrome-headless-shell, headless-shell, google-chrome); install Debian's chromium to run this test")

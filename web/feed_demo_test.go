@@ -14,6 +14,8 @@ import (
 
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/demo"
+	"github.com/policywatch/policywatch/internal/pgtest"
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -26,7 +28,7 @@ type demoSite struct {
 func newDemoSite(t testing.TB) *demoSite {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
+	st, err := store.Open(ctx, storetest.DB(t, "demo.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,10 +56,16 @@ func readDemoSite(t testing.TB) *demoSite {
 	t.Helper()
 	sharedDemoOnce.Do(func() {
 		ctx := context.Background()
-		if sharedDemoDir, sharedDemoErr = os.MkdirTemp("", "policywatch-web-demo-"); sharedDemoErr != nil {
+		db := ""
+		if storetest.IsPostgres() {
+			db, sharedDemoErr = pgtest.SharedDatabase()
+		} else if sharedDemoDir, sharedDemoErr = os.MkdirTemp("", "policywatch-web-demo-"); sharedDemoErr == nil {
+			db = filepath.Join(sharedDemoDir, "demo.db")
+		}
+		if sharedDemoErr != nil {
 			return
 		}
-		if sharedDemoDB, sharedDemoErr = store.Open(ctx, filepath.Join(sharedDemoDir, "demo.db")); sharedDemoErr != nil {
+		if sharedDemoDB, sharedDemoErr = store.Open(ctx, db); sharedDemoErr != nil {
 			return
 		}
 		_, sharedDemoErr = demo.Load(ctx, archive.New(sharedDemoDB), nil)
@@ -69,14 +77,18 @@ func readDemoSite(t testing.TB) *demoSite {
 }
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	// Each pass (SQLite, PostgreSQL) loads its own demo archive.
+	pgtest.AfterEachPass(func() {
+		if sharedDemoDB != nil {
+			sharedDemoDB.Close()
+		}
+		if sharedDemoDir != "" {
+			os.RemoveAll(sharedDemoDir)
+		}
+		sharedDemoOnce, sharedDemoDir, sharedDemoDB, sharedDemoErr = sync.Once{}, "", nil, nil
+	})
+	code := storetest.Main(m)
 	closeBrowser()
-	if sharedDemoDB != nil {
-		sharedDemoDB.Close()
-	}
-	if sharedDemoDir != "" {
-		os.RemoveAll(sharedDemoDir)
-	}
 	os.Exit(code)
 }
 

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/mmcdole/gofeed"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -138,7 +138,7 @@ func TestFeedIgnoresTheHostHeader(t *testing.T) {
 }
 
 func TestFeedBaseURLWithAPath(t *testing.T) {
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "empty.db"))
+	st, err := store.Open(context.Background(), storetest.DB(t, "empty.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestFeedBaseURLWithAPath(t *testing.T) {
 // TestEmptyFeedsHaveARealDate: a feed with no entry is dated by the
 // server's start, not 1970, and keeps that date between requests.
 func TestEmptyFeedsHaveARealDate(t *testing.T) {
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "empty.db"))
+	st, err := store.Open(context.Background(), storetest.DB(t, "empty.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/metrics"
 	"github.com/policywatch/policywatch/store"
 )
@@ -25,6 +26,7 @@ import (
 // TestHealthSeesADamagedDatabase: /healthz answered 200 on a malformed
 // database while every page failed.
 func TestHealthSeesADamagedDatabase(t *testing.T) {
+	storetest.SQLiteOnly(t, "damages a page of a SQLite file")
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "damaged.db")
 	st, err := store.Open(ctx, path)
@@ -182,6 +184,7 @@ func TestDocumentPageListsTheAlertsSent(t *testing.T) {
 // TestAHugeVersionIsReadInParts: a version of several megabytes was one
 // page; it is now read in parts, and whole as a Markdown file.
 func TestAHugeVersionIsReadInParts(t *testing.T) {
+	storetest.SkipSlowOnPostgres(t, "its time goes to extracting 4,000 sections; a huge text's round trip is store's TestLargeVersionTextsRoundTrip, paging TestAHugeVersionWithoutHeadingsIsReadInParts")
 	site := newTestSite(t)
 	var md strings.Builder
 	md.WriteString("# Huge policy\n\n")

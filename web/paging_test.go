@@ -6,7 +6,6 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -23,7 +23,7 @@ import (
 func longSite(t *testing.T, n int) (*testSite, int64, []int64) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "long.db"))
+	st, err := store.Open(ctx, storetest.DB(t, "long.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +243,7 @@ func TestFeedsArePagedWithNextLinks(t *testing.T) {
 
 func TestHomePagesServicesByName(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "services.db"))
+	st, err := store.Open(ctx, storetest.DB(t, "services.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,12 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/policywatch/policywatch/archive"
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -55,7 +55,7 @@ var hostileText = "Evil policy\n===========\n\n" +
 func newTestSite(t testing.TB) *testSite {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
+	st, err := store.Open(ctx, storetest.DB(t, "web.db"))
 	if err != nil {
 		t.Fatalf("opening the test store: %v", err)
 	}

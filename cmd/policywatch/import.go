@@ -100,7 +100,7 @@ captures whole.`)
 	})
 	if sum.Files > 0 || err == nil {
 		fmt.Fprintf(env.stdout, "%s / %s: recorded %d of %d captures, %d new versions, in %s\n",
-			ref.Service, ref.Type, sum.Files, len(files), sum.NewVersions, *dbPath)
+			ref.Service, ref.Type, sum.Files, len(files), sum.NewVersions, st.Path()) // a URL without its password
 	}
 	return err
 }

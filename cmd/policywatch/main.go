@@ -36,7 +36,7 @@ type command struct {
 // and commandOrder says how --help lists them.
 var commands []command
 
-var commandOrder = []string{"demo", "serve", "crawl", "import", "import-ota", "backfill", "export", "log", "diff", "extract", "check", "subscribe", "deliveries", "notify", "reextract", "rediff", "search-index", "compact"}
+var commandOrder = []string{"demo", "serve", "crawl", "import", "import-ota", "backfill", "export", "log", "diff", "extract", "check", "subscribe", "deliveries", "notify", "reextract", "rediff", "search-index", "compact", "migrate-db"}
 
 func register(c command) {
 	commands = append(commands, c)
