@@ -114,33 +114,48 @@ func appliedSteps(ctx context.Context, q stepsQuerier, userVersion int64, list [
 		for v := int64(1); v <= userVersion; v++ {
 			applied[v] = true
 		}
-	} else {
-		rows, err := q.QueryContext(ctx, "SELECT version FROM schema_steps")
-		if err != nil {
-			return nil, fmt.Errorf("reading the schema steps: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var v int64
-			if err := rows.Scan(&v); err != nil {
-				return nil, fmt.Errorf("reading the schema steps: %w", err)
-			}
-			applied[v] = true
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("reading the schema steps: %w", err)
-		}
+	} else if err := recordedSteps(ctx, q, applied); err != nil {
+		return nil, err
 	}
+	if err := refuseUnknownSteps(applied, list); err != nil {
+		return nil, err
+	}
+	return applied, nil
+}
+
+// recordedSteps adds to applied the steps schema_steps lists.
+func recordedSteps(ctx context.Context, q stepsQuerier, applied map[int64]bool) error {
+	rows, err := q.QueryContext(ctx, "SELECT version FROM schema_steps")
+	if err != nil {
+		return fmt.Errorf("reading the schema steps: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return fmt.Errorf("reading the schema steps: %w", err)
+		}
+		applied[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("reading the schema steps: %w", err)
+	}
+	return nil
+}
+
+// refuseUnknownSteps refuses a database with a step this binary does not
+// know (one of a newer policywatch).
+func refuseUnknownSteps(applied map[int64]bool, list []migration) error {
 	known := map[int64]bool{}
 	for _, m := range list {
 		known[m.version] = true
 	}
 	for v := range applied {
 		if !known[v] {
-			return nil, fmt.Errorf("the database has schema step %d, which this policywatch does not know; use a newer policywatch", v)
+			return fmt.Errorf("the database has schema step %d, which this policywatch does not know; use a newer policywatch", v)
 		}
 	}
-	return applied, nil
+	return nil
 }
 
 // migrate applies every migration the database has not seen, each in its own

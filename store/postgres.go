@@ -297,30 +297,12 @@ func (s *Store) applyPostgresMigration(ctx context.Context, m migration, list []
 // postgresSteps returns the steps the database has applied, refusing one
 // this binary does not know.
 func postgresSteps(ctx context.Context, q stepsQuerier, list []migration) (map[int64]bool, error) {
-	rows, err := q.QueryContext(ctx, "SELECT version FROM schema_steps")
-	if err != nil {
-		return nil, fmt.Errorf("reading the schema steps: %w", err)
-	}
-	defer rows.Close()
 	applied := map[int64]bool{}
-	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
-			return nil, fmt.Errorf("reading the schema steps: %w", err)
-		}
-		applied[v] = true
+	if err := recordedSteps(ctx, q, applied); err != nil {
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading the schema steps: %w", err)
-	}
-	known := map[int64]bool{}
-	for _, m := range list {
-		known[m.version] = true
-	}
-	for v := range applied {
-		if !known[v] {
-			return nil, fmt.Errorf("the database has schema step %d, which this policywatch does not know; use a newer policywatch", v)
-		}
+	if err := refuseUnknownSteps(applied, list); err != nil {
+		return nil, err
 	}
 	return applied, nil
 }
