@@ -28,7 +28,7 @@ func (c *Crawler) attempt(ctx context.Context, rawURL, etag, lastModified string
 	if u, err := url.Parse(rawURL); err == nil {
 		host = u.Host
 	}
-	release, err := c.gates.acquire(ctx, host)
+	release, err := c.gates.Acquire(ctx, host)
 	if err != nil {
 		return attemptOutcome{failure: &Failure{Class: capture.Network, Message: "cancelled", URL: rawURL}}
 	}

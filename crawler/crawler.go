@@ -122,6 +122,17 @@ type Config struct {
 	// public, when AllowPrivateNetworks is false: one intranet server, or a
 	// test's own server while the rest of the loopback stays refused.
 	AllowAddresses []string
+	// Turns paces the requests to each host (one at a time, Delay between
+	// two). Nil keeps this crawler's requests apart; crawler processes
+	// sharing one database give a Turns that keeps all of theirs apart.
+	Turns HostTurns
+}
+
+// HostTurns hands out the turns of hosts: Acquire waits until host may be
+// fetched (or ctx is done) and returns the release to call when the
+// request has ended.
+type HostTurns interface {
+	Acquire(ctx context.Context, host string) (release func(), err error)
 }
 
 // DefaultUserAgent names the tool, its version and where to read about it.
@@ -174,7 +185,7 @@ type Crawler struct {
 	collector *colly.Collector
 	client    *http.Client
 	transport *rawTransport
-	gates     *hostGates
+	gates     HostTurns
 	robots    robotsCache
 }
 
@@ -196,8 +207,11 @@ func New(cfg Config) *Crawler {
 		cfg:       cfg,
 		collector: col,
 		transport: transport,
-		gates:     newHostGates(cfg.Delay),
+		gates:     cfg.Turns,
 		robots:    robotsCache{hosts: map[string]robotsEntry{}},
+	}
+	if c.gates == nil {
+		c.gates = newHostGates(cfg.Delay)
 	}
 	col.SetRedirectHandler(c.checkRedirect)
 	c.client = &http.Client{Transport: transport, Timeout: cfg.Timeout, CheckRedirect: c.checkRedirect}

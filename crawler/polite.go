@@ -30,9 +30,9 @@ func newHostGates(delay time.Duration) *hostGates {
 	return &hostGates{delay: delay, gates: map[string]*hostGate{}}
 }
 
-// acquire waits for the host's turn and its delay, or for ctx. The caller
+// Acquire waits for the host's turn and its delay, or for ctx. The caller
 // must call the returned release when its request has ended.
-func (h *hostGates) acquire(ctx context.Context, host string) (release func(), err error) {
+func (h *hostGates) Acquire(ctx context.Context, host string) (release func(), err error) {
 	h.mu.Lock()
 	g := h.gates[host]
 	if g == nil {
@@ -63,7 +63,7 @@ func (h *hostGates) acquire(ctx context.Context, host string) (release func(), e
 // for as long as it renders the page, so HTTP fetches and rendered pages
 // of one host are paced together.
 func (c *Crawler) HostTurn(ctx context.Context, host string) (release func(), err error) {
-	return c.gates.acquire(ctx, host)
+	return c.gates.Acquire(ctx, host)
 }
 
 // Allowed checks u against its host's robots.txt, as every fetch does:
@@ -107,7 +107,7 @@ func (c *Crawler) robotsRules(ctx context.Context, u *url.URL) (robotsEntry, err
 	if ok {
 		return entry, nil
 	}
-	release, err := c.gates.acquire(ctx, u.Host)
+	release, err := c.gates.Acquire(ctx, u.Host)
 	if err != nil {
 		return robotsEntry{}, err
 	}
