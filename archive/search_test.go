@@ -270,3 +270,19 @@ func TestPassagesCutLongSections(t *testing.T) {
 		t.Errorf("last passage %q", last)
 	}
 }
+
+// TestPassagesUnderAHeadingLongerThanAPassage: a page whose heading alone
+// fills a passage (a whole paragraph marked up as a heading, as real pages
+// have) once made recording panic; its text is kept whole, after it.
+func TestPassagesUnderAHeadingLongerThanAPassage(t *testing.T) {
+	heading := strings.Repeat("We process your data lawfully. ", passageBytes/30)
+	md := "# " + heading + "\n\nShort text under it.\n\nAnother line.\n"
+	var passages []string
+	if err := passagesOf(md, func(p string) error { passages = append(passages, p); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(passages, "\n")
+	if !strings.Contains(joined, "Short text under it.") || !strings.Contains(joined, "Another line.") {
+		t.Fatalf("the text under the long heading was lost: %d passages", len(passages))
+	}
+}

@@ -99,6 +99,13 @@ func passagesOf(markdown string, yield func(string) error) error {
 			}
 			// Text larger than a passage: cut at a space.
 			cut := max(passageBytes-b.Len()-1, passageBytes/2)
+			if cut >= len(text) {
+				// Only a heading path longer than a passage leaves so little
+				// room: the passage outgrows the bound by it, keeping the text whole.
+				b.WriteString("\n" + text)
+				body = true
+				return nil
+			}
 			if k := strings.LastIndexByte(text[:cut], ' '); k > 0 {
 				cut = k + 1
 			}
