@@ -30,7 +30,11 @@ func (c *Crawler) attempt(ctx context.Context, rawURL, etag, lastModified string
 	}
 	release, err := c.gates.Acquire(ctx, host)
 	if err != nil {
-		return attemptOutcome{failure: &Failure{Class: capture.Network, Message: "cancelled", URL: rawURL}}
+		message := "cancelled"
+		if ctx.Err() == nil { // shared turns: their database failed
+			message = "waiting for the turn of " + host + ": " + err.Error()
+		}
+		return attemptOutcome{failure: &Failure{Class: capture.Network, Message: message, URL: rawURL}}
 	}
 	defer release()
 

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // The work queue shared by crawler processes (policywatch worker, schema
@@ -110,7 +112,7 @@ func (s *Store) Lease(ctx context.Context, owner string, now, until time.Time, n
 }
 
 // RenewLeases extends every lease owner holds to until and returns how
-// many it holds.
+// many it renewed.
 func (s *Store) RenewLeases(ctx context.Context, owner string, until time.Time) (int, error) {
 	end, err := formatTime(until)
 	if err != nil {
@@ -118,7 +120,14 @@ func (s *Store) RenewLeases(ctx context.Context, owner string, until time.Time) 
 	}
 	var n int64
 	err = s.Write(ctx, func(t *Tx) error {
-		res, err := t.tx.ExecContext(t.ctx, "UPDATE crawl_state SET lease_until = ? WHERE lease_owner = ?", end, t.store.d.text(owner))
+		// On PostgreSQL the rows a recording transaction is completing are
+		// skipped, not waited for: it frees them, and renewing never joins
+		// a cycle of transactions waiting for each other.
+		res, err := t.tx.ExecContext(t.ctx, t.store.d.pick(
+			"UPDATE crawl_state SET lease_until = ? WHERE lease_owner = ?", `
+			UPDATE crawl_state c SET lease_until = ?1
+			FROM (SELECT service, type FROM crawl_state WHERE lease_owner = ?2 ORDER BY service, type FOR UPDATE SKIP LOCKED) mine
+			WHERE c.service = mine.service AND c.type = mine.type`), end, t.store.d.text(owner))
 		if err != nil {
 			return err
 		}
@@ -289,4 +298,12 @@ func (s *Store) GiveBackHostTurn(ctx context.Context, host, holder string, freeA
 		return fmt.Errorf("giving back the turn of %s in %s: %w", host, s.path, err)
 	}
 	return nil
+}
+
+// IsConflict says whether err is a transaction PostgreSQL aborted because
+// it waited for others in a cycle (deadlock) or could not be serialised
+// with them: nothing was written, and running it again may succeed.
+func IsConflict(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }

@@ -16,7 +16,11 @@ import (
 // (combined when the document has several pages), a 304 or a failure —
 // with the document's new crawl state in the same transaction. err is only
 // for failures to record.
-func (r *Run) record(ctx context.Context, res crawler.Result, prev store.CrawlState) (Result, error) {
+//
+// put stores the crawl state in the recording transaction: a worker's
+// completes its lease there, so that a fetch whose lease was lost is not
+// recorded.
+func (r *Run) recordWith(ctx context.Context, res crawler.Result, prev store.CrawlState, put func(*store.Tx, store.CrawlState) error) (Result, error) {
 	t := res.Target
 	name := t.Service + " / " + t.Type
 	out := Result{Service: t.Service, Type: t.Type}
@@ -35,7 +39,7 @@ func (r *Run) record(ctx context.Context, res crawler.Result, prev store.CrawlSt
 		}
 		return state
 	}
-	putState := func(tx *store.Tx, class capture.Class) error { return tx.PutCrawlState(stateFor(class)) }
+	putState := func(tx *store.Tx, class capture.Class) error { return put(tx, stateFor(class)) }
 
 	switch {
 	case res.Failure != nil:

@@ -124,24 +124,7 @@ func (r *Run) Once(ctx context.Context, targets []crawler.Target, dueOnly bool) 
 	var recordErr error
 	err = r.Fetcher.Run(ctx, todo, func(res crawler.Result) {
 		prev := byKey[[2]string{res.Target.Service, res.Target.Type}]
-		recordStart := time.Now()
-		out, err := r.record(ctx, res, prev)
-		out.FetchDuration, out.RecordDuration = res.Duration, time.Since(recordStart)
-		out.NotModified = res.NotModified
-		for i, p := range res.Parts {
-			out.Bytes += len(p.Content)
-			if i == 0 {
-				out.Status = p.Status
-			}
-		}
-		if res.Failure != nil {
-			out.Status = res.Failure.Status
-		} else if res.NotModified {
-			out.Status = 304
-		}
-		if err == nil {
-			r.report(out)
-		}
+		out, err := r.recordFetch(ctx, res, prev, (*store.Tx).PutCrawlState)
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
@@ -150,18 +133,7 @@ func (r *Run) Once(ctx context.Context, targets []crawler.Target, dueOnly bool) 
 			}
 			return
 		}
-		sum.Documents++
-		switch {
-		case out.Held:
-			sum.Held++
-		case out.Class != "":
-			sum.Failed++
-		case out.NewVersion:
-			sum.NewVersions++
-		default:
-			sum.Unchanged++
-		}
-		sum.Results = append(sum.Results, out)
+		sum.add(out)
 		if r.Progress != nil {
 			r.Progress(sum.Documents, len(todo))
 		}
@@ -170,6 +142,46 @@ func (r *Run) Once(ctx context.Context, targets []crawler.Target, dueOnly bool) 
 		return sum, fmt.Errorf("crawl interrupted after %d of %d documents: %w", sum.Documents, len(todo), err)
 	}
 	return sum, recordErr
+}
+
+// recordFetch records one fetch's result (see recordWith), measures it,
+// and reports it when recorded.
+func (r *Run) recordFetch(ctx context.Context, res crawler.Result, prev store.CrawlState, put func(*store.Tx, store.CrawlState) error) (Result, error) {
+	recordStart := time.Now()
+	out, err := r.recordWith(ctx, res, prev, put)
+	out.FetchDuration, out.RecordDuration = res.Duration, time.Since(recordStart)
+	out.NotModified = res.NotModified
+	for i, p := range res.Parts {
+		out.Bytes += len(p.Content)
+		if i == 0 {
+			out.Status = p.Status
+		}
+	}
+	if res.Failure != nil {
+		out.Status = res.Failure.Status
+	} else if res.NotModified {
+		out.Status = 304
+	}
+	if err == nil {
+		r.report(out)
+	}
+	return out, err
+}
+
+// add counts one recorded result.
+func (sum *Summary) add(out Result) {
+	sum.Documents++
+	switch {
+	case out.Held:
+		sum.Held++
+	case out.Class != "":
+		sum.Failed++
+	case out.NewVersion:
+		sum.NewVersions++
+	default:
+		sum.Unchanged++
+	}
+	sum.Results = append(sum.Results, out)
 }
 
 // report logs and observes one recorded result.
