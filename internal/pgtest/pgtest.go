@@ -423,3 +423,24 @@ func runAfterPass() {
 		fn()
 	}
 }
+
+// Own starts a server for t alone and returns the URL of an empty
+// database on it, dropped with the server when t ends: for a test of a
+// package whose other tests run on SQLite only. Where the binaries are
+// missing t is skipped, saying why.
+func Own(t testing.TB) string {
+	t.Helper()
+	bin, err := findBin()
+	if err != nil {
+		t.Skipf("PostgreSQL: %v", err)
+	}
+	srv, err := Start(bin)
+	if err != nil {
+		t.Fatalf("pgtest: %v", err)
+	}
+	t.Cleanup(srv.Stop)
+	if _, err := srv.admin.Exec("CREATE DATABASE policywatch"); err != nil {
+		t.Fatalf("pgtest: creating database policywatch: %v", err)
+	}
+	return srv.URL("policywatch")
+}
