@@ -2,6 +2,7 @@ package watch
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -181,22 +182,9 @@ func TestAKilledWorkersDocumentsAreTakenOver(t *testing.T) {
 	const lease = 3 * time.Second   // longer than the victim's slow fetches
 
 	start := func(name string, offset time.Duration) *exec.Cmd {
-		cmd := exec.Command(os.Args[0], "-test.run", "^TestAKilledWorkersDocumentsAreTakenOver$")
-		spec := strings.Join([]string{db, name, offset.String(), lease.String(), strconv.Itoa(docs), strings.Join(f.urls(), ",")}, "|")
-		cmd.Env = append(os.Environ(), killedWorkerEnv+"="+spec)
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
+		return startWorkerProcess(t, db, name, offset, lease, 4, docs, f.urls())
 	}
-	wait := func(cmds ...*exec.Cmd) {
-		for _, c := range cmds {
-			if err := c.Wait(); err != nil {
-				t.Fatalf("worker process: %v", err)
-			}
-		}
-	}
+	wait := func(cmds ...*exec.Cmd) { waitWorkerProcesses(t, cmds...) }
 
 	round1Start := time.Now()
 	var round1 []*exec.Cmd
@@ -304,19 +292,45 @@ func TestAKilledWorkersDocumentsAreTakenOver(t *testing.T) {
 	t.Logf("%d documents, %d requests in round 2, %d of the killed worker's taken over", docs, len(f.since(mark)), takenOver)
 }
 
-// runWorkerProcess is a worker process of the kill simulation.
+// startWorkerProcess starts this test binary as a worker process of the
+// farm at urls (see runWorkerProcess).
+func startWorkerProcess(t testing.TB, db, name string, offset, lease time.Duration, lanes, docs int, urls []string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestAKilledWorkersDocumentsAreTakenOver$")
+	spec := strings.Join([]string{db, name, offset.String(), lease.String(), strconv.Itoa(lanes), strconv.Itoa(docs), strings.Join(urls, ",")}, "|")
+	cmd.Env = append(os.Environ(), killedWorkerEnv+"="+spec)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
+func waitWorkerProcesses(t testing.TB, cmds ...*exec.Cmd) {
+	t.Helper()
+	for _, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatalf("worker process: %v", err)
+		}
+	}
+}
+
+// runWorkerProcess is a worker process of the kill simulation and of the
+// workers' benchmark.
 func runWorkerProcess(t *testing.T, spec string) {
 	parts := strings.Split(spec, "|")
-	if len(parts) != 6 {
-		t.Fatalf("%s=%q: want 6 fields", killedWorkerEnv, spec)
+	if len(parts) != 7 {
+		t.Fatalf("%s=%q: want 7 fields", killedWorkerEnv, spec)
 	}
 	offset, err1 := time.ParseDuration(parts[2])
 	lease, err2 := time.ParseDuration(parts[3])
-	docs, err3 := strconv.Atoi(parts[4])
-	if err1 != nil || err2 != nil || err3 != nil {
-		t.Fatalf("%s=%q: %v %v %v", killedWorkerEnv, spec, err1, err2, err3)
+	lanes, err3 := strconv.Atoi(parts[4])
+	docs, err4 := strconv.Atoi(parts[5])
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
+		t.Fatalf("%s=%q: %v", killedWorkerEnv, spec, err)
 	}
-	w := testWorker(t, parts[0], parts[1], farmTargets(strings.Split(parts[5], ","), docs), 0, lease, offset)
+	w := testWorker(t, parts[0], parts[1], farmTargets(strings.Split(parts[6], ","), docs), 0, lease, offset)
+	w.Parallelism = lanes
 	sum, err := w.Work(context.Background())
 	if err != nil {
 		t.Fatal(err)
