@@ -17,12 +17,12 @@ import (
 )
 
 func init() {
-	register(command{"backfill", "--wayback [--db FILE] [--declarations DIR] [--service NAME] [--type TYPE] [--url URL] [--from TIME] [--to TIME] [--every 30d]", "record documents' past captures from the Wayback Machine", runBackfill})
+	register(command{"backfill", "--wayback [--db DB] [--declarations DIR] [--service NAME] [--type TYPE] [--url URL] [--from TIME] [--to TIME] [--every 30d]", "record documents' past captures from the Wayback Machine", runBackfill})
 }
 
 func runBackfill(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "backfill")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` (created if missing)")
+	dbPath := fs.String("db", "policywatch.db", "the database: a SQLite `FILE` (created if missing) or a postgres://… URL")
 	declDir := fs.String("declarations", "declarations", "the `DIR`ectory of declaration files whose documents are backfilled, with the rules in force at each capture's date")
 	useWayback := fs.Bool("wayback", false, "take the captures from the Internet Archive's Wayback Machine (required: the only source today)")
 	service := fs.String("service", "", "only documents of this service (with --url: the service it belongs to)")

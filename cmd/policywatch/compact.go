@@ -10,12 +10,12 @@ import (
 )
 
 func init() {
-	register(command{"compact", "[--db FILE] [--no-vacuum]", "pack the captures and texts an older policywatch stored, and shrink the file", runCompact})
+	register(command{"compact", "[--db DB] [--no-vacuum]", "pack the captures and texts an older policywatch stored, and shrink the file", runCompact})
 }
 
 func runCompact(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "compact")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to compact")
+	dbPath := fs.String("db", "policywatch.db", "the database to compact: a SQLite `FILE` or a postgres://… URL")
 	noVacuum := fs.Bool("no-vacuum", false, "leave the freed space in the file for later writes instead of rewriting the file (which needs as much free disk as the file takes)")
 	rest, err := parseFlags(env, fs, args, `
 Stores every capture and version text that an older policywatch kept on

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register(command{"crawl", "[--db FILE] [--declarations DIR] [--service NAME] [--type TYPE]", "fetch every declared document once and record what changed", runCrawl})
+	register(command{"crawl", "[--db DB] [--declarations DIR] [--service NAME] [--type TYPE]", "fetch every declared document once and record what changed", runCrawl})
 }
 
 // crawlFlags are the options crawl and serve share.
@@ -65,7 +65,7 @@ func (f crawlFlags) config() crawler.Config {
 
 func runCrawl(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "crawl")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to record into (created if missing)")
+	dbPath := fs.String("db", "policywatch.db", "the database to record into: a SQLite `FILE` (created if missing) or a postgres://… URL")
 	service := fs.String("service", "", "only documents of this service")
 	docType := fs.String("type", "", "only documents of this type")
 	flags := addCrawlFlags(fs)

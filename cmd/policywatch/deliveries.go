@@ -11,12 +11,12 @@ import (
 )
 
 func init() {
-	register(command{"deliveries", "[--db FILE] [--subscription ID] [--state S] [--json]", "list the alerts queued and sent, with every attempt", runDeliveries})
+	register(command{"deliveries", "[--db DB] [--subscription ID] [--state S] [--json]", "list the alerts queued and sent, with every attempt", runDeliveries})
 }
 
 func runDeliveries(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "deliveries")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to read")
+	dbPath := fs.String("db", "policywatch.db", "the database to read: a SQLite `FILE` or a postgres://… URL")
 	subscription := fs.Int64("subscription", 0, "only deliveries to this subscription `ID`")
 	document := fs.Int64("document", 0, "only deliveries of changes of this document `ID`")
 	state := fs.String("state", "", "only deliveries in this state: pending, delivered or failed")

@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(command{"diff", "[--format text|html|json] [--all] [--side-by-side] [--db FILE] OLD NEW", "explain what changed between two files or two versions", runDiff})
+	register(command{"diff", "[--format text|html|json] [--all] [--side-by-side] [--db DB] OLD NEW", "explain what changed between two files or two versions", runDiff})
 }
 
 func runDiff(ctx context.Context, env *environment, args []string) error {
@@ -23,7 +23,7 @@ func runDiff(ctx context.Context, env *environment, args []string) error {
 	format := flags.String("format", "text", "output `FORMAT`: text, html or json")
 	all := flags.Bool("all", false, "show every edit, also the substitutions and style changes folded away by default")
 	sideBySide := flags.Bool("side-by-side", false, "with --format html, put the old and new text side by side")
-	dbPath := flags.String("db", "", "compare two version ids of this database `FILE` instead of two files")
+	dbPath := flags.String("db", "", "compare two version ids of this database (a SQLite `FILE` or a postgres://… URL) instead of two files")
 	rest, err := parseFlags(env, flags, args, `
 Compares two versions of a document and explains the change: its class
 (cosmetic, rebrand, editorial or substantive) with the reasons, the words

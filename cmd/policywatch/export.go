@@ -12,12 +12,12 @@ import (
 )
 
 func init() {
-	register(command{"export", "--format ota|jsonl|warc [--db FILE] [--service NAME] [--type TYPE] [--from TIME] [--to TIME] [--force] OUT", "write versions or raw captures for other tools", runExport})
+	register(command{"export", "--format ota|jsonl|warc [--db DB] [--service NAME] [--type TYPE] [--from TIME] [--to TIME] [--force] OUT", "write versions or raw captures for other tools", runExport})
 }
 
 func runExport(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "export")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to read")
+	dbPath := fs.String("db", "policywatch.db", "the database to read: a SQLite `FILE` or a postgres://… URL")
 	format := fs.String("format", "", "ota (a dataset zip), jsonl (one version per line) or warc (the raw captures)")
 	service := fs.String("service", "", "only documents of this service")
 	docType := fs.String("type", "", "only documents of this type")

@@ -17,12 +17,12 @@ import (
 )
 
 func init() {
-	register(command{"import", "--db FILE --service NAME --type TYPE [--url URL] [--date TIME] FILE...", "record captures stored as files", runImport})
+	register(command{"import", "--db DB --service NAME --type TYPE [--url URL] [--date TIME] FILE...", "record captures stored as files", runImport})
 }
 
 func runImport(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "import")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` (created if missing)")
+	dbPath := fs.String("db", "policywatch.db", "the database: a SQLite `FILE` (created if missing) or a postgres://… URL")
 	service := fs.String("service", "", "the service the document belongs to, e.g. X (required)")
 	docType := fs.String("type", "", "the document type, e.g. \"Privacy Policy\" (required)")
 	url := fs.String("url", "", "the `URL` the document is published at")

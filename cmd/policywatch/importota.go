@@ -15,12 +15,12 @@ import (
 )
 
 func init() {
-	register(command{"import-ota", "[--db FILE] [--declarations DIR] [--snapshots REPO] [--versions REPO [--text]] [--dataset ZIP]", "import an Open Terms Archive collection's history", runImportOTA})
+	register(command{"import-ota", "[--db DB] [--declarations DIR] [--snapshots REPO] [--versions REPO [--text]] [--dataset ZIP]", "import an Open Terms Archive collection's history", runImportOTA})
 }
 
 func runImportOTA(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "import-ota")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` (created if missing)")
+	dbPath := fs.String("db", "policywatch.db", "the database: a SQLite `FILE` (created if missing) or a postgres://… URL")
 	declDir := fs.String("declarations", "", "the collection's declarations: a clone of its -declarations repository, or its declarations/ `DIR`")
 	snapshots := fs.String("snapshots", "", "a local clone of the collection's -snapshots `REPO`sitory")
 	versions := fs.String("versions", "", "a local clone of the collection's -versions `REPO`sitory")

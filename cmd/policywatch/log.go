@@ -15,12 +15,12 @@ import (
 )
 
 func init() {
-	register(command{"log", "--db FILE [--service NAME] [--type TYPE] [--json]", "list the versions and failed fetches of each document", runLog})
+	register(command{"log", "--db DB [--service NAME] [--type TYPE] [--json]", "list the versions and failed fetches of each document", runLog})
 }
 
 func runLog(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "log")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to read")
+	dbPath := fs.String("db", "policywatch.db", "the database to read: a SQLite `FILE` or a postgres://… URL")
 	service := fs.String("service", "", "only documents of this service")
 	docType := fs.String("type", "", "only documents of this type")
 	asJSON := fs.Bool("json", false, "print JSON instead of text")

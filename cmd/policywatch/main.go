@@ -131,6 +131,10 @@ Commands:
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
+DB, the archive, is a SQLite file (policywatch.db unless told) or, for
+many crawler processes ('policywatch worker') and servers sharing one, a
+PostgreSQL database: postgres://USER:PASSWORD@HOST/NAME.
+
 Run 'policywatch COMMAND --help' for a command's options. Every option can
 also be set by an environment variable: --db by POLICYWATCH_DB, --listen by
 POLICYWATCH_LISTEN, and so on. Options on the command line win.

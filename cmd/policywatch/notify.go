@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(command{"notify", "[--db FILE] [--base-url URL] [--max-attempts N] [--smtp-host HOST …]", "deliver the alerts that are due (webhooks, e-mail), once, for cron", runNotify})
+	register(command{"notify", "[--db DB] [--base-url URL] [--max-attempts N] [--smtp-host HOST …]", "deliver the alerts that are due (webhooks, e-mail), once, for cron", runNotify})
 }
 
 const notifyDescription = `
@@ -38,7 +38,7 @@ its feeds do, and 'notify' sends alerts without links.`
 
 func runNotify(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "notify")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE`")
+	dbPath := fs.String("db", "policywatch.db", "the database: a SQLite `FILE` or a postgres://… URL")
 	nf := addNotifyFlags(fs)
 	rest, err := parseFlags(env, fs, args, `
 Delivers every alert that is due — new changes' webhooks and e-mail, and

@@ -10,12 +10,12 @@ import (
 )
 
 func init() {
-	register(command{"rediff", "[--db FILE]", "recompute the changes and history marks an older release computed", runRediff})
+	register(command{"rediff", "[--db DB]", "recompute the changes and history marks an older release computed", runRediff})
 }
 
 func runRediff(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "rediff")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to update")
+	dbPath := fs.String("db", "policywatch.db", "the database to update: a SQLite `FILE` or a postgres://… URL")
 	rest, err := parseFlags(env, fs, args, `
 Each change (its class, summary, story and diff excerpt) and each document's
 history marks (reverts, near returns, flip-flops) are computed once, when a

@@ -16,12 +16,12 @@ import (
 )
 
 func init() {
-	register(command{"reextract", "[--db FILE] [--declarations DIR]", "regenerate every version from the stored captures with this extractor", runReextract})
+	register(command{"reextract", "[--db DB] [--declarations DIR]", "regenerate every version from the stored captures with this extractor", runReextract})
 }
 
 func runReextract(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "reextract")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to update")
+	dbPath := fs.String("db", "policywatch.db", "the database to update: a SQLite `FILE` or a postgres://… URL")
 	declarations := fs.String("declarations", "declarations", "the `DIR`ectory of declarations whose rules crawled documents were captured with")
 	rest, err := parseFlags(env, fs, args, `
 Extracts the text of every stored capture again with this version of

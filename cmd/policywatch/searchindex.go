@@ -8,12 +8,12 @@ import (
 )
 
 func init() {
-	register(command{"search-index", "[--db FILE] [--rebuild]", "index the versions that full-text search does not know yet, or all of them again", runSearchIndex})
+	register(command{"search-index", "[--db DB] [--rebuild]", "index the versions that full-text search does not know yet, or all of them again", runSearchIndex})
 }
 
 func runSearchIndex(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "search-index")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to update")
+	dbPath := fs.String("db", "policywatch.db", "the database to update: a SQLite `FILE` or a postgres://… URL")
 	rebuild := fs.Bool("rebuild", false, "empty the index first and index every version again")
 	rest, err := parseFlags(env, fs, args, `
 Every version is indexed for full-text search (the web UI's /search and

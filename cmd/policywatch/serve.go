@@ -23,12 +23,12 @@ import (
 const defaultListen = "127.0.0.1:8080"
 
 func init() {
-	register(command{"serve", "[--db FILE] [--declarations DIR] [--listen ADDR] [--base-url URL] [--every DURATION]", "serve the UI, feeds and JSON API of a database, crawling on a schedule", runServe})
+	register(command{"serve", "[--db DB] [--declarations DIR] [--listen ADDR] [--base-url URL] [--every DURATION]", "serve the UI, feeds and JSON API of a database, crawling on a schedule", runServe})
 }
 
 func runServe(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "serve")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to serve")
+	dbPath := fs.String("db", "policywatch.db", "the database to serve: a SQLite `FILE` or a postgres://… URL")
 	listen := fs.String("listen", defaultListen, "`ADDR`ess to listen on, host:port; port 0 picks a free port")
 	baseURL := addBaseURLFlag(fs)
 	every := fs.Duration("every", 0, "crawl the declared documents at this interval, e.g. 6h (0: do not crawl)")
@@ -158,7 +158,7 @@ func startRefresh(ctx context.Context, st *store.Store, logger *slog.Logger) (wa
 }
 
 func init() {
-	register(command{"demo", "[--listen ADDR] [--base-url URL] [--db FILE]", "load the bundled Twitter/X history into a database and serve the UI", runDemo})
+	register(command{"demo", "[--listen ADDR] [--base-url URL] [--db DB]", "load the bundled Twitter/X history into a database and serve the UI", runDemo})
 }
 
 func runDemo(ctx context.Context, env *environment, args []string) error {

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	register(command{"subscribe", "add|list|remove [--db FILE] …", "manage who is told of changes: webhooks and e-mail", runSubscribe})
+	register(command{"subscribe", "add|list|remove [--db DB] …", "manage who is told of changes: webhooks and e-mail", runSubscribe})
 }
 
 func runSubscribe(ctx context.Context, env *environment, args []string) error {
@@ -66,7 +66,7 @@ func (l *listFlag) Set(v string) error {
 
 func runSubscribeAdd(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "subscribe")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` (created if missing)")
+	dbPath := fs.String("db", "policywatch.db", "the database: a SQLite `FILE` (created if missing) or a postgres://… URL")
 	webhook := fs.String("webhook", "", "the `URL` to POST each change to")
 	secret := fs.String("secret", "", "the webhook's signing secret, whsec_ and base64 (default: a new one, shown once)")
 	email := fs.String("email", "", "the e-mail `ADDRESS` to send changes to")
@@ -139,7 +139,7 @@ type subscriptionJSON struct {
 
 func runSubscribeList(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "subscribe")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE` to read")
+	dbPath := fs.String("db", "policywatch.db", "the database to read: a SQLite `FILE` or a postgres://… URL")
 	all := fs.Bool("all", false, "include removed subscriptions")
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
 	rest, err := parseFlags(env, fs, args, `
@@ -212,7 +212,7 @@ func describeSubscription(s store.Subscription) string {
 
 func runSubscribeRemove(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "subscribe")
-	dbPath := fs.String("db", "policywatch.db", "the database `FILE`")
+	dbPath := fs.String("db", "policywatch.db", "the database: a SQLite `FILE` or a postgres://… URL")
 	ids, err := parseFlags(env, fs, args, `
 Removes subscriptions by id (see 'policywatch subscribe list'): they hear of
 no change from now on, and their pending deliveries are dropped (marked

@@ -19,7 +19,7 @@ func init() {
 
 func runWorker(ctx context.Context, env *environment, args []string) error {
 	fs := newFlagSet(env, "worker")
-	dbPath := fs.String("db", "policywatch.db", "the database the workers share: a `postgres://…` URL (or a SQLite file, for one machine)")
+	dbPath := fs.String("db", "policywatch.db", "the database the workers share: a postgres://… `URL` (or a SQLite file, for one machine)")
 	name := fs.String("name", defaultWorkerName(), "what names this worker's leases in the database; unique among the workers")
 	every := fs.Duration("every", watch.DefaultEvery, "when a fetched document is next due (spread by ±10 %)")
 	lease := fs.Duration("lease", watch.DefaultLease, "how long a leased document waits for this worker before another may take it, if this one dies; renewed while it works")
