@@ -83,3 +83,39 @@ func TestDocumentCountsFollowTheirVersions(t *testing.T) {
 	}
 	checkCounts(t, migrated, "after the migration")
 }
+
+// TestPostgresStep12CountsTheVersionsAlreadyThere runs PostgreSQL's step 12
+// on a database that already holds versions, as a database made before it
+// has: the counts it adds are filled in from them.
+func TestPostgresStep12CountsTheVersionsAlreadyThere(t *testing.T) {
+	if !pgtest.IsPostgres() {
+		t.Skip("PostgreSQL's twin of step 12; SQLite's runs on a legacy database above")
+	}
+	ctx := context.Background()
+	s, path := openTestStore(t)
+	writeSeed(t, s)
+	// The database as it was before step 12.
+	for _, stmt := range []string{
+		"DROP TRIGGER versions_counted_on_insert ON versions",
+		"DROP TRIGGER versions_counted_on_delete ON versions",
+		"DROP TRIGGER versions_counted_on_move ON versions",
+		"DROP FUNCTION versions_counted()",
+		"ALTER TABLE documents DROP COLUMN version_count, DROP COLUMN last_captured_at",
+		"DELETE FROM schema_steps WHERE version = 12",
+	} {
+		if _, err := s.writer.ExecContext(ctx, stmt); err != nil {
+			t.Fatalf("%s: %v", stmt, err)
+		}
+	}
+	migrated := secondStore(t, path)
+	docs, err := migrated.Documents(ctx, DocumentFilter{})
+	if err != nil || len(docs) == 0 {
+		t.Fatalf("migrated documents: %v, %v", docs, err)
+	}
+	for _, d := range docs {
+		if d.Versions == 0 {
+			t.Errorf("document %d says it has no versions after step 12", d.ID)
+		}
+	}
+	checkCounts(t, migrated, "after step 12")
+}
