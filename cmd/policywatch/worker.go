@@ -93,7 +93,7 @@ database shows what the workers record and does no crawling without
 	// little, so that a worker that dies holding it blocks the host no
 	// longer than that.
 	cfg.Turns = &watch.SharedTurns{Store: st, Holder: *name, Delay: max(*flags.delay, 0),
-		Hold: max(*flags.timeout, *flags.browser.timeout) + 15*time.Second}
+		Hold: max(*flags.timeout, *flags.browser.timeout) + 5*time.Second}
 	w := &watch.Worker{
 		Run:         &watch.Run{Store: st, Archive: arch, Every: *every, Logger: logger},
 		Targets:     targets,
