@@ -107,9 +107,17 @@ func tsvectorOf(text string) string {
 	return b.String()
 }
 
+// lexemeEscaper doubles what a tsvector or tsquery literal must escape.
+// Made once: a Replacer builds its tables on first use, and a version's
+// index quotes every word it holds.
+var lexemeEscaper = strings.NewReplacer(`\`, `\\`, `'`, `''`)
+
 // quoteLexeme quotes a word for a tsvector or tsquery literal.
 func quoteLexeme(w string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(w) + "'"
+	if !strings.ContainsAny(w, `\'`) {
+		return "'" + w + "'"
+	}
+	return "'" + lexemeEscaper.Replace(w) + "'"
 }
 
 // ftsQuery is a search query in FTS5's syntax, as ParseQuery writes it,
