@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -331,6 +333,15 @@ func runWorkerProcess(t *testing.T, spec string) {
 	}
 	w := testWorker(t, parts[0], parts[1], farmTargets(strings.Split(parts[6], ","), docs), 0, lease, offset)
 	w.Parallelism = lanes
+	if dir := os.Getenv("POLICYWATCH_TEST_WORKER_PROFILE"); dir != "" {
+		out, err := os.Create(filepath.Join(dir, parts[1]+".prof"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.Close()
+		pprof.StartCPUProfile(out)
+		defer pprof.StopCPUProfile()
+	}
 	sum, err := w.Work(context.Background())
 	if err != nil {
 		t.Fatal(err)
