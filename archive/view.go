@@ -59,6 +59,12 @@ func (v *View) Versions(ctx context.Context, documentID int64, r store.VersionRa
 	return v.store.VersionsIn(ctx, documentID, r)
 }
 
+// VersionPoints returns what a chart of a document's whole history needs,
+// as store.Store.VersionPoints.
+func (v *View) VersionPoints(ctx context.Context, documentID int64) ([]store.VersionPoint, error) {
+	return v.store.VersionPoints(ctx, documentID)
+}
+
 // VersionSummary returns one version without its texts, as
 // store.Store.VersionSummary.
 func (v *View) VersionSummary(ctx context.Context, id int64) (store.VersionSummary, error) {

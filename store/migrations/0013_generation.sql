@@ -106,6 +106,10 @@ BEGIN
     UPDATE generation SET pages = pages + 1 WHERE id = 1;
 END;
 
+-- The trigger above finds a capture's screenshots by this index, which
+-- holds only fetches with one.
+CREATE INDEX fetches_screenshot ON fetches (document_id, snapshot_hash) WHERE screenshot_hash IS NOT NULL;
+
 -- store.DeliveryTables.
 CREATE TRIGGER subscriptions_generation_insert AFTER INSERT ON subscriptions BEGIN
     UPDATE generation SET deliveries = deliveries + 1 WHERE id = 1;
@@ -146,3 +150,19 @@ END;
 CREATE TRIGGER delivery_attempts_generation_delete AFTER DELETE ON delivery_attempts BEGIN
     UPDATE generation SET deliveries = deliveries + 1 WHERE id = 1;
 END;
+
+-- Not counters, but the same concern, fast pages. The document page names
+-- the other documents kept from the same URL, which was a scan of every
+-- document on each page.
+CREATE INDEX documents_url ON documents (url);
+
+-- It charts the words of every version and the class of every change of
+-- the document (store.VersionPoints): read from these indexes alone, a
+-- history of thousands of versions is a few pages, where their rows lie
+-- all over the tables among other documents'. They replace the narrower
+-- indexes of step 1 of the same names (id is the rowid, which SQLite
+-- keeps in every index; named, it keeps captured_at, id in order).
+DROP INDEX versions_document_captured;
+CREATE INDEX versions_document_captured ON versions (document_id, captured_at, id, words);
+DROP INDEX changes_document;
+CREATE INDEX changes_document ON changes (document_id, to_version_id, from_version_id, class, magnitude);

@@ -73,6 +73,10 @@ CREATE TRIGGER fetches_generation_screenshot AFTER INSERT ON fetches
     FOR EACH ROW WHEN (NEW.screenshot_hash IS NOT NULL AND NEW.snapshot_hash IS NOT NULL)
     EXECUTE FUNCTION generation_first_screenshot();
 
+-- The trigger above finds a capture's screenshots by this index, which
+-- holds only fetches with one.
+CREATE INDEX fetches_screenshot ON fetches (document_id, snapshot_hash) WHERE screenshot_hash IS NOT NULL;
+
 -- store.DeliveryTables.
 CREATE TRIGGER subscriptions_generation AFTER INSERT OR UPDATE OR DELETE ON subscriptions
     FOR EACH ROW EXECUTE FUNCTION generation_deliveries();
@@ -82,3 +86,19 @@ CREATE TRIGGER deliveries_generation AFTER INSERT OR UPDATE OR DELETE ON deliver
     FOR EACH ROW EXECUTE FUNCTION generation_deliveries();
 CREATE TRIGGER delivery_attempts_generation AFTER INSERT OR UPDATE OR DELETE ON delivery_attempts
     FOR EACH ROW EXECUTE FUNCTION generation_deliveries();
+
+-- Not counters, but the same concern, fast pages. The document page names
+-- the other documents kept from the same URL, which was a scan of every
+-- document on each page. A hash index: a B-tree refuses values past about
+-- 2,700 bytes, which a URL may be.
+CREATE INDEX documents_url ON documents USING hash (url);
+
+-- It charts the words of every version and the class of every change of
+-- the document (store.VersionPoints): read from these indexes alone, a
+-- history of thousands of versions is a few pages, where their rows lie
+-- all over the tables among other documents'. They replace the narrower
+-- indexes of step 1 of the same names.
+DROP INDEX versions_document_captured;
+CREATE INDEX versions_document_captured ON versions (document_id, captured_at, id) INCLUDE (words);
+DROP INDEX changes_document;
+CREATE INDEX changes_document ON changes (document_id) INCLUDE (to_version_id, from_version_id, class, magnitude);
