@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -277,14 +278,15 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The chart is of the whole history, whatever the page and filter.
-	history, err := s.archive.Versions(r.Context(), id, store.VersionRange{})
+	history, err := s.archive.VersionPoints(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("listing the versions of document %d: %w", id, err))
 		return
 	}
-	var newest *store.VersionSummary
-	if len(history) > 0 {
-		newest = &history[0]
+	newest, err := s.newestVersion(r.Context(), id, rng, filter, timeline)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	var sameURL []store.Document
 	if doc.URL != "" {
@@ -306,6 +308,26 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 			Filter: filter, Picker: picker, Deliveries: deliveryRows(deliveries), SameURL: sameURL,
 			Chart: wordsChart(id, history), Newest: newest},
 	})
+}
+
+// newestVersion is the newest version of a document, which the document
+// page states the reading time of: the timeline's first entry when the
+// page is the first and unfiltered, else read. Nil for no version.
+func (s *Server) newestVersion(ctx context.Context, id int64, rng store.VersionRange, filter changeFilter, timeline timelinePage) (*store.VersionSummary, error) {
+	if rng.Before == 0 && rng.After == 0 && !filter.Active() {
+		if len(timeline.Entries) == 0 {
+			return nil, nil
+		}
+		return &timeline.Entries[0].VersionSummary, nil
+	}
+	newest, err := s.archive.Versions(ctx, id, store.VersionRange{Limit: 1})
+	if err != nil {
+		return nil, fmt.Errorf("reading the newest version of document %d: %w", id, err)
+	}
+	if len(newest) == 0 {
+		return nil, nil
+	}
+	return &newest[0], nil
 }
 
 type versionBody struct {

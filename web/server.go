@@ -79,6 +79,9 @@ type Reader interface {
 	Documents(ctx context.Context, f store.DocumentFilter) ([]store.Document, error)
 	Document(ctx context.Context, id int64) (store.Document, error)
 	Versions(ctx context.Context, documentID int64, r store.VersionRange) ([]store.VersionSummary, error)
+	// VersionPoints is every version of a document with what its chart
+	// draws, newest first.
+	VersionPoints(ctx context.Context, documentID int64) ([]store.VersionPoint, error)
 	VersionSummary(ctx context.Context, id int64) (store.VersionSummary, error)
 	Version(ctx context.Context, id int64) (store.Version, error)
 	Changes(ctx context.Context, f store.ChangeFilter) ([]store.ChangeEntry, error)
