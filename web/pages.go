@@ -84,6 +84,8 @@ func beforeOf(r *http.Request) (int64, error) {
 	return parseID("query parameter before (a change id)", raw)
 }
 
+// handleHome shows the latest changes, then an index of the services,
+// 100 a page by name; the pages after the first show only services.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	after := r.URL.Query().Get("after")
 	services, more, err := s.servicesPage(r.Context(), after, homeServices)
@@ -96,16 +98,18 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	changes, err := s.changeList(r, store.ChangeFilter{}, filter, homeChanges, 0, "/")
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	var changes changeList
+	if after == "" {
+		if changes, err = s.changeList(r, store.ChangeFilter{}, filter, homeChanges, 0, "/"); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		changes.AllPath = "/changes"
+		if q := filter.Query(); q != "" {
+			changes.AllPath += "?" + q[1:]
+		}
+		changes.Older = 0 // the home page links the page of all changes instead
 	}
-	changes.AllPath = "/changes"
-	if q := filter.Query(); q != "" {
-		changes.AllPath += "?" + q[1:]
-	}
-	changes.Older = 0 // the home page links the page of all changes instead
 	s.render(w, r, http.StatusOK, "home", page{
 		Title:    s.title,
 		FeedPath: "/feed",

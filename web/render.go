@@ -41,6 +41,7 @@ var templateFuncs = template.FuncMap{
 	"shortURL":     diff.ShortURL,
 	"safeURL":      safeURL,
 	"sizeBar":      sizeBar,
+	"serviceIndex": serviceIndex,
 	"readingTime":  readingTime,
 	"filterForm":   func(action string, f changeFilter) filterForm { return filterForm{action, f} },
 	"compareSide": func(name, label string, services []serviceDocuments, document int64, date string) compareSide {
