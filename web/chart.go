@@ -96,20 +96,23 @@ func wordsChart(docID int64, versions []store.VersionPoint) template.HTML {
 	dense := len(vs) > chartMaxDots
 	for _, v := range vs {
 		class := "first"
-		href := versionPath(docID, v.ID)
 		if v.FromVersionID != 0 {
 			class = v.Class
-			href = diffPath(docID, v.FromVersionID, v.ID)
 		}
 		if dense && class == "cosmetic" {
 			continue
 		}
-		label := formatDate(v.CapturedAt) + ": " + formatCount(v.Words) + " words, " + class
-		if v.FromVersionID != 0 && v.Magnitude != "" {
-			label += " (" + v.Magnitude + ")"
+		// The link: the diff that made the version, or the first version.
+		b = append(b, `<a href="/documents/`...)
+		b = strconv.AppendInt(b, docID, 10)
+		if v.FromVersionID != 0 {
+			b = append(b, `/diff?from=`...)
+			b = strconv.AppendInt(b, v.FromVersionID, 10)
+			b = append(b, `&amp;to=`...)
+		} else {
+			b = append(b, `/versions/`...)
 		}
-		b = append(b, `<a href="`...)
-		b = append(b, html.EscapeString(href)...)
+		b = strconv.AppendInt(b, v.ID, 10)
 		b = append(b, `"><circle class="dot `...)
 		b = append(b, html.EscapeString(class)...)
 		b = append(b, `" cx="`...)
@@ -117,7 +120,20 @@ func wordsChart(docID int64, versions []store.VersionPoint) template.HTML {
 		b = append(b, `" cy="`...)
 		b = strconv.AppendFloat(b, y(v.Words), 'f', 1, 64)
 		b = append(b, `" r="4"><title>`...)
-		b = append(b, html.EscapeString(label)...)
+		if v.CapturedAt.IsZero() {
+			b = append(b, formatDate(v.CapturedAt)...)
+		} else {
+			b = v.CapturedAt.UTC().AppendFormat(b, "2006-01-02")
+		}
+		b = append(b, ": "...)
+		b = append(b, formatCount(v.Words)...)
+		b = append(b, " words, "...)
+		b = append(b, html.EscapeString(class)...)
+		if v.FromVersionID != 0 && v.Magnitude != "" {
+			b = append(b, " ("...)
+			b = append(b, html.EscapeString(v.Magnitude)...)
+			b = append(b, ')')
+		}
 		b = append(b, `</title></circle></a>`...)
 	}
 	b = append(b, `</svg>`...)
