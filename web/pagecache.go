@@ -62,9 +62,10 @@ type keptPage struct {
 	modified time.Time
 }
 
-// bytes is about how much memory the page holds.
+// bytes is about how much memory the page holds: its body's whole
+// buffer (rendering grew it up to twice its length), its headers, its key.
 func (p *keptPage) bytes(key pageKey) int64 {
-	n := len(p.body) + len(key.uri) + 256
+	n := cap(p.body) + len(key.uri) + 256
 	for k, vs := range p.header {
 		n += len(k)
 		for _, v := range vs {
