@@ -59,6 +59,12 @@ func (v *View) Versions(ctx context.Context, documentID int64, r store.VersionRa
 	return v.store.VersionsIn(ctx, documentID, r)
 }
 
+// VersionPoints returns what a chart of a document's whole history needs,
+// as store.Store.VersionPoints.
+func (v *View) VersionPoints(ctx context.Context, documentID int64) ([]store.VersionPoint, error) {
+	return v.store.VersionPoints(ctx, documentID)
+}
+
 // VersionSummary returns one version without its texts, as
 // store.Store.VersionSummary.
 func (v *View) VersionSummary(ctx context.Context, id int64) (store.VersionSummary, error) {
@@ -108,6 +114,12 @@ func (v *View) Search(ctx context.Context, q store.SearchQuery) ([]store.SearchH
 	return v.store.Search(ctx, q)
 }
 
+// Generation says how far what pages show has come, as
+// store.Store.Generation: a server keeps rendered pages under it.
+func (v *View) Generation(ctx context.Context) (store.Generation, error) {
+	return v.store.Generation(ctx)
+}
+
 // Ping checks that the database answers, as store.Store.Ping.
 func (v *View) Ping(ctx context.Context) error { return v.store.Ping(ctx) }
 
@@ -149,9 +161,16 @@ func (v *View) CompareAcross(ctx context.Context, fromID, toID int64) (*Comparis
 }
 
 func (v *View) compare(ctx context.Context, fromID, toID int64, across bool) (*Comparison, error) {
+	// A version changed or deleted since (re-extracted, or its id given
+	// again to another after a delete) makes a diff of it stale: the
+	// generation of rewritten versions is part of the key.
+	gen, err := v.store.Generation(ctx)
+	if err != nil {
+		return nil, err
+	}
 	// Keyed apart: a Compare of two documents fails where a CompareAcross
 	// of them succeeds, and neither must get the other's answer.
-	key := diffKey{from: fromID, to: toID, release: diff.Release, across: across}
+	key := diffKey{from: fromID, to: toID, release: diff.Release, across: across, rewritten: gen.VersionsRewritten}
 	return v.diffs.get(key, func() (*Comparison, int64, error) {
 		cmp, err := compareVersions(ctx, v.store, fromID, toID, across)
 		if err != nil {
@@ -207,11 +226,13 @@ func comparisonBytes(c *Comparison) int64 {
 	return int64(text + len(c.From.Sections) + len(c.To.Sections) + 3*text + 1024)
 }
 
-// diffKey names a diff: the two versions and the release that computed it.
+// diffKey names a diff: the two versions, the release that computed it,
+// and the generation of rewritten versions it was computed in.
 type diffKey struct {
-	from, to int64
-	release  string
-	across   bool
+	from, to  int64
+	release   string
+	across    bool
+	rewritten int64
 }
 
 // diffCache keeps the most recently used comparisons within a memory

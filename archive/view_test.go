@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/store"
@@ -79,11 +80,16 @@ func TestViewCacheStaysWithinItsBudget(t *testing.T) {
 		t.Errorf("%d comparisons cached in %d bytes, want 2 within %d", n, used, view.diffs.budget)
 	}
 	// The least recently used pair went first.
+	gen, err := st.Generation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	view.diffs.mu.Lock()
-	_, oldest := view.diffs.entries[diffKey{from: ids[0], to: ids[1], release: diff.Release}]
+	_, oldest := view.diffs.entries[diffKey{from: ids[0], to: ids[1], release: diff.Release, rewritten: gen.VersionsRewritten}]
+	_, newest := view.diffs.entries[diffKey{from: ids[0], to: ids[2], release: diff.Release, rewritten: gen.VersionsRewritten}]
 	view.diffs.mu.Unlock()
-	if oldest {
-		t.Error("the least recently used comparison is still cached")
+	if oldest || !newest {
+		t.Errorf("the least recently used comparison is cached: %v, the most recent: %v; want the most recent only", oldest, newest)
 	}
 
 	uncached := NewView(st, -1)
@@ -91,6 +97,37 @@ func TestViewCacheStaysWithinItsBudget(t *testing.T) {
 	c2, _ := uncached.Compare(ctx, ids[0], ids[1])
 	if c1 == c2 {
 		t.Error("a view without a cache returned a cached comparison")
+	}
+}
+
+// TestViewComparesAgainAVersionRewritten: a version changed in the store
+// after its diff was cached (here moved to an earlier capture time, as an
+// import of an older capture does; re-extraction rewrites it the same
+// way), by this process or another, is compared again.
+func TestViewComparesAgainAVersionRewritten(t *testing.T) {
+	a, st := newArchive(t)
+	ref := DocumentRef{Service: "Example", Type: "Privacy Policy"}
+	first := record(t, a, ref, captureOf(0, textA))
+	second := record(t, a, ref, captureOf(10, textB))
+	view := NewView(st, 0)
+	ctx := context.Background()
+	before, err := view.Compare(ctx, first.VersionID, second.VersionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := view.Compare(ctx, first.VersionID, second.VersionID); again != before {
+		t.Fatal("the second comparison of a pair was not the cached one")
+	}
+	earlier := before.From.CapturedAt.Add(-48 * time.Hour)
+	if err := st.Write(ctx, func(tx *store.Tx) error { return tx.SetVersionCapturedAt(first.VersionID, earlier) }); err != nil {
+		t.Fatal(err)
+	}
+	after, err := view.Compare(ctx, first.VersionID, second.VersionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after == before || !after.From.CapturedAt.Equal(earlier) {
+		t.Errorf("after the version moved to %s the comparison says it was captured at %s (cached: %v)", earlier, after.From.CapturedAt, after == before)
 	}
 }
 

@@ -33,10 +33,11 @@ var copiedTables = []struct{ name, order string }{
 
 // rebuiltTables are made again on the target from the versions copied
 // (archive.RefreshTextFacts): each engine indexes text its own way
-// (FTS5, tsvector). Schema tables are each store's own.
+// (FTS5, tsvector). Schema tables are each store's own, and so is the
+// generation, which the target's triggers move as rows arrive.
 var rebuiltTables = []string{
 	"search_passages", "search_postings", "search_index", "version_readability",
-	"schema_steps", "policywatch_schema",
+	"schema_steps", "policywatch_schema", "generation",
 }
 
 // CopyStats counts what CopyArchive copied.

@@ -50,7 +50,8 @@ func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]DeliveryEnt
 	}
 	var list []DeliveryEntry
 	err := s.read(ctx, func(tx *dbTx) error {
-		rows, err := tx.QueryContext(ctx, `
+		// Prepared: the document page asks it on every render.
+		rows, err := s.queryIn(ctx, tx, `
 			SELECT `+deliveryColumns+`, `+alertColumns+`, s.kind, CASE s.kind WHEN 'email' THEN s.email ELSE s.url END
 			FROM deliveries d
 			JOIN alerts a ON a.id = d.alert_id

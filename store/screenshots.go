@@ -73,7 +73,7 @@ func (s *Store) Screenshot(ctx context.Context, hash string) (Screenshot, error)
 func (s *Store) VersionCapture(ctx context.Context, versionID int64) (CaptureInfo, error) {
 	var info CaptureInfo
 	err := s.read(ctx, func(tx *dbTx) error {
-		return tx.QueryRowContext(ctx, `
+		return s.queryRowIn(ctx, tx, `
 			SELECT f.method, ifnull(f.screenshot_hash, ''), ifnull(sc.width, 0), ifnull(sc.height, 0)
 			FROM versions v
 			JOIN fetches f ON f.document_id = v.document_id AND f.snapshot_hash = v.snapshot_hash

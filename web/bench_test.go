@@ -11,10 +11,11 @@ import (
 )
 
 // benchmarkPage serves path repeatedly through the handler, without the
-// network, from the test site's store.
+// network, from the test site's store, rendering it every time (no page
+// is kept: what a page costs when the archive has changed).
 func benchmarkPage(b *testing.B, path func(*testSite) string) {
 	site := newTestSite(b)
-	handler := New(archive.NewView(site.st, 0), Options{Logger: slog.New(slog.DiscardHandler)}).Handler()
+	handler := New(archive.NewView(site.st, 0), Options{Logger: slog.New(slog.DiscardHandler), PageCacheBytes: -1}).Handler()
 	target := path(site)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -48,10 +49,15 @@ func BenchmarkRebrandDiffPage(b *testing.B) {
 // benchmarkDemoPage serves path repeatedly from the demo archive (both
 // histories and the five single captures), without the network, and
 // reports the page's weight. Diffs are cached by the view as they are
-// when served, after the first request.
+// when served, after the first request; pages are rendered every time
+// (none is kept), unless the name says kept.
 func benchmarkDemoPage(b *testing.B, path func(*demoSite) string) {
+	benchmarkDemoPageKept(b, -1, path)
+}
+
+func benchmarkDemoPageKept(b *testing.B, pageCacheBytes int64, path func(*demoSite) string) {
 	site := readDemoSite(b)
-	handler := New(archive.NewView(site.st, 0), Options{Logger: slog.New(slog.DiscardHandler)}).Handler()
+	handler := New(archive.NewView(site.st, 0), Options{Logger: slog.New(slog.DiscardHandler), PageCacheBytes: pageCacheBytes}).Handler()
 	target := path(site)
 	size := 0
 	b.ReportAllocs()
@@ -68,6 +74,12 @@ func benchmarkDemoPage(b *testing.B, path func(*demoSite) string) {
 
 func BenchmarkDemoHomePage(b *testing.B) {
 	benchmarkDemoPage(b, func(*demoSite) string { return "/" })
+}
+
+// BenchmarkDemoHomePageKept is the home page served from the page cache:
+// what every request after the first costs until the archive changes.
+func BenchmarkDemoHomePageKept(b *testing.B) {
+	benchmarkDemoPageKept(b, 0, func(*demoSite) string { return "/" })
 }
 
 func BenchmarkDemoAllChangesPage(b *testing.B) {

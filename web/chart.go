@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/policywatch/policywatch/store"
@@ -29,13 +28,15 @@ const (
 )
 
 // wordsChart draws the words of versions (newest first, as stored lists
-// give them) over time; nothing for fewer than two versions.
-func wordsChart(docID int64, versions []store.VersionSummary) template.HTML {
+// give them) over time; nothing for fewer than two versions. A history of
+// thousands of versions is drawn on every document page that is not kept,
+// so the points are written with strconv rather than fmt.
+func wordsChart(docID int64, versions []store.VersionPoint) template.HTML {
 	if len(versions) < 2 {
 		return ""
 	}
 	// Oldest first.
-	vs := make([]store.VersionSummary, len(versions))
+	vs := make([]store.VersionPoint, len(versions))
 	for i, v := range versions {
 		vs[len(versions)-1-i] = v
 	}
@@ -57,55 +58,86 @@ func wordsChart(docID int64, versions []store.VersionSummary) template.HTML {
 		return chartTop + plotH*(1-float64(words)/float64(top))
 	}
 
-	var b strings.Builder
+	b := make([]byte, 0, 1024+len(vs)*40)
 	first, last := vs[0], vs[len(vs)-1]
-	fmt.Fprintf(&b, `<svg class="chart words-chart" viewBox="0 0 %d %d" role="img" aria-labelledby="chart-title chart-desc">`, chartWidth, chartHeight)
-	fmt.Fprintf(&b, `<title id="chart-title">Words per version</title><desc id="chart-desc">%s words on %s, %s words on %s, over %d versions.</desc>`,
+	b = fmt.Appendf(b, `<svg class="chart words-chart" viewBox="0 0 %d %d" role="img" aria-labelledby="chart-title chart-desc">`, chartWidth, chartHeight)
+	b = fmt.Appendf(b, `<title id="chart-title">Words per version</title><desc id="chart-desc">%s words on %s, %s words on %s, over %d versions.</desc>`,
 		formatCount(first.Words), formatDate(first.CapturedAt), formatCount(last.Words), formatDate(last.CapturedAt), len(vs))
 	// Grid: four word counts, and the years.
 	for i := 0; i <= 4; i++ {
 		words := top * i / 4
 		yy := y(words)
-		fmt.Fprintf(&b, `<line class="grid" x1="%d" y1="%.1f" x2="%d" y2="%.1f"/><text class="axis" x="%d" y="%.1f" text-anchor="end">%s</text>`,
+		b = fmt.Appendf(b, `<line class="grid" x1="%d" y1="%.1f" x2="%d" y2="%.1f"/><text class="axis" x="%d" y="%.1f" text-anchor="end">%s</text>`,
 			chartLeft, yy, chartWidth-chartRight, yy, chartLeft-6, yy+4, formatCount(words))
 	}
 	for year := start.Year() + 1; year <= end.Year(); year++ {
 		t := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
 		xx := x(t)
-		fmt.Fprintf(&b, `<line class="grid year" x1="%.1f" y1="%d" x2="%.1f" y2="%d"/><text class="axis" x="%.1f" y="%d" text-anchor="middle">%d</text>`,
+		b = fmt.Appendf(b, `<line class="grid year" x1="%.1f" y1="%d" x2="%.1f" y2="%d"/><text class="axis" x="%.1f" y="%d" text-anchor="middle">%d</text>`,
 			xx, chartTop, xx, chartHeight-chartBottom, xx, chartHeight-chartBottom+16, year)
 	}
+	point := func(b []byte, x, y float64) []byte {
+		b = strconv.AppendFloat(b, x, 'f', 1, 64)
+		b = append(b, ',')
+		b = strconv.AppendFloat(b, y, 'f', 1, 64)
+		return append(b, ' ')
+	}
 	// The step line: a version's words hold until the next one.
-	b.WriteString(`<polyline class="line" points="`)
+	b = append(b, `<polyline class="line" points="`...)
 	for i, v := range vs {
 		if i > 0 {
-			fmt.Fprintf(&b, "%.1f,%.1f ", x(v.CapturedAt), y(vs[i-1].Words))
+			b = point(b, x(v.CapturedAt), y(vs[i-1].Words))
 		}
-		fmt.Fprintf(&b, "%.1f,%.1f ", x(v.CapturedAt), y(v.Words))
+		b = point(b, x(v.CapturedAt), y(v.Words))
 	}
-	b.WriteString(`"/>`)
+	b = append(b, `"/>`...)
 	// A dot per change, coloured by class, linked to its diff; with very
 	// many versions, only the changes that are not cosmetic.
 	dense := len(vs) > chartMaxDots
 	for _, v := range vs {
 		class := "first"
-		href := versionPath(docID, v.ID)
-		if c := v.Change; c != nil {
-			class = c.Class
-			href = diffPath(docID, c.FromVersionID, c.ToVersionID)
+		if v.FromVersionID != 0 {
+			class = v.Class
 		}
 		if dense && class == "cosmetic" {
 			continue
 		}
-		label := formatDate(v.CapturedAt) + ": " + formatCount(v.Words) + " words, " + class
-		if v.Change != nil && v.Change.Magnitude != "" {
-			label += " (" + v.Change.Magnitude + ")"
+		// The link: the diff that made the version, or the first version.
+		b = append(b, `<a href="/documents/`...)
+		b = strconv.AppendInt(b, docID, 10)
+		if v.FromVersionID != 0 {
+			b = append(b, `/diff?from=`...)
+			b = strconv.AppendInt(b, v.FromVersionID, 10)
+			b = append(b, `&amp;to=`...)
+		} else {
+			b = append(b, `/versions/`...)
 		}
-		fmt.Fprintf(&b, `<a href="%s"><circle class="dot %s" cx="%.1f" cy="%.1f" r="4"><title>%s</title></circle></a>`,
-			html.EscapeString(href), html.EscapeString(class), x(v.CapturedAt), y(v.Words), html.EscapeString(label))
+		b = strconv.AppendInt(b, v.ID, 10)
+		b = append(b, `"><circle class="dot `...)
+		b = append(b, html.EscapeString(class)...)
+		b = append(b, `" cx="`...)
+		b = strconv.AppendFloat(b, x(v.CapturedAt), 'f', 1, 64)
+		b = append(b, `" cy="`...)
+		b = strconv.AppendFloat(b, y(v.Words), 'f', 1, 64)
+		b = append(b, `" r="4"><title>`...)
+		if v.CapturedAt.IsZero() {
+			b = append(b, formatDate(v.CapturedAt)...)
+		} else {
+			b = v.CapturedAt.UTC().AppendFormat(b, "2006-01-02")
+		}
+		b = append(b, ": "...)
+		b = append(b, formatCount(v.Words)...)
+		b = append(b, " words, "...)
+		b = append(b, html.EscapeString(class)...)
+		if v.FromVersionID != 0 && v.Magnitude != "" {
+			b = append(b, " ("...)
+			b = append(b, html.EscapeString(v.Magnitude)...)
+			b = append(b, ')')
+		}
+		b = append(b, `</title></circle></a>`...)
 	}
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	b = append(b, `</svg>`...)
+	return template.HTML(b)
 }
 
 // niceCeiling rounds n up to a round number for the chart's top: 1, 2 or

@@ -86,9 +86,9 @@ type feedEntry struct {
 // document's feed.
 func (s *Server) registerFeeds(mux *http.ServeMux) {
 	for _, f := range feedFormats {
-		mux.HandleFunc("GET /feed."+f.ext, s.feedHandler(f, s.siteScope))
-		mux.HandleFunc("GET /services/{name}/feed."+f.ext, s.feedHandler(f, s.serviceScope))
-		mux.HandleFunc("GET /documents/{id}/feed."+f.ext, s.feedHandler(f, s.documentScope))
+		mux.HandleFunc("GET /feed."+f.ext, s.kept(archivePages, s.feedHandler(f, s.siteScope)))
+		mux.HandleFunc("GET /services/{name}/feed."+f.ext, s.kept(archivePages, s.feedHandler(f, s.serviceScope)))
+		mux.HandleFunc("GET /documents/{id}/feed."+f.ext, s.kept(archivePages, s.feedHandler(f, s.documentScope)))
 	}
 }
 

@@ -132,7 +132,7 @@ func TestFeedQuotesTheEffectiveDate(t *testing.T) {
 // network.
 func BenchmarkFeed50(b *testing.B) {
 	site := newDemoSite(b)
-	handler := New(archive.NewView(site.st, 0), Options{Logger: discardLogger(), BaseURL: "https://policywatch.example"}).Handler()
+	handler := New(archive.NewView(site.st, 0), Options{Logger: discardLogger(), BaseURL: "https://policywatch.example", PageCacheBytes: -1}).Handler()
 	for _, ext := range feedExts {
 		b.Run(ext, func(b *testing.B) {
 			rec := serveRecorded(handler, "/feed."+ext)

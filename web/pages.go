@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -83,6 +84,8 @@ func beforeOf(r *http.Request) (int64, error) {
 	return parseID("query parameter before (a change id)", raw)
 }
 
+// handleHome shows the latest changes, then an index of the services,
+// 100 a page by name; the pages after the first show only services.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	after := r.URL.Query().Get("after")
 	services, more, err := s.servicesPage(r.Context(), after, homeServices)
@@ -95,16 +98,18 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	changes, err := s.changeList(r, store.ChangeFilter{}, filter, homeChanges, 0, "/")
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	var changes changeList
+	if after == "" {
+		if changes, err = s.changeList(r, store.ChangeFilter{}, filter, homeChanges, 0, "/"); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		changes.AllPath = "/changes"
+		if q := filter.Query(); q != "" {
+			changes.AllPath += "?" + q[1:]
+		}
+		changes.Older = 0 // the home page links the page of all changes instead
 	}
-	changes.AllPath = "/changes"
-	if q := filter.Query(); q != "" {
-		changes.AllPath += "?" + q[1:]
-	}
-	changes.Older = 0 // the home page links the page of all changes instead
 	s.render(w, r, http.StatusOK, "home", page{
 		Title:    s.title,
 		FeedPath: "/feed",
@@ -183,6 +188,29 @@ type versionPicker struct {
 	Versions   []timelineEntry // newest first
 	FromID     int64
 	ToID       int64
+}
+
+// FromOptions and ToOptions are the options of the form's two lists, the
+// side's version selected. Written here, not in the template: a page of
+// 100 versions has 200 options, five template calls each. They hold ids
+// and dates only, nothing to escape.
+func (p versionPicker) FromOptions() template.HTML { return p.options(p.FromID) }
+func (p versionPicker) ToOptions() template.HTML   { return p.options(p.ToID) }
+
+func (p versionPicker) options(selected int64) template.HTML {
+	b := make([]byte, 0, len(p.Versions)*56)
+	for _, v := range p.Versions {
+		b = append(b, `<option value="`...)
+		b = strconv.AppendInt(b, v.ID, 10)
+		b = append(b, '"')
+		if v.ID == selected {
+			b = append(b, ` selected`...)
+		}
+		b = append(b, '>')
+		b = append(b, formatDateTime(v.CapturedAt)...)
+		b = append(b, `</option>`...)
+	}
+	return template.HTML(b)
 }
 
 type documentBody struct {
@@ -277,14 +305,15 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// The chart is of the whole history, whatever the page and filter.
-	history, err := s.archive.Versions(r.Context(), id, store.VersionRange{})
+	history, err := s.archive.VersionPoints(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("listing the versions of document %d: %w", id, err))
 		return
 	}
-	var newest *store.VersionSummary
-	if len(history) > 0 {
-		newest = &history[0]
+	newest, err := s.newestVersion(r.Context(), id, rng, filter, timeline)
+	if err != nil {
+		s.fail(w, r, err)
+		return
 	}
 	var sameURL []store.Document
 	if doc.URL != "" {
@@ -306,6 +335,26 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 			Filter: filter, Picker: picker, Deliveries: deliveryRows(deliveries), SameURL: sameURL,
 			Chart: wordsChart(id, history), Newest: newest},
 	})
+}
+
+// newestVersion is the newest version of a document, which the document
+// page states the reading time of: the timeline's first entry when the
+// page is the first and unfiltered, else read. Nil for no version.
+func (s *Server) newestVersion(ctx context.Context, id int64, rng store.VersionRange, filter changeFilter, timeline timelinePage) (*store.VersionSummary, error) {
+	if rng.Before == 0 && rng.After == 0 && !filter.Active() {
+		if len(timeline.Entries) == 0 {
+			return nil, nil
+		}
+		return &timeline.Entries[0].VersionSummary, nil
+	}
+	newest, err := s.archive.Versions(ctx, id, store.VersionRange{Limit: 1})
+	if err != nil {
+		return nil, fmt.Errorf("reading the newest version of document %d: %w", id, err)
+	}
+	if len(newest) == 0 {
+		return nil, nil
+	}
+	return &newest[0], nil
 }
 
 type versionBody struct {

@@ -18,14 +18,15 @@ func TestHomeListsServicesDocumentsAndLatestChanges(t *testing.T) {
 	assertContains(t, "home", body,
 		`<a href="/services/X">X</a>`,
 		fmt.Sprintf(`<a href="/documents/%d">Trackers Policy</a>`, site.cookiesDoc),
-		`<td class="n">4</td>`, // four versions of the cookie policy
-		"2024-08-16",           // its last change
+		`last change <time datetime="2024-08-16T00:36:31Z">2024-08-16</time>`, // X's
 		`href="/services/Evil%20%3Cb%3ECorp%3C%2Fb%3E"`,
 		attr(diffPath(site.cookiesDoc, site.cookies["2022-11-23"], site.cookies["2023-09-20"])),
 		`<link rel="stylesheet" href="/static/style.css">`,
 	)
-	// Newest change first: the hostile document's (2025) before X's 2024 one.
-	assertOrder(t, "home latest changes", body, "Latest changes", "2025-01-02", "2024-08-16", "2023-09-20")
+	// The latest changes first, newest first (the hostile document's of
+	// 2025 before X's of 2024), then the services by name.
+	assertOrder(t, "home", body, "Latest changes", "2025-01-02", "2024-08-16", "2023-09-20",
+		`<h2 id="services">Services</h2>`, "Evil &lt;b&gt;Corp&lt;/b&gt;", `<a href="/services/X">X</a>`)
 }
 
 func TestServicePageListsItsDocumentsAndChanges(t *testing.T) {

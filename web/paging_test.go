@@ -262,7 +262,7 @@ func TestHomePagesServicesByName(t *testing.T) {
 		}
 	}
 	site := &testSite{srv: serveSite(t, st), st: st}
-	serviceLink := regexp.MustCompile(`<h2><a href="/services/[^"]+">([^<]+)</a></h2>`)
+	serviceLink := regexp.MustCompile(`<li><a href="/services/[^"]+">([^<]+)</a>`)
 	var listed []string
 	path := "/"
 	for pages := 0; path != ""; pages++ {
@@ -281,4 +281,5 @@ func TestHomePagesServicesByName(t *testing.T) {
 	}
 	body := site.mustGet(t, "/?after=Service+099", http.StatusOK)
 	assertContains(t, "second page", body, "Service 100", "From the first")
+	assertNotContains(t, "second page", body, "Latest changes") // the first page has them
 }

@@ -45,6 +45,10 @@ type Options struct {
 	// Metrics, if set, counts requests by route and status and is served
 	// at /metrics for Prometheus.
 	Metrics *metrics.Metrics
+	// PageCacheBytes bounds the memory of rendered pages kept until the
+	// archive changes (see Generations): 0 means DefaultPageCacheBytes,
+	// a negative number keeps none.
+	PageCacheBytes int64
 }
 
 // DefaultBaseURL is the base URL of a Server given none.
@@ -75,6 +79,9 @@ type Reader interface {
 	Documents(ctx context.Context, f store.DocumentFilter) ([]store.Document, error)
 	Document(ctx context.Context, id int64) (store.Document, error)
 	Versions(ctx context.Context, documentID int64, r store.VersionRange) ([]store.VersionSummary, error)
+	// VersionPoints is every version of a document with what its chart
+	// draws, newest first.
+	VersionPoints(ctx context.Context, documentID int64) ([]store.VersionPoint, error)
 	VersionSummary(ctx context.Context, id int64) (store.VersionSummary, error)
 	Version(ctx context.Context, id int64) (store.Version, error)
 	Changes(ctx context.Context, f store.ChangeFilter) ([]store.ChangeEntry, error)
@@ -106,6 +113,10 @@ type Server struct {
 	baseURL string    // no trailing slash
 	started time.Time // the date of feeds with no entry
 	metrics *metrics.Metrics
+	// pageCache keeps rendered pages under the archive's generation; nil
+	// when the Reader cannot say it, or with a negative PageCacheBytes.
+	pageCache   *pageCache
+	generations Generations
 }
 
 // Sizes of lists; the feed size is part of the feed's contract.
@@ -133,7 +144,7 @@ func New(ar Reader, opts Options) *Server {
 		opts.Logger.Error("web: unusable base URL; feeds link to "+DefaultBaseURL, "err", err)
 		base = DefaultBaseURL
 	}
-	return &Server{
+	s := &Server{
 		archive: ar,
 		log:     opts.Logger,
 		title:   opts.Title,
@@ -142,30 +153,40 @@ func New(ar Reader, opts Options) *Server {
 		started: time.Now().UTC().Truncate(time.Second),
 		metrics: opts.Metrics,
 	}
+	if gens, ok := ar.(Generations); ok && opts.PageCacheBytes >= 0 {
+		budget := opts.PageCacheBytes
+		if budget == 0 {
+			budget = DefaultPageCacheBytes
+		}
+		s.pageCache, s.generations = newPageCache(budget), gens
+	}
+	return s
 }
 
 // Handler returns the HTTP handler with every route and the security headers.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 
-	mux.HandleFunc("GET /{$}", s.handleHome)
-	mux.HandleFunc("GET /services/{name}", s.handleService)
-	mux.HandleFunc("GET /changes", s.handleChanges)
-	mux.HandleFunc("GET /documents/{id}", s.handleDocument)
-	mux.HandleFunc("GET /documents/{id}/versions/{vid}", s.handleVersion)
-	mux.HandleFunc("GET /documents/{id}/versions/{vid}/markdown", s.handleVersionMarkdown)
+	// Pages of the archive alone are kept until it changes (pagecache.go);
+	// search, raw captures, screenshots and health are not.
+	mux.HandleFunc("GET /{$}", s.kept(archivePages, s.handleHome))
+	mux.HandleFunc("GET /services/{name}", s.kept(archivePages, s.handleService))
+	mux.HandleFunc("GET /changes", s.kept(archivePages, s.handleChanges))
+	mux.HandleFunc("GET /documents/{id}", s.kept(withDeliveries, s.handleDocument))
+	mux.HandleFunc("GET /documents/{id}/versions/{vid}", s.kept(archivePages, s.handleVersion))
+	mux.HandleFunc("GET /documents/{id}/versions/{vid}/markdown", s.kept(archivePages, s.handleVersionMarkdown))
 	mux.HandleFunc("GET /documents/{id}/versions/{vid}/screenshot.png", s.handleScreenshot)
-	mux.HandleFunc("GET /documents/{id}/diff", s.handleDiff)
-	mux.HandleFunc("GET /diff.txt", s.handleUnifiedDiff)
+	mux.HandleFunc("GET /documents/{id}/diff", s.kept(archivePages, s.handleDiff))
+	mux.HandleFunc("GET /diff.txt", s.kept(archivePages, s.handleUnifiedDiff))
 	mux.HandleFunc("GET /snapshots/{hash}", s.handleSnapshot)
-	mux.HandleFunc("GET /compare", s.handleCompare)
+	mux.HandleFunc("GET /compare", s.kept(archivePages, s.handleCompare))
 	mux.HandleFunc("GET /search", s.handleSearch)
 
 	s.registerFeeds(mux)
 
-	mux.HandleFunc("GET /api/services", s.handleAPIServices)
-	mux.HandleFunc("GET /api/documents/{id}/versions", s.handleAPIVersions)
-	mux.HandleFunc("GET /api/diff", s.handleAPIDiff)
+	mux.HandleFunc("GET /api/services", s.kept(archivePages, s.handleAPIServices))
+	mux.HandleFunc("GET /api/documents/{id}/versions", s.kept(archivePages, s.handleAPIVersions))
+	mux.HandleFunc("GET /api/diff", s.kept(archivePages, s.handleAPIDiff))
 	mux.HandleFunc("GET /api/search", s.handleAPISearch)
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		if status, msg := unrouted(w, r); status != 0 {

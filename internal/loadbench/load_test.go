@@ -48,6 +48,10 @@ const (
 // The archive is made in a temporary directory and deleted afterwards
 // (about 2 GB); with POLICYWATCH_LOAD_DB=FILE it is made there once and
 // kept, and a later run serves it again without making it.
+//
+// The server keeps rendered pages as serve does (web's page cache, 64 MB);
+// kept-% says how many requests of a route it answered from it.
+// POLICYWATCH_LOAD_PAGE_CACHE=off renders every page, as after a write.
 func BenchmarkLoad(b *testing.B) {
 	if os.Getenv("POLICYWATCH_LOAD_BENCH") == "" {
 		b.Skip("set POLICYWATCH_LOAD_BENCH=1 to run the load benchmark (it makes a 200,000-version archive)")
@@ -72,7 +76,16 @@ func BenchmarkLoad(b *testing.B) {
 	defer st.Close()
 	targets := pickTargets(b, st)
 	view := archive.NewView(st, 0)
-	srv := httptest.NewServer(web.New(view, web.Options{Logger: slog.New(slog.DiscardHandler)}).Handler())
+	var pageCache int64
+	switch raw := os.Getenv("POLICYWATCH_LOAD_PAGE_CACHE"); raw {
+	case "", "on":
+	case "off":
+		pageCache = -1
+	default:
+		b.Fatalf("POLICYWATCH_LOAD_PAGE_CACHE=%q: want on or off", raw)
+	}
+	server := web.New(view, web.Options{Logger: slog.New(slog.DiscardHandler), PageCacheBytes: pageCache})
+	srv := httptest.NewServer(server.Handler())
 	defer srv.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients}}
 
@@ -106,17 +119,19 @@ func BenchmarkLoad(b *testing.B) {
 					get(b, client, srv.URL+fmt.Sprintf("/documents/%d/diff?from=%d&to=%d", p.doc, p.from, p.to))
 				}
 			}
-			cpu := cpuTime(b)
+			cpu, kept := cpuTime(b), server.PageCacheStats().Served
 			res := hammer(b, client, srv.URL, rt.path, time.Duration(seconds)*time.Second)
 			perRequest := (cpuTime(b) - cpu) / time.Duration(max(res.count, 1))
+			keptShare := float64(server.PageCacheStats().Served-kept) / float64(max(res.count, 1)) * 100
 			b.ReportMetric(res.p50.Seconds()*1000, "p50-ms")
 			b.ReportMetric(res.p99.Seconds()*1000, "p99-ms")
 			b.ReportMetric(float64(res.count)/res.took.Seconds(), "req/s")
 			b.ReportMetric(perRequest.Seconds()*1000, "cpu-ms/req")
-			b.Logf("%-12s %6d requests in %v, %5.0f/s: p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms, %d KB a response, %.2f ms of CPU a request (server and client); load average %s",
+			b.ReportMetric(keptShare, "kept-%")
+			b.Logf("%-12s %6d requests in %v, %5.0f/s: p50 %6.1f ms, p99 %6.1f ms, max %6.1f ms, %d KB a response, %.2f ms of CPU a request (server and client), %.0f%% served kept; load average %s",
 				rt.name, res.count, res.took.Round(time.Millisecond), float64(res.count)/res.took.Seconds(),
 				res.p50.Seconds()*1000, res.p99.Seconds()*1000, res.max.Seconds()*1000, res.bytes/int64(max(res.count, 1))/1024,
-				perRequest.Seconds()*1000, loadAverage())
+				perRequest.Seconds()*1000, keptShare, loadAverage())
 		})
 	}
 }
@@ -324,4 +339,66 @@ func loadAverage() string {
 		return "unknown"
 	}
 	return f[0]
+}
+
+// BenchmarkRender renders each route's pages one at a time through the
+// handler, without the network or other clients and with no page kept:
+// the CPU a page costs the server on the 200,000-version archive, which
+// a profile (-cpuprofile) breaks down. It needs the archive of
+// BenchmarkLoad at POLICYWATCH_LOAD_DB.
+//
+//	POLICYWATCH_LOAD_BENCH=1 POLICYWATCH_LOAD_DB=/tmp/load200k.db go test ./internal/loadbench -run '^$' -bench Render -benchtime 400x
+func BenchmarkRender(b *testing.B) {
+	path := os.Getenv("POLICYWATCH_LOAD_DB")
+	if os.Getenv("POLICYWATCH_LOAD_BENCH") == "" || path == "" {
+		b.Skip("set POLICYWATCH_LOAD_BENCH=1 and POLICYWATCH_LOAD_DB to an archive BenchmarkLoad made")
+	}
+	ctx := context.Background()
+	st, err := store.OpenExisting(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	targets := pickTargets(b, st)
+	handler := web.New(archive.NewView(st, 0), web.Options{Logger: slog.New(slog.DiscardHandler), PageCacheBytes: -1}).Handler()
+	routes := []struct {
+		name string
+		path func(r *rand.Rand, i int) string
+	}{
+		{"home", func(*rand.Rand, int) string { return "/" }},
+		{"document", func(r *rand.Rand, _ int) string { return fmt.Sprintf("/documents/%d", targets.document(r)) }},
+		{"document-heavy", func(r *rand.Rand, _ int) string {
+			return fmt.Sprintf("/documents/%d", targets.heavy[r.IntN(len(targets.heavy))])
+		}},
+		{"version", func(r *rand.Rand, _ int) string {
+			v := targets.versions[r.IntN(len(targets.versions))]
+			return fmt.Sprintf("/documents/%d/versions/%d", v.doc, v.id)
+		}},
+		{"diff-cold", func(_ *rand.Rand, i int) string {
+			p := targets.pairs[8+i%(len(targets.pairs)-8)]
+			return fmt.Sprintf("/documents/%d/diff?from=%d&to=%d", p.doc, p.from, p.to)
+		}},
+		{"feed", func(*rand.Rand, int) string { return "/feed.atom" }},
+		{"api-versions", func(r *rand.Rand, _ int) string {
+			return fmt.Sprintf("/api/documents/%d/versions", targets.document(r))
+		}},
+	}
+	cold := 0 // diff pairs are never asked twice, across runs of the sub-benchmark too
+	for _, rt := range routes {
+		b.Run(rt.name, func(b *testing.B) {
+			r := rand.New(rand.NewPCG(3, 3))
+			cpu := cpuTime(b)
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, rt.path(r, cold), nil))
+				cold++
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s: status %d", rt.name, rec.Code)
+				}
+			}
+			// The process's CPU (the garbage collector's included), which
+			// other work on the machine changes less than the time.
+			b.ReportMetric(float64(cpuTime(b)-cpu)/float64(b.N)/1e6, "cpu-ms/op")
+		})
+	}
 }
