@@ -4,13 +4,12 @@
 -- NOTHING that inserts nothing, which every crawl makes.
 --
 -- One row holds the counters and every transaction that writes what pages
--- show updates it, so such transactions wait for each other's commit. That
--- is acceptable for the ones that do: those that place a version, a change
--- or an alert (a few a minute when thousands of documents are crawled twice
--- a day), add a subscription, or record a delivery attempt, all short.
--- Fetches, crawl state and the work queue, which many workers write at
--- once, move nothing (but for a fetch bringing a capture's first
--- screenshot).
+-- show updates it. The triggers are deferred to the commit, so that such
+-- transactions hold the row only while they commit: workers placing
+-- versions at once would otherwise wait for each other from their first
+-- write to their commit. Fetches, crawl state and the work queue, which
+-- many workers write at once, move nothing (but for a fetch bringing a
+-- capture's first screenshot).
 CREATE TABLE generation (
     id                 integer PRIMARY KEY CHECK (id = 1),
     pages              bigint NOT NULL,
@@ -54,23 +53,23 @@ BEGIN
 END $$;
 
 -- store.PageTables.
-CREATE TRIGGER services_generation AFTER INSERT OR UPDATE OR DELETE ON services
-    FOR EACH ROW EXECUTE FUNCTION generation_pages();
-CREATE TRIGGER documents_generation AFTER INSERT OR UPDATE OR DELETE ON documents
-    FOR EACH ROW EXECUTE FUNCTION generation_pages();
-CREATE TRIGGER changes_generation AFTER INSERT OR UPDATE OR DELETE ON changes
-    FOR EACH ROW EXECUTE FUNCTION generation_pages();
-CREATE TRIGGER history_marks_generation AFTER INSERT OR UPDATE OR DELETE ON history_marks
-    FOR EACH ROW EXECUTE FUNCTION generation_pages();
-CREATE TRIGGER version_readability_generation AFTER INSERT OR UPDATE OR DELETE ON version_readability
-    FOR EACH ROW EXECUTE FUNCTION generation_pages();
-CREATE TRIGGER versions_generation_insert AFTER INSERT ON versions
-    FOR EACH ROW EXECUTE FUNCTION generation_pages();
-CREATE TRIGGER versions_generation_rewrite AFTER UPDATE OR DELETE ON versions
-    FOR EACH ROW EXECUTE FUNCTION generation_versions_rewritten();
+CREATE CONSTRAINT TRIGGER services_generation AFTER INSERT OR UPDATE OR DELETE ON services
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION generation_pages();
+CREATE CONSTRAINT TRIGGER documents_generation AFTER INSERT OR UPDATE OR DELETE ON documents
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION generation_pages();
+CREATE CONSTRAINT TRIGGER changes_generation AFTER INSERT OR UPDATE OR DELETE ON changes
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION generation_pages();
+CREATE CONSTRAINT TRIGGER history_marks_generation AFTER INSERT OR UPDATE OR DELETE ON history_marks
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION generation_pages();
+CREATE CONSTRAINT TRIGGER version_readability_generation AFTER INSERT OR UPDATE OR DELETE ON version_readability
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION generation_pages();
+CREATE CONSTRAINT TRIGGER versions_generation_insert AFTER INSERT ON versions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION generation_pages();
+CREATE CONSTRAINT TRIGGER versions_generation_rewrite AFTER UPDATE OR DELETE ON versions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION generation_versions_rewritten();
 
-CREATE TRIGGER fetches_generation_screenshot AFTER INSERT ON fetches
-    FOR EACH ROW WHEN (NEW.screenshot_hash IS NOT NULL AND NEW.snapshot_hash IS NOT NULL)
+CREATE CONSTRAINT TRIGGER fetches_generation_screenshot AFTER INSERT ON fetches
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.screenshot_hash IS NOT NULL AND NEW.snapshot_hash IS NOT NULL)
     EXECUTE FUNCTION generation_first_screenshot();
 
 -- The trigger above finds a capture's screenshots by this index, which
@@ -78,14 +77,14 @@ CREATE TRIGGER fetches_generation_screenshot AFTER INSERT ON fetches
 CREATE INDEX fetches_screenshot ON fetches (document_id, snapshot_hash) WHERE screenshot_hash IS NOT NULL;
 
 -- store.DeliveryTables.
-CREATE TRIGGER subscriptions_generation AFTER INSERT OR UPDATE OR DELETE ON subscriptions
-    FOR EACH ROW EXECUTE FUNCTION generation_deliveries();
-CREATE TRIGGER alerts_generation AFTER INSERT OR UPDATE OR DELETE ON alerts
-    FOR EACH ROW EXECUTE FUNCTION generation_deliveries();
-CREATE TRIGGER deliveries_generation AFTER INSERT OR UPDATE OR DELETE ON deliveries
-    FOR EACH ROW EXECUTE FUNCTION generation_deliveries();
-CREATE TRIGGER delivery_attempts_generation AFTER INSERT OR UPDATE OR DELETE ON delivery_attempts
-    FOR EACH ROW EXECUTE FUNCTION generation_deliveries();
+CREATE CONSTRAINT TRIGGER subscriptions_generation AFTER INSERT OR UPDATE OR DELETE ON subscriptions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION generation_deliveries();
+CREATE CONSTRAINT TRIGGER alerts_generation AFTER INSERT OR UPDATE OR DELETE ON alerts
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION generation_deliveries();
+CREATE CONSTRAINT TRIGGER deliveries_generation AFTER INSERT OR UPDATE OR DELETE ON deliveries
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION generation_deliveries();
+CREATE CONSTRAINT TRIGGER delivery_attempts_generation AFTER INSERT OR UPDATE OR DELETE ON delivery_attempts
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION generation_deliveries();
 
 -- Not counters, but the same concern, fast pages. The document page names
 -- the other documents kept from the same URL, which was a scan of every
