@@ -52,6 +52,16 @@ func addCrawlFlags(fs interface {
 	}
 }
 
+// archiveOn is the archive a crawl records into st through, with the
+// --shrink-threshold asked for.
+func (f crawlFlags) archiveOn(st *store.Store) (*archive.Archive, error) {
+	arch := archive.New(st)
+	if err := arch.SetShrinkThreshold(*f.shrinkFraction); err != nil {
+		return nil, usagef("--shrink-threshold: %v", err)
+	}
+	return arch, nil
+}
+
 func (f crawlFlags) config() crawler.Config {
 	delay := *f.delay
 	if delay == 0 {
@@ -107,9 +117,9 @@ schedule in a running server, see 'policywatch serve --every'.`)
 		return err
 	}
 	defer st.Close()
-	arch := archive.New(st)
-	if err := arch.SetShrinkThreshold(*flags.shrinkFraction); err != nil {
-		return usagef("--shrink-threshold: %v", err)
+	arch, err := flags.archiveOn(st)
+	if err != nil {
+		return err
 	}
 	if problem := flags.browser.missing(targets); problem != "" {
 		fmt.Fprintln(env.stderr, "warning:", problem)

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/crawler"
 	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/metrics"
@@ -35,9 +34,9 @@ func startScheduler(ctx context.Context, st *store.Store, flags crawlFlags, ever
 	if broken > 0 {
 		logger.Error("declarations", "err", brokenDeclarations(*flags.declarations, broken))
 	}
-	arch := archive.New(st)
-	if err := arch.SetShrinkThreshold(*flags.shrinkFraction); err != nil {
-		return nil, usagef("--shrink-threshold: %v", err)
+	arch, err := flags.archiveOn(st)
+	if err != nil {
+		return nil, err
 	}
 	if problem := flags.browser.missing(targets); problem != "" {
 		logger.Warn("browser", "problem", problem)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/crawler"
 	"github.com/policywatch/policywatch/declaration"
 	"github.com/policywatch/policywatch/store"
@@ -79,9 +78,9 @@ database shows what the workers record and does no crawling without
 		return err
 	}
 	defer st.Close()
-	arch := archive.New(st)
-	if err := arch.SetShrinkThreshold(*flags.shrinkFraction); err != nil {
-		return usagef("--shrink-threshold: %v", err)
+	arch, err := flags.archiveOn(st)
+	if err != nil {
+		return err
 	}
 	if problem := flags.browser.missing(targets); problem != "" {
 		fmt.Fprintln(env.stderr, "warning:", problem)
