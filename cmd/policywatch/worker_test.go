@@ -151,3 +151,18 @@ func TestWorkerRefusesALeaseTooShortToRenew(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q; want a usage error naming --lease", r.code, r.stderr)
 	}
 }
+
+func TestCrawlAndWorkerRefuseAShrinkThresholdOutOfRange(t *testing.T) {
+	decls := filepath.Join(t.TempDir(), "declarations")
+	os.Mkdir(decls, 0o755)
+	if err := os.WriteFile(filepath.Join(decls, "example.json"), []byte(declarationOf("Example", "Privacy Policy", "https://example.com/privacy", "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, command := range []string{"crawl", "worker"} {
+		db := filepath.Join(t.TempDir(), "pw.db")
+		r := runCommand(t, nil, command, "--db", db, "--declarations", decls, "--shrink-threshold", "1.5")
+		if r.code != exitUsage || !strings.Contains(r.stderr, "--shrink-threshold") {
+			t.Errorf("%s: exit %d, stderr %q; want a usage error naming --shrink-threshold", command, r.code, r.stderr)
+		}
+	}
+}
