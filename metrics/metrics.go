@@ -143,6 +143,36 @@ func (m *Metrics) ObserveBrowser(pages int, peakRSS, peakPSS int64) {
 	m.browserMemory.WithLabelValues("pss").Set(float64(peakPSS))
 }
 
+// PageCache is what a server's page cache did and holds (as web's
+// Server.PageCacheStats says).
+type PageCache struct {
+	Served, Rendered int64
+	Pages            int
+	Bytes            int64
+}
+
+// WatchPageCache exports, at scrape time, what stats says of the page
+// cache of the one server these metrics count the requests of.
+func (m *Metrics) WatchPageCache(stats func() PageCache) {
+	if m == nil {
+		return
+	}
+	m.registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "policywatch_page_cache_served_total",
+			Help: "Requests answered with a page kept since an earlier request (the archive unchanged since)."},
+			func() float64 { return float64(stats().Served) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "policywatch_page_cache_rendered_total",
+			Help: "Pages rendered for the page cache, kept or not."},
+			func() float64 { return float64(stats().Rendered) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "policywatch_page_cache_pages",
+			Help: "Rendered pages the cache holds."},
+			func() float64 { return float64(stats().Pages) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "policywatch_page_cache_bytes",
+			Help: "Memory the kept pages take, in bytes."},
+			func() float64 { return float64(stats().Bytes) }),
+	)
+}
+
 // storeCollector reads what the database knows at scrape time: the crawl
 // queue and the file's size.
 type storeCollector struct{ st *store.Store }

@@ -32,6 +32,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	listen := fs.String("listen", defaultListen, "`ADDR`ess to listen on, host:port; port 0 picks a free port")
 	baseURL := addBaseURLFlag(fs)
 	every := fs.Duration("every", 0, "crawl the declared documents at this interval, e.g. 6h (0: do not crawl)")
+	pageCacheMB := fs.Int("page-cache-mb", web.DefaultPageCacheBytes>>20, "memory for rendered pages, kept until the archive changes, in MiB (0: keep none)")
 	flags := addCrawlFlags(fs)
 	alerts := addNotifyFlags(fs) // after the flags it shares (--allow-private-networks)
 	logFormat := addLogFormatFlag(fs)
@@ -66,6 +67,9 @@ no deliveries.`)
 	}
 	if *every < 0 {
 		return usagef("--every %s: the interval must be positive", *every)
+	}
+	if *pageCacheMB < 0 {
+		return usagef("--page-cache-mb %d: give a size in MiB, or 0 to keep no page", *pageCacheMB)
 	}
 	base, err := parseBaseURLFlag(*baseURL)
 	if err != nil {
@@ -118,7 +122,7 @@ no deliveries.`)
 		waitNotifying()
 		return err
 	}
-	err = serveOn(ctx, env, st, ln, base, logger, m)
+	err = serveOn(ctx, env, st, ln, base, logger, m, pageCacheBytes(*pageCacheMB))
 	stopCrawling()
 	waitCrawling()   // the store must outlive the crawl
 	waitNotifying()  // and the attempts in flight
@@ -233,7 +237,7 @@ func serveHTTP(ctx context.Context, env *environment, st *store.Store, addr, bas
 		return err
 	}
 	defer ln.Close()
-	return serveOn(ctx, env, st, ln, baseURL, logger, m)
+	return serveOn(ctx, env, st, ln, baseURL, logger, m, 0)
 }
 
 // listenAt listens on addr and returns the base URL links are built
@@ -249,11 +253,26 @@ func listenAt(addr, baseURL string) (net.Listener, string, error) {
 	return ln, baseURL, nil
 }
 
-// serveOn serves the UI of st on ln, as serveHTTP does.
-func serveOn(ctx context.Context, env *environment, st *store.Store, ln net.Listener, baseURL string, logger *slog.Logger, m *metrics.Metrics) error {
+// pageCacheBytes is --page-cache-mb as web.Options reads it (0 there is
+// the default; negative keeps none).
+func pageCacheBytes(mb int) int64 {
+	if mb == 0 {
+		return -1
+	}
+	return int64(mb) << 20
+}
+
+// serveOn serves the UI of st on ln, as serveHTTP does; cacheBytes is
+// web.Options.PageCacheBytes.
+func serveOn(ctx context.Context, env *environment, st *store.Store, ln net.Listener, baseURL string, logger *slog.Logger, m *metrics.Metrics, cacheBytes int64) error {
 	addr := ln.Addr().String()
+	ui := web.New(archive.NewView(st, 0), web.Options{Logger: logger, BaseURL: baseURL, Metrics: m, PageCacheBytes: cacheBytes})
+	m.WatchPageCache(func() metrics.PageCache {
+		s := ui.PageCacheStats()
+		return metrics.PageCache{Served: s.Served, Rendered: s.Rendered, Pages: s.Pages, Bytes: s.Bytes}
+	})
 	server := &http.Server{
-		Handler:           web.New(archive.NewView(st, 0), web.Options{Logger: logger, BaseURL: baseURL, Metrics: m}).Handler(),
+		Handler:           ui.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

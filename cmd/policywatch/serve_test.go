@@ -136,10 +136,12 @@ func TestServeExposesMetricsAndHealth(t *testing.T) {
 	}
 	get("/")
 	get("/feed.atom")
+	get("/feed.atom") // the page kept since the first
 	if h := get("/healthz"); strings.TrimSpace(h) != "ok" {
 		t.Errorf("/healthz: %q", h)
 	}
-	wants := []string{`policywatch_http_requests_total{route="GET /{$}",status="200"} 1`, "policywatch_database_bytes", "policywatch_crawl_queue_documents 0"}
+	wants := []string{`policywatch_http_requests_total{route="GET /{$}",status="200"} 1`, "policywatch_database_bytes", "policywatch_crawl_queue_documents 0",
+		"policywatch_page_cache_served_total 1", "policywatch_page_cache_rendered_total 2", "policywatch_page_cache_pages 2"}
 	metrics := ""
 	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		// A request counts once its handler returns, maybe after the reply.
@@ -159,6 +161,38 @@ func TestServeExposesMetricsAndHealth(t *testing.T) {
 	}
 	if r := runCommand(t, nil, "serve", "--log-format", "xml"); r.code != exitUsage || !strings.Contains(r.stderr, "--log-format") {
 		t.Errorf("--log-format xml: exit %d, %q", r.code, r.stderr)
+	}
+	if r := runCommand(t, nil, "serve", "--page-cache-mb", "-1"); r.code != exitUsage || !strings.Contains(r.stderr, "--page-cache-mb -1") {
+		t.Errorf("--page-cache-mb -1: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// TestServeWithoutAPageCacheRendersEveryRequest: --page-cache-mb 0 keeps
+// no page, and /metrics says so.
+func TestServeWithoutAPageCacheRendersEveryRequest(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "m.db")
+	if r := runCommand(t, nil, importArgs(db, cookiesHistory)...); r.code != exitOK {
+		t.Fatalf("import: %s", r.stderr)
+	}
+	addr, stop := serveWith(t, nil, "--db", db, "--page-cache-mb", "0")
+	defer stop()
+	var metrics string
+	for _, path := range []string{"/feed.atom", "/feed.atom", "/metrics"} {
+		res, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", path, res.StatusCode)
+		}
+		metrics = string(body)
+	}
+	for _, want := range []string{"policywatch_page_cache_served_total 0", "policywatch_page_cache_pages 0"} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
 	}
 }
 
