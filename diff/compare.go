@@ -86,10 +86,13 @@ type comparer struct {
 	// Buffers diffWords reuses from one paragraph to the next.
 	aIDs, bIDs   []rune
 	aEnds, bEnds []int
-	lower        []byte  // a word being lowered by lowerWordID
-	pieces       []piece // diffWords's pieces; none outlives the call
-	runs         []run   // tokenScript's result, read before the next call
-	trace        []int   // shortScript's rounds
+	lower        []byte   // a word being lowered by lowerWordID
+	pieces       []piece  // diffWords's pieces; none outlives the call
+	runs         []run    // tokenScript's result, read before the next call
+	trace        []int    // shortScript's rounds
+	bisector     bisector // longScript's
+	sentences    bisector // anchoredScript's, over sentences
+	anchored     []run    // anchoredScript's result
 }
 
 // edit is one place where text was deleted and/or inserted, with a few

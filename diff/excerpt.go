@@ -9,7 +9,7 @@ import (
 // stored with every change, so that changes computed by an older release
 // can be computed again (without extracting again) when the diff improves.
 // Change it whenever the Result for some pair of documents changes.
-const Release = "diff-2026.12.4"
+const Release = "diff-2026.12.5"
 
 // ExcerptLimit is the size an excerpt stays within, about 30 KB: enough
 // for most changes, small enough for a feed entry or an e-mail.

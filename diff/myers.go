@@ -2,7 +2,6 @@ package diff
 
 import (
 	"slices"
-	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
@@ -14,25 +13,23 @@ type run struct {
 }
 
 // maxShortEdits is the most edits (deleted plus inserted tokens) for which
-// shortScript finds the diff itself; beyond it go-diff's bisection, which
-// costs more to start but less per edit, takes over.
+// shortScript, which keeps every round, finds the diff; beyond it
+// longScript's bisection, which keeps two rows, takes over.
 const maxShortEdits = 16
 
 // tokenScript diffs two token id sequences into runs: a shortest edit
-// script, found by Myers' greedy algorithm when it has at most
-// maxShortEdits edits, by go-diff otherwise (without timeout, so never
-// coarsened). The buffers of c are reused: most paragraphs differ by a few
-// words, and go-diff allocates tables the size of the whole text for each.
+// script (never coarsened), found by Myers' greedy algorithm when it has at
+// most maxShortEdits edits, by his linear-space bisection otherwise; above
+// anchorAbove tokens, sentences are aligned first (anchoredScript).
+// The buffers of c are reused: most paragraphs differ by a few words.
 func (c *comparer) tokenScript(a, b []rune) []run {
 	if runs, ok := c.shortScript(a, b); ok {
 		return runs
 	}
-	runs := c.runs[:0]
-	for _, d := range c.dmp.DiffMainRunes(a, b, false) {
-		runs = append(runs, run{d.Type, utf8.RuneCountInString(d.Text)})
+	if len(a)+len(b) > anchorAbove {
+		return c.anchoredScript(a, b)
 	}
-	c.runs = runs
-	return runs
+	return c.longScript(a, b)
 }
 
 // shortScript is Myers' O(ND) greedy forward search for a shortest edit

@@ -167,7 +167,8 @@ func foldStyle(s string) string {
 // edits, never a false equality).
 type runeCoder struct {
 	ids   map[string]rune
-	limit int // distinct strings before overflow; maxDistinct outside tests
+	limit int    // distinct strings before overflow; maxDistinct outside tests
+	word  []bool // by index: whether the string is a word (isWord)
 }
 
 // maxDistinct is how many distinct strings a runeCoder can tell apart: all
@@ -209,6 +210,16 @@ func (c *runeCoder) encodeOne(s string, side int) rune {
 		}
 		r = indexToRune(len(c.ids))
 		c.ids[s] = r
+		c.word = append(c.word, isWord(s))
 	}
 	return r
+}
+
+// isWordID says whether r stands for a word.
+func (c *runeCoder) isWordID(r rune) bool {
+	i := int(r)
+	if i >= 0xE000 {
+		i -= 0xE000 - 0xD800
+	}
+	return 0 <= i && i < len(c.word) && c.word[i]
 }
