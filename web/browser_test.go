@@ -101,6 +101,22 @@ func browserTab(t *testing.T) context.Context {
 	return ctx
 }
 
+// waitForLocation waits until the tab's address contains part: a query
+// that waits for an element of the next page right after a click can run
+// on the page being left and lose its node in the navigation (chromedp
+// issues #168 and #1001), which made these tests fail now and then.
+func waitForLocation(t *testing.T, ctx context.Context, part string) {
+	t.Helper()
+	var location string
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var err error
+		if location, err = chromedp.Run(ctx, chromedp.Location()); err == nil && strings.Contains(location, part) {
+			return
+		}
+	}
+	t.Fatalf("the tab is at %s after a minute, want an address with %q", location, part)
+}
+
 // screenshot saves what the tab shows as name.png in the run's
 // screenshot folder (POLICYWATCH_SCREENSHOTS, or a new temporary folder),
 // for people to look at; the folder is logged and kept.
@@ -181,11 +197,19 @@ func TestBrowserFollowsLinksToTheRebrandDiff(t *testing.T) {
 		chromedp.Navigate(site.srv.URL+"/"),
 		chromedp.WaitVisible(chromedp.CSS(docLink)),
 		chromedp.Click(chromedp.CSS(docLink)),
+	); err != nil {
+		t.Fatalf("following home → document: %v", err)
+	}
+	waitForLocation(t, ctx, documentPath(site.cookiesDoc))
+	if err := chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.CSS(diffLink)),
 		chromedp.Click(chromedp.CSS(diffLink)),
-		chromedp.WaitVisible(chromedp.CSS(".diff-summary ul.substitutions")),
 	); err != nil {
-		t.Fatalf("following home → document → diff: %v", err)
+		t.Fatalf("following document → diff: %v", err)
+	}
+	waitForLocation(t, ctx, "/diff?")
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(".diff-summary ul.substitutions"))); err != nil {
+		t.Fatalf("the diff page: %v", err)
 	}
 	location, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
@@ -419,9 +443,12 @@ func TestBrowserComparesTheSeedCookiePolicies(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`select[name="from_document"]`), fmt.Sprint(twitter)),
 		chromedp.SetValue(chromedp.CSS(`select[name="to_document"]`), fmt.Sprint(xPage)),
 		chromedp.Click(chromedp.CSS(`form.compare button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(".diff-summary ul.substitutions")),
 	); err != nil {
 		t.Fatalf("comparing in the form: %v", err)
+	}
+	waitForLocation(t, ctx, "/compare?from=")
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(".diff-summary ul.substitutions"))); err != nil {
+		t.Fatalf("the compare page: %v", err)
 	}
 	layout, err := chromedp.Run(ctx, chromedp.Evaluate[substitutionLayout](layoutScript))
 	if err != nil || !layout.Found {
