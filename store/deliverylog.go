@@ -2,9 +2,10 @@ package store
 
 import (
 	"context"
-
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -48,17 +49,11 @@ func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]DeliveryEnt
 	if f.Limit <= 0 {
 		limit = s.d.noLimit()
 	}
+	query, args := deliveriesQuery(f, limit)
 	var list []DeliveryEntry
 	err := s.read(ctx, func(tx *dbTx) error {
 		// Prepared: the document page asks it on every render.
-		rows, err := s.queryIn(ctx, tx, `
-			SELECT `+deliveryColumns+`, `+alertColumns+`, s.kind, CASE s.kind WHEN 'email' THEN s.email ELSE s.url END
-			FROM deliveries d
-			JOIN alerts a ON a.id = d.alert_id
-			JOIN subscriptions s ON s.id = d.subscription_id
-			WHERE (?1 = 0 OR d.subscription_id = ?1) AND (?2 = 0 OR a.document_id = ?2) AND (?3 = '' OR d.state = ?3)
-			ORDER BY d.created_at DESC, d.id DESC
-			LIMIT ?4`, f.SubscriptionID, f.DocumentID, f.State, limit)
+		rows, err := s.queryIn(ctx, tx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -96,6 +91,37 @@ func (s *Store) Deliveries(ctx context.Context, f DeliveryFilter) ([]DeliveryEnt
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return list, nil
+}
+
+// deliveriesQuery is the query of Deliveries and its arguments. Only the
+// conditions set are written: "(?2 = 0 OR a.document_id = ?2)" made the
+// planner scan every delivery for the document page instead of reading
+// the document's alerts by index.
+func deliveriesQuery(f DeliveryFilter, limit any) (string, []any) {
+	where, args := []string{"TRUE"}, []any{}
+	for _, c := range []struct {
+		set    bool
+		column string
+		value  any
+	}{
+		{f.SubscriptionID != 0, "d.subscription_id", f.SubscriptionID},
+		{f.DocumentID != 0, "a.document_id", f.DocumentID},
+		{f.State != "", "d.state", f.State},
+	} {
+		if c.set {
+			args = append(args, c.value)
+			where = append(where, fmt.Sprintf("%s = ?%d", c.column, len(args)))
+		}
+	}
+	args = append(args, limit)
+	return `
+		SELECT ` + deliveryColumns + `, ` + alertColumns + `, s.kind, CASE s.kind WHEN 'email' THEN s.email ELSE s.url END
+		FROM deliveries d
+		JOIN alerts a ON a.id = d.alert_id
+		JOIN subscriptions s ON s.id = d.subscription_id
+		WHERE ` + strings.Join(where, " AND ") + `
+		ORDER BY d.created_at DESC, d.id DESC
+		LIMIT ?` + strconv.Itoa(len(args)), args
 }
 
 // attemptsOf reads the attempts of the deliveries, oldest first.
