@@ -54,18 +54,18 @@ type pageKey struct {
 }
 
 // keptPage is a rendered response: status 200, the headers its handler
-// set (without those ServeContent sets), its body, and its Last-Modified
-// when the handler set one (feeds do).
+// set (without those ServeContent sets), its body gzip-compressed
+// (compress.go), and its Last-Modified when the handler set one (feeds do).
 type keptPage struct {
 	header   http.Header
-	body     []byte
+	gzipped  []byte
 	modified time.Time
 }
 
-// bytes is about how much memory the page holds: its body's whole
-// buffer (rendering grew it up to twice its length), its headers, its key.
+// bytes is about how much memory the page holds: its compressed body, its
+// headers, its key.
 func (p *keptPage) bytes(key pageKey) int64 {
-	n := cap(p.body) + len(key.uri) + 256
+	n := cap(p.gzipped) + len(key.uri) + 256
 	for k, vs := range p.header {
 		n += len(k)
 		for _, v := range vs {
@@ -249,7 +249,8 @@ func (s *Server) renderToKeep(h http.HandlerFunc, r *http.Request) (*keptPage, *
 		strings.Contains(rec.header.Get("Cache-Control"), "no-store") {
 		return nil, rec
 	}
-	page := &keptPage{header: rec.header.Clone(), body: rec.body.Bytes()}
+	body := rec.body.Bytes()
+	page := &keptPage{header: rec.header.Clone(), gzipped: gzipBytes(body)}
 	if lm := page.header.Get("Last-Modified"); lm != "" {
 		if t, err := http.ParseTime(lm); err == nil {
 			page.modified = t
@@ -259,7 +260,7 @@ func (s *Server) renderToKeep(h http.HandlerFunc, r *http.Request) (*keptPage, *
 		page.header.Del(name)
 	}
 	if page.header.Get("ETag") == "" {
-		sum := sha256.Sum256(page.body)
+		sum := sha256.Sum256(body) // of the page as rendered, whatever its encoding
 		page.header.Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
 	}
 	return page, rec
@@ -267,13 +268,26 @@ func (s *Server) renderToKeep(h http.HandlerFunc, r *http.Request) (*keptPage, *
 
 // servePage answers with a kept page: 304 when the reader has it (its
 // ETag, or its Last-Modified when it has one), the part asked for by a
-// Range, no body for HEAD.
+// Range, no body for HEAD; compressed when the client accepts gzip.
 func servePage(w http.ResponseWriter, r *http.Request, page *keptPage) {
 	h := w.Header()
 	for k, vs := range page.header {
 		h[k] = slices.Clone(vs) // later handlers may append: never to the kept slice
 	}
-	http.ServeContent(w, r, "", page.modified, bytes.NewReader(page.body))
+	body := page.gzipped
+	if acceptsGzip(r) {
+		h.Set("Content-Encoding", "gzip")
+		weakETag(h)
+	} else {
+		plain, err := gunzipBytes(page.gzipped)
+		if err != nil { // never expected: the cache compressed it itself
+			http.Error(w, "the kept page cannot be read: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		body = plain
+	}
+	addVary(h)
+	http.ServeContent(w, r, "", page.modified, bytes.NewReader(body))
 }
 
 // recorder is the ResponseWriter a page is rendered into.

@@ -216,7 +216,7 @@ func (s *Server) Handler() http.Handler {
 		s.pageError(w, r, http.StatusNotFound, fmt.Sprintf("There is no page at %s.", r.URL.Path))
 	})
 
-	return s.logRequests(securityHeaders(mux))
+	return s.logRequests(securityHeaders(compressResponses(mux)))
 }
 
 // unrouted answers requests that reach a catch-all with a method other than

@@ -32,7 +32,7 @@ func runServe(ctx context.Context, env *environment, args []string) error {
 	listen := fs.String("listen", defaultListen, "`ADDR`ess to listen on, host:port; port 0 picks a free port")
 	baseURL := addBaseURLFlag(fs)
 	every := fs.Duration("every", 0, "crawl the declared documents at this interval, e.g. 6h (0: do not crawl)")
-	pageCacheMB := fs.Int("page-cache-mb", web.DefaultPageCacheBytes>>20, "memory for rendered pages, kept until the archive changes, in MiB (0: keep none)")
+	pageCacheMB := fs.Int("page-cache-mb", web.DefaultPageCacheBytes>>20, "memory for rendered pages, kept gzip-compressed until the archive changes, in MiB (0: keep none)")
 	flags := addCrawlFlags(fs)
 	alerts := addNotifyFlags(fs) // after the flags it shares (--allow-private-networks)
 	logFormat := addLogFormatFlag(fs)
