@@ -426,24 +426,7 @@ func TestDeliveriesOfADocumentAreReadByIndex(t *testing.T) {
 		t.Skip("reads SQLite's query plan")
 	}
 	query, args := deliveriesQuery(DeliveryFilter{DocumentID: 7}, 20)
-	rows, err := s.readers.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	text := strings.Join(plan, "\n")
+	text := queryPlan(t, s, query, args...)
 	if !strings.Contains(text, "alerts_document") || strings.Contains(text, "SCAN d") {
 		t.Fatalf("the plan of a document's deliveries:\n%s\nwant alerts read by alerts_document and no scan of deliveries", text)
 	}

@@ -124,9 +124,9 @@ func (s *Store) RenewLeases(ctx context.Context, owner string, until time.Time) 
 		// skipped, not waited for: it frees them, and renewing never joins
 		// a cycle of transactions waiting for each other.
 		res, err := t.tx.ExecContext(t.ctx, t.store.d.pick(
-			"UPDATE crawl_state SET lease_until = ? WHERE lease_owner = ?", `
+			renewLeasesSQLite, `
 			UPDATE crawl_state c SET lease_until = ?1
-			FROM (SELECT service, type FROM crawl_state WHERE lease_owner = ?2 ORDER BY service, type FOR UPDATE SKIP LOCKED) mine
+			FROM (SELECT service, type FROM crawl_state WHERE lease_owner = ?2 AND lease_owner <> '' ORDER BY service, type FOR UPDATE SKIP LOCKED) mine
 			WHERE c.service = mine.service AND c.type = mine.type`), end, t.store.d.text(owner))
 		if err != nil {
 			return err
@@ -195,13 +195,33 @@ func (t *Tx) CompleteLease(st CrawlState, owner string) error {
 
 // QueueState is what the queue holds at a moment.
 type QueueState struct {
-	// Due counts the documents due whose lease is free; Leased those
+	// Due counts the documents due whose lease is free, up to
+	// dueCountLimit (a long backlog is not counted through); Leased those
 	// leased and not run out.
 	Due, Leased int
 	// NextDue is the earliest due time of a document not leased (zero if
 	// none), NextExpiry the earliest end of a lease (zero if none).
 	NextDue, NextExpiry time.Time
 }
+
+// renewLeasesSQLite is RenewLeases's statement on SQLite. Saying that the
+// owner is not empty lets the planner use the partial index
+// crawl_state_leased (step 15).
+const renewLeasesSQLite = "UPDATE crawl_state SET lease_until = ?1 WHERE lease_owner = ?2 AND lease_owner <> ''"
+
+// dueCountLimit is where Queue stops counting the documents due.
+const dueCountLimit = 1000
+
+// queueQuery is Queue's. Idle lanes ask it every few seconds: each part
+// reads an index (crawl_state_due in due order, stopping at the first free
+// row; crawl_state_leased, which holds the leased rows only), never the
+// whole table.
+const queueQuery = `
+	SELECT
+		(SELECT count(*) FROM (SELECT 1 FROM crawl_state WHERE due_at <= ?1 AND (lease_owner = '' OR lease_until < ?1) LIMIT ?2) due),
+		(SELECT count(*) FROM crawl_state WHERE lease_owner <> '' AND lease_until >= ?1),
+		COALESCE((SELECT due_at FROM crawl_state WHERE lease_owner = '' OR lease_until < ?1 ORDER BY due_at LIMIT 1), ''),
+		COALESCE((SELECT min(lease_until) FROM crawl_state WHERE lease_owner <> '' AND lease_until >= ?1), '')`
 
 // Queue reads the state of the queue at now.
 func (s *Store) Queue(ctx context.Context, now time.Time) (QueueState, error) {
@@ -212,13 +232,7 @@ func (s *Store) Queue(ctx context.Context, now time.Time) (QueueState, error) {
 	}
 	var nextDue, nextExpiry string
 	err = s.read(ctx, func(tx *dbTx) error {
-		return tx.QueryRowContext(ctx, `
-			SELECT
-				(SELECT count(*) FROM crawl_state WHERE due_at <= ?1 AND (lease_owner = '' OR lease_until < ?1)),
-				(SELECT count(*) FROM crawl_state WHERE lease_owner <> '' AND lease_until >= ?1),
-				ifnull((SELECT min(due_at) FROM crawl_state WHERE lease_owner = '' OR lease_until < ?1), ''),
-				ifnull((SELECT min(lease_until) FROM crawl_state WHERE lease_owner <> '' AND lease_until >= ?1), '')`,
-			at).Scan(&q.Due, &q.Leased, &nextDue, &nextExpiry)
+		return tx.QueryRowContext(ctx, queueQuery, at, dueCountLimit).Scan(&q.Due, &q.Leased, &nextDue, &nextExpiry)
 	})
 	if err == nil {
 		q.NextDue, err = parseOptionalTime(nextDue)

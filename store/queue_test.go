@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -196,5 +197,26 @@ func TestHostTurnsKeepOneRequestAtATimeAndARest(t *testing.T) {
 	// A holder that died loses the turn when its time runs out.
 	if took, _, err := s.TakeHostTurn(ctx, host, "c", rest.Add(time.Minute+time.Second), rest.Add(2*time.Minute)); err != nil || !took {
 		t.Fatalf("turn after the holder's time ran out: %v, %v", took, err)
+	}
+}
+
+// Idle workers ask the queue's state every few seconds per lane, and renew
+// their leases by owner: on a million declared documents a scan of them
+// all would be a core's work. Every part must read an index.
+func TestTheQueueIsReadByIndex(t *testing.T) {
+	s, _ := openTestStore(t)
+	if s.d.postgres {
+		t.Skip("reads SQLite's query plan")
+	}
+	at := queueT0.Format(time.RFC3339Nano)
+	for name, plan := range map[string]string{
+		"Queue":       queryPlan(t, s, queueQuery, at, dueCountLimit),
+		"RenewLeases": queryPlan(t, s, renewLeasesSQLite, at, "worker"),
+	} {
+		for _, line := range strings.Split(plan, "\n") {
+			if strings.Contains(line, "crawl_state") && !strings.Contains(line, "INDEX") {
+				t.Errorf("%s reads the whole table:\n%s", name, plan)
+			}
+		}
 	}
 }
