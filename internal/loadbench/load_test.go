@@ -90,7 +90,7 @@ func BenchmarkLoad(b *testing.B) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: loadClients, MaxConnsPerHost: loadClients}}
 
 	cachedPairs := targets.pairs[:8]
-	var next atomic.Int64 // cold diffs take pairs in turn: none is asked twice
+	var next, nextAdjacent atomic.Int64 // cold diffs take pairs in turn: none is asked twice
 	routes := []struct {
 		name string
 		path func(r *rand.Rand) string
@@ -103,6 +103,10 @@ func BenchmarkLoad(b *testing.B) {
 		}},
 		{"diff-cold", func(*rand.Rand) string {
 			p := targets.pairs[8+int(next.Add(1))%(len(targets.pairs)-8)]
+			return fmt.Sprintf("/documents/%d/diff?from=%d&to=%d", p.doc, p.from, p.to)
+		}},
+		{"diff-adjacent", func(*rand.Rand) string {
+			p := targets.adjacent[int(nextAdjacent.Add(1))%len(targets.adjacent)]
 			return fmt.Sprintf("/documents/%d/diff?from=%d&to=%d", p.doc, p.from, p.to)
 		}},
 		{"diff-cached", func(r *rand.Rand) string {
@@ -189,6 +193,9 @@ type loadTargets struct {
 	heavy     []int64 // the documents with the longest histories
 	versions  []versionRef
 	pairs     []diffPair // distinct pairs of versions of one document
+	// adjacent are distinct pairs of consecutive versions: the diffs a
+	// reader reaches from a timeline.
+	adjacent []diffPair
 }
 
 type versionRef struct{ doc, id int64 }
@@ -221,7 +228,7 @@ func pickTargets(b *testing.B, st *store.Store) loadTargets {
 		t.heavy = append(t.heavy, d.ID)
 	}
 	r := rand.New(rand.NewPCG(7, 7))
-	seen := map[diffPair]bool{}
+	seen, seenAdjacent := map[diffPair]bool{}, map[diffPair]bool{}
 	for len(t.pairs) < 20000 && len(seen) < 40000 {
 		id := t.document(r)
 		vs, err := st.VersionsIn(ctx, id, store.VersionRange{})
@@ -244,6 +251,14 @@ func pickTargets(b *testing.B, st *store.Store) loadTargets {
 			if !seen[p] {
 				seen[p] = true
 				t.pairs = append(t.pairs, p)
+			}
+			// Drawn from i without another draw, so that the other
+			// targets are those of earlier runs.
+			if i+1 < len(vs) {
+				if a := (diffPair{id, vs[i+1].ID, vs[i].ID}); !seenAdjacent[a] {
+					seenAdjacent[a] = true
+					t.adjacent = append(t.adjacent, a)
+				}
 			}
 		}
 	}
@@ -376,6 +391,10 @@ func BenchmarkRender(b *testing.B) {
 		}},
 		{"diff-cold", func(_ *rand.Rand, i int) string {
 			p := targets.pairs[8+i%(len(targets.pairs)-8)]
+			return fmt.Sprintf("/documents/%d/diff?from=%d&to=%d", p.doc, p.from, p.to)
+		}},
+		{"diff-adjacent", func(_ *rand.Rand, i int) string {
+			p := targets.adjacent[i%len(targets.adjacent)]
 			return fmt.Sprintf("/documents/%d/diff?from=%d&to=%d", p.doc, p.from, p.to)
 		}},
 		{"feed", func(*rand.Rand, int) string { return "/feed.atom" }},
