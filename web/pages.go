@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -362,8 +363,8 @@ type versionBody struct {
 	Version    store.Version
 	Title      string // the extracted title, when it is not the first heading
 	Sections   []contentSection
-	Previous   *timelineEntry
-	Next       *timelineEntry
+	Previous   *store.VersionRef
+	Next       *store.VersionRef
 	PreviousID int64 // the version before this one, 0 for the first
 	// Page and Pages number the parts of a long version, each about
 	// versionPageBytes of text; Pages is 1 for most documents.
@@ -392,28 +393,16 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	version, err := s.versionOf(r.Context(), id, vid)
+	vp, err := s.archive.VersionPage(r.Context(), vid)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && vp.DocumentID != id) {
+		s.fail(w, r, notFound{fmt.Sprintf("Document %d has no version %d.", id, vid)})
+		return
+	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, fmt.Errorf("loading version %d: %w", vid, err))
 		return
 	}
-	var content extract.Document
-	if err := json.Unmarshal(version.Sections, &content); err != nil {
-		s.fail(w, r, fmt.Errorf("decoding the sections of version %d: %w", vid, err))
-		return
-	}
-	// The version, the one before it (and the one before that, which is
-	// the previous one's own previous), and the one after.
-	older, err := s.timeline(r.Context(), id, store.VersionRange{Before: vid, Limit: 1})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	newer, err := s.timeline(r.Context(), id, store.VersionRange{After: vid, Limit: 1})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	version := vp.Version
 	part := 1
 	if raw := r.URL.Query().Get("page"); raw != "" {
 		if part, err = strconv.Atoi(raw); err != nil || part < 1 {
@@ -421,17 +410,16 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	capture, err := s.captureOf(r.Context(), vid)
-	if err != nil {
-		s.fail(w, r, err)
+	var content extract.Document
+	if err := json.Unmarshal(version.Sections, &content); err != nil {
+		s.fail(w, r, fmt.Errorf("decoding the sections of version %d: %w", vid, err))
 		return
 	}
-	summary, err := s.archive.VersionSummary(r.Context(), vid)
-	if err != nil {
-		s.fail(w, r, fmt.Errorf("loading version %d: %w", vid, err))
-		return
+	body := versionBody{Document: doc, Version: version, Capture: captureFrom(vp.Capture), Readability: vp.Readability,
+		Previous: vp.Previous, Next: vp.Next}
+	if vp.Previous != nil {
+		body.PreviousID = vp.Previous.ID
 	}
-	body := versionBody{Document: doc, Version: version, Capture: capture, Readability: summary.Readability}
 	if content.Title != "" && (len(content.Sections) == 0 || content.Sections[0].Heading() != content.Title) {
 		body.Title = content.Title
 	}
@@ -439,13 +427,6 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 	body.Pages = len(pages)
 	body.Page = min(part, body.Pages)
 	body.Sections = pages[body.Page-1].sections(content)
-	if len(older.Entries) > 0 {
-		body.Previous = &older.Entries[0]
-		body.PreviousID = body.Previous.ID
-	}
-	if len(newer.Entries) > 0 {
-		body.Next = &newer.Entries[len(newer.Entries)-1]
-	}
 	s.render(w, r, http.StatusOK, "version", page{
 		Title:    fmt.Sprintf("%s · %s, %s", doc.Service, typeName(doc.Type), formatDate(version.CapturedAt)),
 		FeedPath: documentPath(id) + "/feed",
