@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/policywatch/policywatch/declaration"
@@ -113,12 +114,27 @@ type page struct {
 	Body     any
 }
 
+// renderBuffers are the buffers pages are rendered into, kept between
+// requests: grown from nothing, a buffer went through a dozen sizes to
+// hold a 40–80 KB page, copying it each time.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// largestKeptBuffer: a buffer grown past it by a huge page is let go
+// rather than kept for pages that need far less.
+const largestKeptBuffer = 1 << 20
+
 // render executes a page into a buffer first, so that a template error
 // becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Site = s.title
-	var buf bytes.Buffer
-	if err := s.pages.byName[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= largestKeptBuffer {
+			buf.Reset()
+			renderBuffers.Put(buf)
+		}
+	}()
+	if err := s.pages.byName[name].ExecuteTemplate(buf, "layout", p); err != nil {
 		s.log.Error("rendering page", "page", name, "path", r.URL.Path, "err", err)
 		http.Error(w, "internal error rendering the page", http.StatusInternalServerError)
 		return
