@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -12,7 +11,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -410,8 +408,8 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	var content extract.Document
-	if err := json.Unmarshal(version.Sections, &content); err != nil {
+	content, err := decodeSections(version.Sections)
+	if err != nil {
 		s.fail(w, r, fmt.Errorf("decoding the sections of version %d: %w", vid, err))
 		return
 	}
