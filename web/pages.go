@@ -229,6 +229,11 @@ type documentBody struct {
 	Newest *store.VersionSummary
 }
 
+// TimelineRows is the timeline's rows as HTML (timelineRowsHTML).
+func (b documentBody) TimelineRows() template.HTML {
+	return timelineRowsHTML(b.Document.ID, b.Rows, b.Largest)
+}
+
 // deliveryRow is one alert sent about a change of the document, as the
 // page shows it: never its target (webhook URLs carry secrets, addresses
 // are personal), only which subscription, how, and how it went.
