@@ -49,7 +49,7 @@ require (
 )
 
 require (
-	github.com/chromedp/cdproto v0.159.0 // indirect
+	github.com/chromedp/cdproto v0.159.0
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/google/uuid v1.6.0 // indirect
@@ -63,7 +63,10 @@ require (
 	modernc.org/memory v1.12.1 // indirect
 )
 
-require github.com/jackc/pgx/v5 v5.13.0
+require (
+	github.com/goccy/go-json v0.12.0
+	github.com/jackc/pgx/v5 v5.13.0
+)
 
 require (
 	github.com/jackc/pgpassfile v1.0.0 // indirect

@@ -76,6 +76,12 @@ func (v *View) Version(ctx context.Context, id int64) (store.Version, error) {
 	return v.store.Version(ctx, id)
 }
 
+// VersionPage returns what a version's page shows, as
+// store.Store.VersionPage.
+func (v *View) VersionPage(ctx context.Context, id int64) (store.VersionPage, error) {
+	return v.store.VersionPage(ctx, id)
+}
+
 // Changes lists changes, as store.Store.Changes.
 func (v *View) Changes(ctx context.Context, f store.ChangeFilter) ([]store.ChangeEntry, error) {
 	return v.store.Changes(ctx, f)

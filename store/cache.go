@@ -13,10 +13,12 @@ import (
 const contentCacheBytes = 64 << 20
 
 // contentCache is an LRU of decoded contents by bytes. Keys name content,
-// not rows (a snapshot's hash, a version's text hash), and only verified
-// content goes in: an entry is right whatever happens to the rows, so the
-// cache needs no invalidation, and a rolled-back transaction leaves in it
-// nothing false.
+// not rows (a snapshot's hash, a version's text hash), and get returns
+// only verified content: an entry is right whatever happens to the rows,
+// so the cache needs no invalidation, and a rolled-back transaction leaves
+// in it nothing false. Contents decoded on the way along a chain but not
+// checked against their SHA-256 are kept too, as dictionaries (see
+// unchain): getDictionary returns them, get does not.
 type contentCache struct {
 	mu       sync.Mutex
 	capacity int
@@ -28,28 +30,49 @@ type contentCache struct {
 type cacheEntry struct {
 	key     string
 	content []byte
+	// verified: content hashes to the SHA-256 key names; else it is only
+	// what decoding stored frames gave, usable as a dictionary.
+	verified bool
 }
 
 func newContentCache(capacity int) *contentCache {
 	return &contentCache{capacity: capacity, order: list.New(), entries: map[string]*list.Element{}}
 }
 
-// get returns the cached content; callers must not modify it.
+// get returns the cached content, verified; callers must not modify it.
 func (c *contentCache) get(key string) ([]byte, bool) {
+	content, verified, ok := c.getDictionary(key)
+	return content, ok && verified
+}
+
+// getDictionary returns the cached content, verified or not, and says
+// which; callers must not modify it.
+func (c *contentCache) getDictionary(key string) (content []byte, verified, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[key]
 	if !ok {
-		return nil, false
+		return nil, false, false
 	}
 	c.order.MoveToFront(e)
-	return e.Value.(*cacheEntry).content, true
+	entry := e.Value.(*cacheEntry)
+	return entry.content, entry.verified, true
 }
 
 // put keeps content, which the caller must not modify afterwards. An entry
 // larger than an eighth of the cache is not kept: it would push out the
 // many small ones that chains are read through.
 func (c *contentCache) put(key string, content []byte) {
+	c.keep(key, content, true)
+}
+
+// putDictionary keeps content decoded from stored frames but not checked
+// against its SHA-256: get never returns it, getDictionary does.
+func (c *contentCache) putDictionary(key string, content []byte) {
+	c.keep(key, content, false)
+}
+
+func (c *contentCache) keep(key string, content []byte, verified bool) {
 	if len(content) > c.largest() {
 		return
 	}
@@ -57,10 +80,17 @@ func (c *contentCache) put(key string, content []byte) {
 	defer c.mu.Unlock()
 	if e, ok := c.entries[key]; ok {
 		c.order.MoveToFront(e)
-		return
+		if entry := e.Value.(*cacheEntry); verified && !entry.verified {
+			// Verified content replaces what was only decoded.
+			c.size += len(content) - len(entry.content)
+			entry.content, entry.verified = content, true
+		} else {
+			return
+		}
+	} else {
+		c.entries[key] = c.order.PushFront(&cacheEntry{key: key, content: content, verified: verified})
+		c.size += len(content)
 	}
-	c.entries[key] = c.order.PushFront(&cacheEntry{key: key, content: content})
-	c.size += len(content)
 	for c.size > c.capacity {
 		last := c.order.Back()
 		entry := last.Value.(*cacheEntry)

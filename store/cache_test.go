@@ -121,3 +121,28 @@ func TestContentCacheUnderConcurrentUse(t *testing.T) {
 		t.Error("nothing cached after 4,000 puts")
 	}
 }
+
+// TestContentCacheDictionariesAreNotContent: content decoded but not
+// checked against its SHA-256 is a dictionary: get never returns it, and
+// checked content replaces it.
+func TestContentCacheDictionariesAreNotContent(t *testing.T) {
+	c := newContentCache(1 << 20)
+	c.putDictionary("a", []byte("decoded"))
+	if got, ok := c.get("a"); ok {
+		t.Errorf("get returned a dictionary as content: %q", got)
+	}
+	if got, verified, ok := c.getDictionary("a"); !ok || verified || string(got) != "decoded" {
+		t.Errorf("getDictionary = %q, verified %v, found %v; want the dictionary, not verified", got, verified, ok)
+	}
+	c.put("a", []byte("checked!"))
+	if got, ok := c.get("a"); !ok || string(got) != "checked!" {
+		t.Errorf("after put, get = %q, %v; want the checked content", got, ok)
+	}
+	c.putDictionary("a", []byte("other"))
+	if got, ok := c.get("a"); !ok || string(got) != "checked!" {
+		t.Errorf("a dictionary replaced checked content: get = %q, %v", got, ok)
+	}
+	if keys := cachedKeys(t, c); len(keys) != 1 {
+		t.Errorf("keys %q, want one entry", keys)
+	}
+}

@@ -338,3 +338,45 @@ func TestHugeFramesSayTheirSize(t *testing.T) {
 		t.Fatalf("decoded %d bytes into a buffer of %d, want %d (%v)", len(out), cap(out), size, err)
 	}
 }
+
+// TestLinksOnTheWayAreOnlyDictionaries: reading the end of a chain checks
+// only its own SHA-256; the captures decoded on the way are cached as
+// dictionaries, never served as content unchecked, and a wrong dictionary
+// in the cache costs a careful read, never a wrong capture.
+func TestLinksOnTheWayAreOnlyDictionaries(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTestStore(t)
+	captures := otaCaptures(t, "Bumble", "Terms of Service")[:4]
+	var hashes []string
+	for i, c := range captures {
+		hashes = append(hashes, record(t, s, "Bumble", c, date("2026-06-12T00:00:00Z").Add(time.Duration(i)*time.Hour)))
+	}
+	if r := frameOf(t, s, hashes[3]); r.base != hashes[2] {
+		t.Fatalf("fourth capture is not compressed against the third (base %q)", r.base)
+	}
+	cold := secondStore(t, path)
+	if snap, err := cold.Snapshot(ctx, hashes[3]); err != nil || !bytes.Equal(snap.Content, captures[3]) {
+		t.Fatalf("the end of the chain: %v", err)
+	}
+	for _, i := range []int{1, 2} {
+		if _, verified, ok := cold.cache.getDictionary(hashes[i]); !ok || verified {
+			t.Errorf("capture %d, decoded on the way: cached %v, verified %v; want a dictionary", i, ok, verified)
+		}
+	}
+	if snap, err := cold.Snapshot(ctx, hashes[2]); err != nil || !bytes.Equal(snap.Content, captures[2]) {
+		t.Errorf("a capture decoded on the way, read itself: %v", err)
+	}
+	if _, ok := cold.cache.get(hashes[2]); !ok {
+		t.Error("a capture read itself is not cached as checked content")
+	}
+
+	// A wrong dictionary (as a damaged frame would decode to) is not
+	// served, and the chain through it still reads right.
+	poisoned := secondStore(t, path)
+	poisoned.cache.putDictionary(hashes[1], []byte("<p>not the second capture</p>"))
+	for _, i := range []int{3, 1} {
+		if snap, err := poisoned.Snapshot(ctx, hashes[i]); err != nil || !bytes.Equal(snap.Content, captures[i]) {
+			t.Errorf("capture %d beside a wrong dictionary: %v (%d bytes, want %d)", i, err, len(snap.Content), len(captures[i]))
+		}
+	}
+}

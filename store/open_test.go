@@ -272,3 +272,18 @@ func TestStepsMergedOutOfOrderAreApplied(t *testing.T) {
 		t.Errorf("a database with an unknown step: %v", err)
 	}
 }
+
+// TestReadersMapTheDatabase: the readers read pages through a mapping of
+// the file (readerDSN), which is most of what made page reads cheaper on
+// a large archive; a driver or DSN change that drops it is caught here.
+func TestReadersMapTheDatabase(t *testing.T) {
+	sqliteOnly(t, "mmap_size is SQLite's")
+	s, _ := openTestStore(t)
+	var mapped int64
+	if err := s.readers.QueryRowContext(context.Background(), "PRAGMA mmap_size").Scan(&mapped); err != nil {
+		t.Fatal(err)
+	}
+	if mapped < 1<<30 {
+		t.Errorf("readers map %d bytes of the database, want at least 1 GiB", mapped)
+	}
+}

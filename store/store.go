@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"modernc.org/sqlite" // registers the "sqlite" driver
@@ -422,15 +423,28 @@ func writerDSN(abs string) string {
 }
 
 // readerDSN leaves the journal mode alone (the writer set it, and it is
-// persistent) and makes the connection refuse writes.
+// persistent) and makes the connection refuse writes. Readers map the file
+// (readerMmapBytes) rather than read(2) each page: on a 3 GB archive the
+// page reads were a tenth of a rendered page's CPU, a system call and a
+// copy each. SQLite keeps mapped reads consistent with WAL and with other
+// processes' writes (a checkpoint never shrinks the file under a reader's
+// snapshot); an I/O error on a mapped page would crash the process
+// instead of failing one query, which a disk that fails reads does to a
+// server anyway.
 func readerDSN(abs string) string {
 	return fileURI(abs) + "?" + strings.Join([]string{
 		"_pragma=busy_timeout(10000)",
 		"_pragma=foreign_keys(1)",
 		"_pragma=query_only(1)",
+		"_pragma=mmap_size(" + strconv.FormatInt(readerMmapBytes, 10) + ")",
 		"_time_format=sqlite",
 	}, "&")
 }
+
+// readerMmapBytes is how much of the database file a reader maps: address
+// space, not memory (the pages are the kernel's page cache, shared by the
+// connections). SQLite lowers it to its compiled-in limit.
+const readerMmapBytes = 16 << 30
 
 // fileURI turns an absolute path into an SQLite URI filename, escaping the
 // characters that would otherwise start the query or fragment.

@@ -2,7 +2,7 @@ package web
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -230,6 +229,11 @@ type documentBody struct {
 	Newest *store.VersionSummary
 }
 
+// TimelineRows is the timeline's rows as HTML (timelineRowsHTML).
+func (b documentBody) TimelineRows() template.HTML {
+	return timelineRowsHTML(b.Document.ID, b.Rows, b.Largest)
+}
+
 // deliveryRow is one alert sent about a change of the document, as the
 // page shows it: never its target (webhook URLs carry secrets, addresses
 // are personal), only which subscription, how, and how it went.
@@ -362,8 +366,8 @@ type versionBody struct {
 	Version    store.Version
 	Title      string // the extracted title, when it is not the first heading
 	Sections   []contentSection
-	Previous   *timelineEntry
-	Next       *timelineEntry
+	Previous   *store.VersionRef
+	Next       *store.VersionRef
 	PreviousID int64 // the version before this one, 0 for the first
 	// Page and Pages number the parts of a long version, each about
 	// versionPageBytes of text; Pages is 1 for most documents.
@@ -392,28 +396,16 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	version, err := s.versionOf(r.Context(), id, vid)
+	vp, err := s.archive.VersionPage(r.Context(), vid)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && vp.DocumentID != id) {
+		s.fail(w, r, notFound{fmt.Sprintf("Document %d has no version %d.", id, vid)})
+		return
+	}
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, fmt.Errorf("loading version %d: %w", vid, err))
 		return
 	}
-	var content extract.Document
-	if err := json.Unmarshal(version.Sections, &content); err != nil {
-		s.fail(w, r, fmt.Errorf("decoding the sections of version %d: %w", vid, err))
-		return
-	}
-	// The version, the one before it (and the one before that, which is
-	// the previous one's own previous), and the one after.
-	older, err := s.timeline(r.Context(), id, store.VersionRange{Before: vid, Limit: 1})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	newer, err := s.timeline(r.Context(), id, store.VersionRange{After: vid, Limit: 1})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	version := vp.Version
 	part := 1
 	if raw := r.URL.Query().Get("page"); raw != "" {
 		if part, err = strconv.Atoi(raw); err != nil || part < 1 {
@@ -421,17 +413,16 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	capture, err := s.captureOf(r.Context(), vid)
+	content, err := decodeSections(version.Sections)
 	if err != nil {
-		s.fail(w, r, err)
+		s.fail(w, r, fmt.Errorf("decoding the sections of version %d: %w", vid, err))
 		return
 	}
-	summary, err := s.archive.VersionSummary(r.Context(), vid)
-	if err != nil {
-		s.fail(w, r, fmt.Errorf("loading version %d: %w", vid, err))
-		return
+	body := versionBody{Document: doc, Version: version, Capture: captureFrom(vp.Capture), Readability: vp.Readability,
+		Previous: vp.Previous, Next: vp.Next}
+	if vp.Previous != nil {
+		body.PreviousID = vp.Previous.ID
 	}
-	body := versionBody{Document: doc, Version: version, Capture: capture, Readability: summary.Readability}
 	if content.Title != "" && (len(content.Sections) == 0 || content.Sections[0].Heading() != content.Title) {
 		body.Title = content.Title
 	}
@@ -439,13 +430,6 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 	body.Pages = len(pages)
 	body.Page = min(part, body.Pages)
 	body.Sections = pages[body.Page-1].sections(content)
-	if len(older.Entries) > 0 {
-		body.Previous = &older.Entries[0]
-		body.PreviousID = body.Previous.ID
-	}
-	if len(newer.Entries) > 0 {
-		body.Next = &newer.Entries[len(newer.Entries)-1]
-	}
 	s.render(w, r, http.StatusOK, "version", page{
 		Title:    fmt.Sprintf("%s · %s, %s", doc.Service, typeName(doc.Type), formatDate(version.CapturedAt)),
 		FeedPath: documentPath(id) + "/feed",

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/policywatch/policywatch/declaration"
@@ -23,33 +24,29 @@ type pageTemplates struct {
 var pageNames = []string{"home", "service", "changes", "document", "version", "diff", "compare", "search", "error"}
 
 var templateFuncs = template.FuncMap{
-	"date":          formatDate,
-	"datetime":      formatDateTime,
-	"isotime":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-	"num":           formatCount,
-	"size":          FormatSize,
-	"documentPath":  documentPath,
-	"versionPath":   versionPath,
-	"diffPath":      diffPath,
-	"servicePath":   servicePath,
-	"headingPath":   func(path []string) string { return strings.Join(path, " › ") },
-	"shortHash":     shortHash,
-	"inc":           func(n int) int { return n + 1 },
-	"dec":           func(n int) int { return n - 1 },
-	"policy":        policyHTML,
-	"typeName":      typeName,
-	"shortURL":      diff.ShortURL,
-	"safeURL":       safeURL,
-	"sizeBar":       sizeBar,
-	"serviceIndex":  serviceIndex,
-	"timelineEntry": timelineEntryHTML,
-	"readingTime":   readingTime,
-	"filterForm":    func(action string, f changeFilter) filterForm { return filterForm{action, f} },
+	"date":         formatDate,
+	"datetime":     formatDateTime,
+	"isotime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"num":          formatCount,
+	"size":         FormatSize,
+	"documentPath": documentPath,
+	"versionPath":  versionPath,
+	"diffPath":     diffPath,
+	"servicePath":  servicePath,
+	"headingPath":  func(path []string) string { return strings.Join(path, " › ") },
+	"shortHash":    shortHash,
+	"inc":          func(n int) int { return n + 1 },
+	"dec":          func(n int) int { return n - 1 },
+	"policy":       policyHTML,
+	"typeName":     typeName,
+	"shortURL":     diff.ShortURL,
+	"safeURL":      safeURL,
+	"sizeBar":      sizeBar,
+	"serviceIndex": serviceIndex,
+	"readingTime":  readingTime,
+	"filterForm":   func(action string, f changeFilter) filterForm { return filterForm{action, f} },
 	"compareSide": func(name, label string, services []serviceDocuments, document int64, date string) compareSide {
 		return compareSide{Name: name, Label: label, Services: services, Document: document, Date: date}
-	},
-	"entryOf": func(docID int64, e *timelineEntry, largest int) timelineCell {
-		return timelineCell{DocumentID: docID, Entry: e, Largest: largest}
 	},
 }
 
@@ -113,12 +110,27 @@ type page struct {
 	Body     any
 }
 
+// renderBuffers are the buffers pages are rendered into, kept between
+// requests: grown from nothing, a buffer went through a dozen sizes to
+// hold a 40–80 KB page, copying it each time.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// largestKeptBuffer: a buffer grown past it by a huge page is let go
+// rather than kept for pages that need far less.
+const largestKeptBuffer = 1 << 20
+
 // render executes a page into a buffer first, so that a template error
 // becomes a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
 	p.Site = s.title
-	var buf bytes.Buffer
-	if err := s.pages.byName[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= largestKeptBuffer {
+			buf.Reset()
+			renderBuffers.Put(buf)
+		}
+	}()
+	if err := s.pages.byName[name].ExecuteTemplate(buf, "layout", p); err != nil {
 		s.log.Error("rendering page", "page", name, "path", r.URL.Path, "err", err)
 		http.Error(w, "internal error rendering the page", http.StatusInternalServerError)
 		return

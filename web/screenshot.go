@@ -28,22 +28,13 @@ type versionCapture struct {
 	ShotHeight int // at screenshotWidth
 }
 
-// captureOf says how version vid was fetched; the zero value when the
-// Reader cannot tell.
-func (s *Server) captureOf(ctx context.Context, vid int64) (versionCapture, error) {
-	cr, ok := s.archive.(captureReader)
-	if !ok {
-		return versionCapture{}, nil
-	}
-	info, err := cr.VersionCapture(ctx, vid)
-	if err != nil {
-		return versionCapture{}, err
-	}
+// captureFrom is the version page's part about a capture fetched as info says.
+func captureFrom(info store.CaptureInfo) versionCapture {
 	c := versionCapture{CaptureInfo: info}
 	if info.ScreenshotHash != "" && info.Width > 0 {
 		c.ShotHeight = max(1, info.Height*screenshotWidth/info.Width)
 	}
-	return c, nil
+	return c
 }
 
 // handleScreenshot serves the full-page screenshot of a version's

@@ -1,0 +1,74 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+// TestVersionPageReadsWhatTheTimelineSays: the neighbours VersionPage
+// gives are the versions VersionsIn lists just before and after, within
+// the version's own document (another document's versions, captured the
+// same days, are not neighbours); its texts, measures and capture are
+// those Version, VersionSummary and VersionCapture read.
+func TestVersionPageReadsWhatTheTimelineSays(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t)
+	markdown, sections := demoTexts(t)
+	ids := addVersions(t, s, "X", markdown[:4], sections[:4])
+	addVersions(t, s, "Y", markdown[:4], sections[:4])
+	measured := Readability{Sentences: 12, Syllables: 340, ReadingSeconds: 75, Grade: 9.5, Release: "r1"}
+	if err := s.Write(ctx, func(tx *Tx) error { return tx.SetReadability(ids[1], measured) }); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		page, err := s.VersionPage(ctx, id)
+		if err != nil {
+			t.Fatalf("VersionPage(%d): %v", id, err)
+		}
+		v, err := s.Version(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.ID != id || page.Markdown != v.Markdown || string(page.Sections) != string(v.Sections) || !page.CapturedAt.Equal(v.CapturedAt) {
+			t.Errorf("version %d: VersionPage's version differs from Version's", id)
+		}
+		older, err := s.VersionsIn(ctx, v.DocumentID, VersionRange{Before: id, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		newer, err := s.VersionsIn(ctx, v.DocumentID, VersionRange{After: id, Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, side := range []struct {
+			name string
+			got  *VersionRef
+			want []VersionSummary
+		}{{"previous", page.Previous, older}, {"next", page.Next, newer}} {
+			switch {
+			case len(side.want) == 0 && side.got != nil:
+				t.Errorf("version %d (%d of %d): %s %+v, want none", id, i+1, len(ids), side.name, *side.got)
+			case len(side.want) > 0 && (side.got == nil || side.got.ID != side.want[0].ID || !side.got.CapturedAt.Equal(side.want[0].CapturedAt)):
+				t.Errorf("version %d (%d of %d): %s %+v, want version %d of %v", id, i+1, len(ids), side.name, side.got, side.want[0].ID, side.want[0].CapturedAt)
+			}
+		}
+		summary, err := s.VersionSummary(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (page.Readability == nil) != (summary.Readability == nil) || page.Readability != nil && *page.Readability != *summary.Readability {
+			t.Errorf("version %d: readability %+v, VersionSummary says %+v", id, page.Readability, summary.Readability)
+		}
+		capture, err := s.VersionCapture(ctx, id)
+		if err != nil || page.Capture != capture {
+			t.Errorf("version %d: capture %+v, VersionCapture says %+v (%v)", id, page.Capture, capture, err)
+		}
+	}
+	if page, _ := s.VersionPage(ctx, ids[1]); page.Readability == nil || *page.Readability != measured {
+		t.Errorf("readability of version %d: %+v, want %+v", ids[1], page.Readability, measured)
+	}
+	if _, err := s.VersionPage(ctx, 9999); !errors.Is(err, ErrNotFound) {
+		t.Errorf("VersionPage of no version: %v, want ErrNotFound", err)
+	}
+}
