@@ -80,17 +80,21 @@ func (s *Store) VersionCapture(ctx context.Context, versionID int64) (CaptureInf
 	return info, err
 }
 
+// versionCaptureQuery reads the fetches of one snapshot of a document by
+// the index fetches_snapshot (schema step 15), not every fetch of it.
+const versionCaptureQuery = `
+	SELECT f.method, ifnull(f.screenshot_hash, ''), ifnull(sc.width, 0), ifnull(sc.height, 0)
+	FROM versions v
+	JOIN fetches f ON f.document_id = v.document_id AND f.snapshot_hash = v.snapshot_hash
+	LEFT JOIN screenshots sc ON sc.hash = f.screenshot_hash
+	WHERE v.id = ?
+	ORDER BY f.screenshot_hash IS NULL, f.at, f.id
+	LIMIT 1`
+
 // versionCapture is VersionCapture inside tx.
 func (s *Store) versionCapture(ctx context.Context, tx *dbTx, versionID int64) (CaptureInfo, error) {
 	var info CaptureInfo
-	err := s.queryRowIn(ctx, tx, `
-		SELECT f.method, ifnull(f.screenshot_hash, ''), ifnull(sc.width, 0), ifnull(sc.height, 0)
-		FROM versions v
-		JOIN fetches f ON f.document_id = v.document_id AND f.snapshot_hash = v.snapshot_hash
-		LEFT JOIN screenshots sc ON sc.hash = f.screenshot_hash
-		WHERE v.id = ?
-		ORDER BY f.screenshot_hash IS NULL, f.at, f.id
-		LIMIT 1`, versionID).Scan(&info.Method, &info.ScreenshotHash, &info.Width, &info.Height)
+	err := s.queryRowIn(ctx, tx, versionCaptureQuery, versionID).Scan(&info.Method, &info.ScreenshotHash, &info.Width, &info.Height)
 	if errors.Is(err, sql.ErrNoRows) {
 		return CaptureInfo{}, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"strings"
 	"testing"
 )
 
@@ -109,5 +110,18 @@ func TestScreenshotMustBeAPNG(t *testing.T) {
 	}
 	if _, err := s.Screenshot(ctx, "../../etc/passwd"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a hash that is not one: %v", err)
+	}
+}
+
+// A version page says how its capture was fetched: that must read the
+// fetches of its snapshot, not every fetch of the document.
+func TestHowAVersionWasFetchedIsReadByIndex(t *testing.T) {
+	s, _ := openTestStore(t)
+	if s.d.postgres {
+		t.Skip("reads SQLite's query plan")
+	}
+	plan := queryPlan(t, s, versionCaptureQuery, 1)
+	if !strings.Contains(plan, "fetches_snapshot") {
+		t.Errorf("how a version was fetched is read without fetches_snapshot:\n%s", plan)
 	}
 }
