@@ -495,8 +495,8 @@ func changeOf(from, to store.Version, result *diff.Result) (store.Change, error)
 }
 
 func decodeDocument(v store.Version) (*extract.Document, error) {
-	var doc extract.Document
-	if err := json.Unmarshal(v.Sections, &doc); err != nil {
+	doc, err := DecodeSections(v.Sections)
+	if err != nil {
 		return nil, fmt.Errorf("archive: version %d: stored sections are not valid: %w", v.ID, err)
 	}
 	return &doc, nil

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -413,7 +414,7 @@ func (s *Server) handleVersion(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	content, err := decodeSections(version.Sections)
+	content, err := archive.DecodeSections(version.Sections)
 	if err != nil {
 		s.fail(w, r, fmt.Errorf("decoding the sections of version %d: %w", vid, err))
 		return

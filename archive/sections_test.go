@@ -1,27 +1,27 @@
-package web
+package archive
 
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"testing"
 
 	"github.com/policywatch/policywatch/extract"
-	"github.com/policywatch/policywatch/store"
 )
 
 // TestDecodeSectionsReadsWhatEncodingJSONReads: the faster decoder gives
-// the documents encoding/json gives, from every version of the demo
-// archive and from hostile texts stored as the store stores them, and a
+// the documents encoding/json gives, from every version of X's two
+// real histories and from hostile texts stored as the store stores them, and a
 // document that is not JSON is still refused.
 func TestDecodeSectionsReadsWhatEncodingJSONReads(t *testing.T) {
 	compare := func(what string, raw []byte) {
 		t.Helper()
 		var want extract.Document
 		wantErr := json.Unmarshal(raw, &want)
-		got, err := decodeSections(raw)
+		got, err := DecodeSections(raw)
 		if (err == nil) != (wantErr == nil) || !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: decodeSections = %+v, %v; encoding/json says %+v, %v", what, got, err, want, wantErr)
+			t.Errorf("%s: DecodeSections = %+v, %v; encoding/json says %+v, %v", what, got, err, want, wantErr)
 		}
 	}
 	hostile := "<script>\"x\"</script> & 'q' \u2028\u2029 \U0001F600 \x00\x1f é \ufffd \\ / +"
@@ -44,33 +44,25 @@ func TestDecodeSectionsReadsWhatEncodingJSONReads(t *testing.T) {
 	compare("invalid UTF-8", []byte("{\"title\":\"\xff\xfe ok\"}"))
 	compare("no sections", []byte(`{}`))
 	for _, bad := range []string{"", "{", `{"sections":[}`, `[]`, `{"sections":"x"}`} {
-		if _, err := decodeSections([]byte(bad)); err == nil {
-			t.Errorf("decodeSections(%q): no error", bad)
+		if _, err := DecodeSections([]byte(bad)); err == nil {
+			t.Errorf("DecodeSections(%q): no error", bad)
 		}
 	}
 
-	ctx := context.Background()
-	site := readDemoSite(t)
-	docs, err := site.st.Documents(ctx, store.DocumentFilter{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, st := newArchive(t)
 	compared := 0
-	for _, d := range docs {
-		versions, err := site.st.Versions(ctx, d.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, vs := range versions {
-			v, err := site.st.Version(ctx, vs.ID)
+	for typ, history := range map[string]string{"Privacy Policy": "twitter-x-history/privacy-policy", "Cookies Policy": "twitter-x-history/cookies-policy"} {
+		docID, versions := importHistory(t, a, st, DocumentRef{Service: "X", Type: typ}, history)
+		for date, vs := range versions {
+			v, err := st.Version(context.Background(), vs.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			compare(versionPath(d.ID, v.ID), v.Sections)
+			compare(fmt.Sprintf("document %d, version of %s", docID, date), v.Sections)
 			compared++
 		}
 	}
-	if compared < 30 {
-		t.Errorf("compared %d versions: the demo archive has more", compared)
+	if compared < 50 {
+		t.Errorf("compared %d versions: the two histories have more", compared)
 	}
 }
