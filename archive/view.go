@@ -76,6 +76,12 @@ func (v *View) Version(ctx context.Context, id int64) (store.Version, error) {
 	return v.store.Version(ctx, id)
 }
 
+// VersionTimes returns the newest versions of a document, ids and times,
+// as store.Store.VersionTimes.
+func (v *View) VersionTimes(ctx context.Context, documentID int64, limit int) ([]store.VersionTime, error) {
+	return v.store.VersionTimes(ctx, documentID, limit)
+}
+
 // VersionPage returns what a version's page shows, as
 // store.Store.VersionPage.
 func (v *View) VersionPage(ctx context.Context, id int64) (store.VersionPage, error) {

@@ -72,3 +72,47 @@ func TestVersionPageReadsWhatTheTimelineSays(t *testing.T) {
 		t.Errorf("VersionPage of no version: %v, want ErrNotFound", err)
 	}
 }
+
+// VersionTimes lists what VersionsIn lists, ids and times, newest first,
+// as many as asked.
+func TestVersionTimesAreTheTimelinesIDsAndTimes(t *testing.T) {
+	s, _ := openTestStore(t)
+	ctx := context.Background()
+	markdown, sections := demoTexts(t)
+	n := min(7, len(markdown))
+	ids := addVersions(t, s, "X", markdown[:n], sections[:n])
+	addVersions(t, s, "Y", markdown[:n], sections[:n]) // captured the same days: not X's
+	first, err := s.Version(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	docID := first.DocumentID
+	all, err := s.VersionsIn(ctx, docID, VersionRange{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != n {
+		t.Fatalf("%d versions of X, want %d", len(all), n)
+	}
+	for _, limit := range []int{0, 1, 3, n, 50} {
+		times, err := s.VersionTimes(ctx, docID, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := all
+		if limit > 0 && limit < len(all) {
+			want = all[:limit]
+		}
+		if len(times) != len(want) {
+			t.Fatalf("limit %d: %d versions, want %d", limit, len(times), len(want))
+		}
+		for i := range want {
+			if times[i].ID != want[i].ID || !times[i].CapturedAt.Equal(want[i].CapturedAt) {
+				t.Errorf("limit %d, #%d: %d at %s, want %d at %s", limit, i, times[i].ID, times[i].CapturedAt, want[i].ID, want[i].CapturedAt)
+			}
+		}
+	}
+	if _, err := s.VersionTimes(ctx, docID+1000, 10); !errors.Is(err, ErrNotFound) {
+		t.Errorf("versions of a document that does not exist: %v, want ErrNotFound", err)
+	}
+}

@@ -55,7 +55,7 @@ type diffBody struct {
 // versions the picker offers, the stored summaries of both sides, and the
 // version after To.
 type diffAround struct {
-	Picker   []timelineEntry // newest first
+	Picker   []store.VersionTime // newest first
 	From, To timelineEntry
 	After    *timelineEntry // the version after To, nil for the newest
 }
@@ -65,11 +65,11 @@ type diffAround struct {
 // stored change and marks, and the version after To.
 func (s *Server) diffSurroundings(ctx context.Context, docID int64, cmp *archive.Comparison) (diffAround, error) {
 	var out diffAround
-	newest, err := s.timeline(ctx, docID, store.VersionRange{Limit: pickerVersionsShown})
+	newest, err := s.archive.VersionTimes(ctx, docID, pickerVersionsShown)
 	if err != nil {
 		return out, err
 	}
-	out.Picker = newest.Entries
+	out.Picker = newest
 	for _, side := range []struct {
 		id   int64
 		into *timelineEntry
@@ -83,11 +83,11 @@ func (s *Server) diffSurroundings(ctx context.Context, docID int64, cmp *archive
 			side.into.PreviousID = v.Change.FromVersionID
 			side.into.Substitutions = decodeSubstitutions(v.Change.Substitutions)
 		}
-		if !slices.ContainsFunc(out.Picker, func(e timelineEntry) bool { return e.ID == v.ID }) {
-			out.Picker = append(out.Picker, *side.into)
+		if !slices.ContainsFunc(out.Picker, func(e store.VersionTime) bool { return e.ID == v.ID }) {
+			out.Picker = append(out.Picker, store.VersionTime{ID: v.ID, CapturedAt: v.CapturedAt})
 		}
 	}
-	slices.SortStableFunc(out.Picker, func(a, b timelineEntry) int {
+	slices.SortStableFunc(out.Picker, func(a, b store.VersionTime) int {
 		if c := b.CapturedAt.Compare(a.CapturedAt); c != 0 {
 			return c
 		}

@@ -185,7 +185,7 @@ func (s *Server) handleService(w http.ResponseWriter, r *http.Request) {
 // versionPicker is the form that diffs any two versions of a document.
 type versionPicker struct {
 	DocumentID int64
-	Versions   []timelineEntry // newest first
+	Versions   []store.VersionTime // newest first
 	FromID     int64
 	ToID       int64
 }
@@ -211,6 +211,15 @@ func (p versionPicker) options(selected int64) template.HTML {
 		b = append(b, `</option>`...)
 	}
 	return template.HTML(b)
+}
+
+// versionTimes are a timeline's entries as a picker lists them.
+func versionTimes(entries []timelineEntry) []store.VersionTime {
+	out := make([]store.VersionTime, len(entries))
+	for i, e := range entries {
+		out[i] = store.VersionTime{ID: e.ID, CapturedAt: e.CapturedAt}
+	}
+	return out
 }
 
 type documentBody struct {
@@ -289,7 +298,7 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	picker := versionPicker{DocumentID: id, Versions: timeline.Entries}
+	picker := versionPicker{DocumentID: id, Versions: versionTimes(timeline.Entries)}
 	if len(timeline.Entries) > 0 {
 		picker.ToID = timeline.Entries[0].ID
 		picker.FromID = timeline.Entries[0].PreviousID
@@ -297,12 +306,12 @@ func (s *Server) handleDocument(w http.ResponseWriter, r *http.Request) {
 	if filter.Active() {
 		// The picker offers versions to compare: all of them, not only the
 		// filter's.
-		all, err := s.timeline(r.Context(), id, store.VersionRange{Limit: pickerVersionsShown})
+		all, err := s.archive.VersionTimes(r.Context(), id, pickerVersionsShown)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		picker.Versions = all.Entries
+		picker.Versions = all
 	}
 	deliveries, err := s.archive.Deliveries(r.Context(), store.DeliveryFilter{DocumentID: id, Limit: documentDeliveries})
 	if err != nil {

@@ -84,6 +84,8 @@ type Reader interface {
 	VersionPoints(ctx context.Context, documentID int64) ([]store.VersionPoint, error)
 	VersionSummary(ctx context.Context, id int64) (store.VersionSummary, error)
 	Version(ctx context.Context, id int64) (store.Version, error)
+	// VersionTimes is the newest versions of a document, ids and times.
+	VersionTimes(ctx context.Context, documentID int64, limit int) ([]store.VersionTime, error)
 	// VersionPage is a version with what its page shows beside it.
 	VersionPage(ctx context.Context, id int64) (store.VersionPage, error)
 	Changes(ctx context.Context, f store.ChangeFilter) ([]store.ChangeEntry, error)
