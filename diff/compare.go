@@ -88,7 +88,7 @@ type comparer struct {
 	aEnds, bEnds []int
 	lower        []byte   // a word being lowered by lowerWordID
 	pieces       []piece  // diffWords's pieces; none outlives the call
-	runs         []run    // tokenScript's result, read before the next call
+	runs         []run    // shortScript's result, read before the next call
 	trace        []int    // shortScript's rounds
 	bisector     bisector // longScript's
 	sentences    bisector // anchoredScript's, over sentences
