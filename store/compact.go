@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -42,6 +43,9 @@ type CompactStats struct {
 	SnapshotBytesBefore, SnapshotBytesAfter int64    // their frames, before and after
 	Versions                                int      // versions whose texts were packed
 	VersionBytesBefore, VersionBytesAfter   int64    // their texts, before and after
+	TextsChecked                            int      // packed texts checked against the layout
+	TextsRelaid                             int      // of those, compressed again against another base
+	RelaidBytesBefore, RelaidBytesAfter     int64    // their frames, before and after
 	FileBytesBefore, FileBytesAfter         int64    // the database file with its WAL
 	Damaged                                 []string // rows left as they were: their content does not verify
 	Vacuumed                                bool
@@ -70,7 +74,7 @@ func (s *Store) Compact(ctx context.Context, opts CompactOptions) (CompactStats,
 	total := snapshots + versions
 	progress := func() {
 		if opts.Progress != nil {
-			opts.Progress(st.Snapshots+st.Versions+len(st.Damaged), total)
+			opts.Progress(st.Snapshots+st.Versions+st.TextsChecked+len(st.Damaged), total)
 		}
 	}
 	progress()
@@ -89,6 +93,26 @@ func (s *Store) Compact(ctx context.Context, opts CompactOptions) (CompactStats,
 		err := s.Write(ctx, func(tx *Tx) error {
 			var err error
 			cursor, more, err = tx.packVersions(cursor, &st)
+			return err
+		})
+		if err != nil {
+			return st, fmt.Errorf("compact %s: %w", s.path, err)
+		}
+		progress()
+	}
+	// Then every packed text after the first of its chain is checked
+	// against textBaseSeq's layout, those packed just now included.
+	var texts int
+	if err := s.read(ctx, func(tx *dbTx) error {
+		return tx.QueryRowContext(ctx, "SELECT count(*) FROM versions WHERE packed_seq > 1").Scan(&texts)
+	}); err != nil {
+		return st, fmt.Errorf("compact %s: counting the texts to check: %w", s.path, err)
+	}
+	total = st.Snapshots + st.Versions + len(st.Damaged) + texts
+	for after, more := (chainPosition{}), true; more; {
+		err := s.Write(ctx, func(tx *Tx) error {
+			var err error
+			after, more, err = tx.relayTexts(after, &st)
 			return err
 		})
 		if err != nil {
@@ -249,4 +273,124 @@ func (t *Tx) packVersions(cursor int64, st *CompactStats) (next int64, more bool
 		st.VersionBytesAfter += int64(len(p.frame))
 	}
 	return cursor, len(list) > 0, nil
+}
+
+// chainPosition is a position in a document's chain of version texts.
+type chainPosition struct{ document, seq int64 }
+
+// relayTexts compresses again, against the base textBaseSeq names, the
+// texts of versions after position after that were compressed against
+// another (releases before diff-2026.12.5 laid texts out in runs of 16, as
+// captures are, so that a version page decoded ~8 frames), for up to
+// compactBatch, and returns the position to go on after. A frame depends
+// on its base's content only, never on how that base is stored, so each
+// row changes alone, in one UPDATE: a kill leaves it in its old frame or
+// its new one, which read back the same bytes. A document's positions are
+// taken in order, so a row's base has its final depth when the row is
+// laid, and depths keep growing along every chain (CopyArchive copies rows
+// by depth, bases first).
+func (t *Tx) relayTexts(after chainPosition, st *CompactStats) (next chainPosition, more bool, err error) {
+	rows, err := t.tx.QueryContext(t.ctx, `
+		SELECT id, document_id, packed_seq, ifnull(packed_base, 0), packed_depth, packed_hash, length(packed) FROM versions
+		WHERE packed_seq > 1 AND (document_id > ? OR (document_id = ? AND packed_seq > ?))
+		ORDER BY document_id, packed_seq LIMIT 256`, after.document, after.document, after.seq)
+	if err != nil {
+		return after, false, fmt.Errorf("version texts to check: %w", err)
+	}
+	type todo struct {
+		id, base, stored int64
+		at               chainPosition
+		depth            int
+		sum              []byte
+	}
+	var list []todo
+	for rows.Next() {
+		var r todo
+		if err := rows.Scan(&r.id, &r.at.document, &r.at.seq, &r.base, &r.depth, &r.sum, &r.stored); err != nil {
+			rows.Close()
+			return after, false, fmt.Errorf("version texts to check: %w", err)
+		}
+		list = append(list, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return after, false, fmt.Errorf("version texts to check: %w", err)
+	}
+	start := time.Now()
+	for _, r := range list {
+		if time.Since(start) > compactBatch {
+			return after, true, nil
+		}
+		after = r.at
+		st.TextsChecked++
+		var want int64
+		var wantDepth int
+		err := t.tx.QueryRowContext(t.ctx, "SELECT id, packed_depth FROM versions WHERE document_id = ? AND packed_seq = ?",
+			r.at.document, textBaseSeq(r.at.seq)).Scan(&want, &wantDepth)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && r.base == 0) {
+			continue // no version at that position, or a frame of its own: left as it is
+		}
+		if err != nil {
+			return after, false, fmt.Errorf("texts of version %d: its base: %w", r.id, err)
+		}
+		if r.base == want {
+			if r.depth != wantDepth+1 { // its base was laid again, nearer the chain's start
+				if _, err := t.tx.ExecContext(t.ctx, "UPDATE versions SET packed_depth = ? WHERE id = ?", wantDepth+1, r.id); err != nil {
+					return after, false, fmt.Errorf("texts of version %d: %w", r.id, err)
+				}
+			}
+			continue
+		}
+		if wantDepth >= maxDepth {
+			continue
+		}
+		frame, base, depth, err := t.relayFrame(r.id, want, wantDepth)
+		if err != nil {
+			st.TextsChecked-- // counted among the damaged instead
+			st.Damaged = append(st.Damaged, err.Error())
+			continue
+		}
+		res, err := t.tx.ExecContext(t.ctx, "UPDATE versions SET packed = ?, packed_base = ?, packed_depth = ? WHERE id = ? AND packed_hash = ?",
+			frame, base, depth, r.id, r.sum)
+		if err != nil {
+			return after, false, fmt.Errorf("texts of version %d: %w", r.id, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return after, false, fmt.Errorf("texts of version %d: %d rows laid again, %v", r.id, n, err)
+		}
+		st.TextsRelaid++
+		st.RelaidBytesBefore += r.stored
+		st.RelaidBytesAfter += int64(len(frame))
+	}
+	return after, len(list) > 0, nil
+}
+
+// relayFrame compresses the texts of version id against those of version
+// base (at depth baseDepth), both read and checked against their SHA-256,
+// and returns the frame, its base (NULL when a frame of its own is
+// smaller) and its depth.
+func (t *Tx) relayFrame(id, base int64, baseDepth int) ([]byte, sql.NullInt64, int, error) {
+	read := func(id int64) ([]byte, error) {
+		p, err := readPackedText(t.ctx, t.tx, id)
+		if err != nil {
+			return nil, fmt.Errorf("texts of version %d: %w", id, err)
+		}
+		return t.store.packedContent(t.ctx, t.tx, id, p)
+	}
+	content, err := read(id)
+	if err != nil {
+		return nil, sql.NullInt64{}, 0, err
+	}
+	baseContent, err := read(base)
+	if err != nil {
+		return nil, sql.NullInt64{}, 0, err
+	}
+	frame, delta, err := t.store.codec.encode([][]byte{content}, baseContent)
+	if err != nil {
+		return nil, sql.NullInt64{}, 0, fmt.Errorf("texts of version %d: %w", id, err)
+	}
+	if !delta {
+		return frame, sql.NullInt64{}, 1, nil
+	}
+	return frame, sql.NullInt64{Int64: base, Valid: true}, baseDepth + 1, nil
 }

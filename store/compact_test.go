@@ -2,13 +2,18 @@ package store
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -52,7 +57,9 @@ func TestCompactPacksALegacyDatabase(t *testing.T) {
 		t.Errorf("version texts %d → %d bytes, want a fifth or less", st.VersionBytesBefore, st.VersionBytesAfter)
 	case !st.Vacuumed || st.FileBytesAfter*3 > st.FileBytesBefore:
 		t.Errorf("file %d → %d bytes (vacuumed %v), want a third or less", st.FileBytesBefore, st.FileBytesAfter, st.Vacuumed)
-	case calls < 2 || lastDone != lastTotal || lastTotal != len(distinct)+8:
+	case st.TextsRelaid != 0 || st.TextsChecked == 0:
+		t.Errorf("texts packed now laid again (%d of %d checked): they are laid out as they are packed", st.TextsRelaid, st.TextsChecked)
+	case calls < 2 || lastDone != lastTotal || lastTotal != len(distinct)+8+st.TextsChecked:
 		t.Errorf("progress: %d calls, last %d/%d", calls, lastDone, lastTotal)
 	}
 	assertAllPacked(t, s)
@@ -109,6 +116,84 @@ func TestCompactLeavesDamagedRowsAndSaysSo(t *testing.T) {
 	}
 	if r := frameOf(t, s, damaged); r.chain.Valid {
 		t.Errorf("damaged snapshot was packed into chain %d", r.chain.Int64)
+	}
+}
+
+// writeOldLayout records the demo's distinct cookie-policy texts as
+// releases before diff-2026.12.5 laid them out (runs of 16, as captures
+// are), and returns their ids.
+func writeOldLayout(t testing.TB, s *Store) (ids []int64, markdown []string, sections [][]byte) {
+	t.Helper()
+	textLayout = baseSeq
+	defer func() { textLayout = textBaseSeq }()
+	markdown, sections = demoTexts(t)
+	return addVersions(t, s, "X", markdown, sections), markdown, sections
+}
+
+// textDepths returns the depth of each version's texts, by id, checking
+// that every row's depth is its base's plus one.
+func textDepths(t testing.TB, db interface {
+	Query(string, ...any) (*sql.Rows, error)
+}) map[int64]int {
+	t.Helper()
+	rows, err := db.Query(`SELECT v.id, v.packed_depth, ifnull(b.packed_depth, 0) FROM versions v LEFT JOIN versions b ON b.id = v.packed_base`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	depths := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var depth, baseDepth int
+		if err := rows.Scan(&id, &depth, &baseDepth); err != nil {
+			t.Fatal(err)
+		}
+		if depth != baseDepth+1 {
+			t.Errorf("texts of version %d at depth %d on a base at depth %d", id, depth, baseDepth)
+		}
+		depths[id] = depth
+	}
+	return depths
+}
+
+func TestCompactLaysOutOlderTextsAgain(t *testing.T) {
+	ctx := context.Background()
+	s, path := openTestStore(t)
+	ids, markdown, sections := writeOldLayout(t, s)
+	before := textDepths(t, s.readers)
+	if deepest := slices.Max(slices.Collect(maps.Values(before))); deepest < 16 {
+		t.Fatalf("the older layout's deepest texts at depth %d, want 16 or more", deepest)
+	}
+
+	st, err := s.Compact(ctx, CompactOptions{NoVacuum: true})
+	if err != nil || len(st.Damaged) != 0 {
+		t.Fatalf("Compact: %+v, %v", st, err)
+	}
+	t.Logf("%+v", st)
+	if st.TextsChecked != len(ids)-1 || st.TextsRelaid == 0 || st.TextsRelaid >= st.TextsChecked {
+		t.Errorf("%d texts checked, %d laid again; want %d checked, some but not all laid again", st.TextsChecked, st.TextsRelaid, len(ids)-1)
+	}
+	// Each position is now read through popcount(position-1)+1 frames,
+	// and reads back the same texts, cold.
+	after := textDepths(t, s.readers)
+	cold := secondStore(t, path)
+	for i, id := range ids {
+		if want := bits.OnesCount(uint(i)) + 1; after[id] != want {
+			t.Errorf("texts of version %d (position %d) at depth %d after compact, want %d", id, i+1, after[id], want)
+		}
+		v, err := cold.Version(ctx, id)
+		if err != nil || v.Markdown != markdown[i] || !bytes.Equal(v.Sections, sections[i]) {
+			t.Fatalf("version %d reads back %d and %d bytes (%v), want %d and %d", id, len(v.Markdown), len(v.Sections), err, len(markdown[i]), len(sections[i]))
+		}
+	}
+	// Nothing left to lay out; the next version goes on in the layout.
+	again, err := s.Compact(ctx, CompactOptions{NoVacuum: true})
+	if err != nil || again.TextsRelaid != 0 {
+		t.Errorf("second Compact: %+v, %v; want nothing laid again", again, err)
+	}
+	next := addVersions(t, s, "X", markdown[:1], sections[:1])[0]
+	if d := textDepths(t, s.readers)[next]; d != bits.OnesCount(uint(len(ids)))+1 {
+		t.Errorf("the version after compact at depth %d, want %d", d, bits.OnesCount(uint(len(ids)))+1)
 	}
 }
 
@@ -327,6 +412,74 @@ func TestKillDuringCompactLosesNothing(t *testing.T) {
 	}
 	defer s.Close()
 	assertAllPacked(t, s)
+}
+
+func TestKillDuringRelayLosesNothing(t *testing.T) {
+	sqliteOnly(t, "kills a child process writing to the database file")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "old-layout.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, markdown, sections := writeOldLayout(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	relaid := func(path string) int {
+		n := 0
+		db := rawDB(t, path)
+		for i, id := range ids {
+			var base int64
+			if err := db.QueryRow("SELECT ifnull(packed_base, 0) FROM versions WHERE id = ?", id).Scan(&base); err != nil {
+				t.Fatal(err)
+			}
+			if i > 0 && base == ids[textBaseSeq(int64(i+1))-1] && base != ids[baseSeq(int64(i+1))-1] {
+				n++
+			}
+		}
+		return n
+	}
+	readsBack := func() {
+		t.Helper()
+		r := secondStore(t, path)
+		for i, id := range ids {
+			v, err := r.Version(context.Background(), id)
+			if err != nil || v.Markdown != markdown[i] || !bytes.Equal(v.Sections, sections[i]) {
+				t.Fatalf("version %d reads back %d and %d bytes (%v), want %d and %d", id, len(v.Markdown), len(v.Sections), err, len(markdown[i]), len(sections[i]))
+			}
+		}
+		r.Close()
+	}
+	probe := filepath.Join(dir, "probe.db")
+	copyFile(t, path, probe)
+	p := runChild(t, "compact", probe, "", 0)
+	full := p.ran - p.marks["opened"]
+	want := relaid(probe)
+
+	partial := 0
+	for i := range 6 {
+		after := time.Duration(float64(full) * (0.1 + 0.12*float64(i) + 0.1*rand.Float64()))
+		r := runChild(t, "compact", path, "opened", after)
+		n := relaid(path)
+		t.Logf("kill %d after %v (full run %v, finished %v): %d texts laid again", i, after, full, r.finished, n)
+		if n > 0 && !r.finished {
+			partial++
+		}
+		readsBack()
+		if r.finished {
+			break
+		}
+	}
+	if partial == 0 {
+		t.Error("no kill left the texts partly laid again: the test did not test that")
+	}
+	runChild(t, "compact", path, "", 0)
+	readsBack()
+	if n := relaid(path); n == 0 || n != want {
+		t.Errorf("%d texts laid again after the kills, want %d as in a run without kills", n, want)
+	}
+	textDepths(t, rawDB(t, path))
 }
 
 // packedCounts returns how many snapshots and versions are in the new form

@@ -42,6 +42,36 @@ func TestBaseSeqLayout(t *testing.T) {
 	t.Logf("deepest of %d positions: %d frames", n, worst)
 }
 
+func TestTextBaseSeqLayout(t *testing.T) {
+	for seq, want := range map[int64]int64{1: 0, 2: 1, 3: 1, 4: 3, 5: 1, 8: 7, 9: 1, 12: 11, 16: 15, 17: 1, 18: 17, 20: 19, 24: 23, 25: 17, 1985: 1921, 2000: 1999} {
+		if got := textBaseSeq(seq); got != want {
+			t.Errorf("textBaseSeq(%d) = %d, want %d", seq, got, want)
+		}
+	}
+	// Reading position n decodes popcount(n-1)+1 frames: at most
+	// log2(n)+1, about half that on average.
+	const n = 1 << 20
+	depth := make([]int, n+1)
+	worst, sum := 0, 0
+	for seq := int64(1); seq <= n; seq++ {
+		b := textBaseSeq(seq)
+		if b < 0 || b >= seq || (b == 0) != (seq == 1) {
+			t.Fatalf("textBaseSeq(%d) = %d: must be an earlier position, 0 only for the first", seq, b)
+		}
+		depth[seq] = depth[b] + 1
+		if want := bits.OnesCount64(uint64(seq-1)) + 1; depth[seq] != want {
+			t.Fatalf("position %d reads %d frames, want %d", seq, depth[seq], want)
+		}
+		worst, sum = max(worst, depth[seq]), sum+depth[seq]
+		if seq == 20 && sum > 3*20 {
+			t.Errorf("the first 20 positions read %.1f frames on average, want at most 3", float64(sum)/20)
+		}
+	}
+	if bound := bits.Len(n) + 1; worst > bound || worst > maxDepth/2 {
+		t.Errorf("deepest of %d positions reads %d frames, want at most %d", n, worst, bound)
+	}
+}
+
 // otaCaptures returns the real captures of one OTA history, oldest first.
 func otaCaptures(t testing.TB, service, docType string) [][]byte {
 	t.Helper()

@@ -14,8 +14,13 @@ import (
 // A version's texts (canonical Markdown, then the sections JSON) are
 // stored as one content, markdown || sections, split at markdown_bytes,
 // compressed against the texts of an earlier version of the same document
-// in the layout captures use (delta.go), and checked against their SHA-256
+// (textBaseSeq in delta.go), and checked against their SHA-256
 // on every read. Rows of older releases keep plain columns until compact.
+
+// textLayout names the base of each new position of a chain of texts: a
+// variable so that tests can write texts as older releases laid them out
+// (baseSeq), for compact to lay them out again.
+var textLayout = textBaseSeq
 
 // packedText is what a versions row says about its packed texts.
 type packedText struct {
@@ -132,7 +137,7 @@ func (t *Tx) packContent(documentID int64, parts ...[]byte) (packedRow, error) {
 	}
 	var baseContent []byte
 	baseDepth := 0
-	if at := baseSeq(r.seq); at != 0 {
+	if at := textLayout(r.seq); at != 0 {
 		var baseID int64
 		err := t.tx.QueryRowContext(t.ctx,
 			"SELECT id, packed_depth FROM versions WHERE document_id = ? AND packed_seq = ?", documentID, at).Scan(&baseID, &baseDepth)
