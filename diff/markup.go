@@ -56,19 +56,31 @@ const (
 
 // readMarkup reads one block's Markdown line.
 func readMarkup(s string) *lineMarkup {
-	m := &lineMarkup{
-		text:  s,
-		role:  make([]byteRole, len(s)),
-		link:  make([]int32, len(s)),
-		style: make([]uint8, len(s)),
-	}
+	m := &lineMarkup{}
+	m.read(s)
+	return m
+}
+
+// read reads one block's Markdown line into m, reusing its slices.
+func (m *lineMarkup) read(s string) {
+	*m = lineMarkup{text: s, role: resized(m.role, len(s)), link: resized(m.link, len(s)), style: resized(m.style, len(s)), links: m.links[:0]}
+	clear(m.role)
+	clear(m.style)
 	for i := range m.link {
 		m.link[i] = -1
 	}
 	start, end := m.readForm(s)
 	r := inlineReader{m: m, s: s, budget: linkAttempts}
 	r.read(start, end, -1)
-	return m
+}
+
+// resized returns s with length n, reusing its array when it is large
+// enough; its elements are left as they were.
+func resized[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // setRole gives bytes i to j one role.

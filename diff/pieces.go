@@ -1,5 +1,7 @@
 package diff
 
+import "sync"
+
 // A row's edits are made on its Markdown; a page shows that Markdown
 // rendered. pieces cuts a row's edits where the role of their bytes
 // changes (text, syntax, link target) on either side, so that each shownPiece
@@ -56,14 +58,11 @@ func readRow(ops []Op, all bool) *rowPieces {
 		}
 	}
 	rp := &rowPieces{new: readMarkup(string(newText))}
-	rp.old = rp.new // an unchanged row (and a version page's block) is read once
+	rp.old = rp.new // an unchanged row is read once
 	if !same {
 		rp.old = readMarkup(string(oldText))
 	}
-	rp.pairOld = filled(len(rp.old.links))
-	rp.pairNew = filled(len(rp.new.links))
-	rp.targetEdited = make([]bool, len(rp.new.links))
-	rp.targetFolded = make([]bool, len(rp.new.links))
+	rp.unpairLinks()
 
 	po, pn := 0, 0
 	for i := 0; i < len(ops); i++ {
@@ -97,12 +96,53 @@ func readRow(ops []Op, all bool) *rowPieces {
 	return rp
 }
 
-func filled(n int) []int32 {
-	out := make([]int32, n)
-	for i := range out {
-		out[i] = -1
+// unpairLinks sizes the per-link slices for the lines read, no link
+// paired or marked yet.
+func (rp *rowPieces) unpairLinks() {
+	rp.pairOld = filled(rp.pairOld, len(rp.old.links))
+	rp.pairNew = filled(rp.pairNew, len(rp.new.links))
+	rp.targetEdited = resized(rp.targetEdited, len(rp.new.links))
+	rp.targetFolded = resized(rp.targetFolded, len(rp.new.links))
+	clear(rp.targetEdited)
+	clear(rp.targetFolded)
+}
+
+// filled returns s with length n, every element -1.
+func filled(s []int32, n int) []int32 {
+	s = resized(s, n)
+	for i := range s {
+		s[i] = -1
 	}
-	return out
+	return s
+}
+
+// lineScratch is what reading one unchanged line takes (LineHTML), kept
+// from line to line: a version page reads hundreds of lines with links or
+// emphasis, and their allocations were most of the time it spent on them.
+type lineScratch struct {
+	m  lineMarkup
+	rp rowPieces
+}
+
+var lineScratches = sync.Pool{New: func() any { return new(lineScratch) }}
+
+// readLine reads one unchanged line as readRow reads a single equal op;
+// the pieces are valid until release.
+func (sc *lineScratch) readLine(s string) *rowPieces {
+	sc.m.read(s)
+	rp := &sc.rp
+	rp.old, rp.new, rp.pieces = &sc.m, &sc.m, rp.pieces[:0]
+	rp.unpairLinks()
+	rp.split(s, SpanEqual, 0, 0, true, true)
+	return rp
+}
+
+// release gives sc back to the pool, holding no text of the line.
+func (sc *lineScratch) release() {
+	clear(sc.rp.pieces)
+	clear(sc.m.links)
+	sc.m.text, sc.rp.old, sc.rp.new = "", nil, nil
+	lineScratches.Put(sc)
 }
 
 // split appends text as pieces, cut wherever a byte's role, link or style

@@ -165,3 +165,28 @@ func TestPlainText(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLineHTML renders the lines of the newest demo privacy policy
+// that have links or emphasis, as the version page does.
+func BenchmarkLineHTML(b *testing.B) {
+	files := historyFiles(b, "privacy-policy")
+	data, err := os.ReadFile(files[len(files)-1])
+	if err != nil {
+		b.Fatal(err)
+	}
+	var lines []string
+	size := 0
+	for line := range strings.SplitSeq(string(data), "\n") {
+		if strings.ContainsAny(line, "[*_") {
+			lines, size = append(lines, line), size+len(line)
+		}
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, line := range lines {
+			LineHTML(line)
+		}
+	}
+	b.ReportMetric(float64(len(lines)), "lines")
+}

@@ -271,9 +271,15 @@ func ShortURL(target string) string {
 func LineHTML(markdown string) template.HTML {
 	var b strings.Builder
 	b.Grow(len(markdown) + len(markdown)/4)
-	rp := readRow([]Op{{Kind: Equal, Text: markdown}}, true)
-	rp.write(&b, sidePlain)
+	WriteLineHTML(&b, markdown)
 	return template.HTML(b.String())
+}
+
+// WriteLineHTML writes LineHTML(markdown) to b.
+func WriteLineHTML(b *strings.Builder, markdown string) {
+	sc := lineScratches.Get().(*lineScratch)
+	sc.readLine(markdown).write(b, sidePlain)
+	sc.release()
 }
 
 // PlainText is the text a reader reads in one block's canonical Markdown

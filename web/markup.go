@@ -123,5 +123,5 @@ func writeInlineHTML(b *strings.Builder, blk extract.Block) {
 		_, _ = policyEscaper.WriteString(b, blk.Text)
 		return
 	}
-	b.WriteString(string(diff.LineHTML(blk.Markdown())))
+	diff.WriteLineHTML(b, blk.Markdown())
 }
