@@ -186,6 +186,7 @@ func (s *Server) PageCacheStats() PageCacheStats {
 // the generation has moved since. Requests other than GET and HEAD, and
 // servers without a cache, go to h directly.
 func (s *Server) kept(use pageUse, h http.HandlerFunc) http.HandlerFunc {
+	h = s.limited(h) // rendering waits its turn; a kept page does not
 	if s.pageCache == nil {
 		return h
 	}

@@ -49,6 +49,10 @@ type Options struct {
 	// archive changes (see Generations): 0 means DefaultPageCacheBytes,
 	// a negative number keeps none.
 	PageCacheBytes int64
+	// RenderSlots bounds the pages and answers rendered at once, others
+	// waiting their turn in order (renderslots.go): 0 means
+	// DefaultRenderSlots, a negative number no bound.
+	RenderSlots int
 }
 
 // DefaultBaseURL is the base URL of a Server given none.
@@ -121,6 +125,7 @@ type Server struct {
 	// when the Reader cannot say it, or with a negative PageCacheBytes.
 	pageCache   *pageCache
 	generations Generations
+	renderSlots *renderSlots
 }
 
 // Sizes of lists; the feed size is part of the feed's contract.
@@ -164,6 +169,13 @@ func New(ar Reader, opts Options) *Server {
 		}
 		s.pageCache, s.generations = newPageCache(budget), gens
 	}
+	if opts.RenderSlots >= 0 {
+		n := opts.RenderSlots
+		if n == 0 {
+			n = DefaultRenderSlots()
+		}
+		s.renderSlots = newRenderSlots(n, maxRenderQueue)
+	}
 	return s
 }
 
@@ -184,14 +196,14 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /diff.txt", s.kept(archivePages, s.handleUnifiedDiff))
 	mux.HandleFunc("GET /snapshots/{hash}", s.handleSnapshot)
 	mux.HandleFunc("GET /compare", s.kept(archivePages, s.handleCompare))
-	mux.HandleFunc("GET /search", s.handleSearch)
+	mux.HandleFunc("GET /search", s.limited(s.handleSearch))
 
 	s.registerFeeds(mux)
 
 	mux.HandleFunc("GET /api/services", s.kept(archivePages, s.handleAPIServices))
 	mux.HandleFunc("GET /api/documents/{id}/versions", s.kept(archivePages, s.handleAPIVersions))
 	mux.HandleFunc("GET /api/diff", s.kept(archivePages, s.handleAPIDiff))
-	mux.HandleFunc("GET /api/search", s.handleAPISearch)
+	mux.HandleFunc("GET /api/search", s.limited(s.handleAPISearch))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		if status, msg := unrouted(w, r); status != 0 {
 			s.apiError(w, r, status, msg)

@@ -84,7 +84,11 @@ func BenchmarkLoad(b *testing.B) {
 	default:
 		b.Fatalf("POLICYWATCH_LOAD_PAGE_CACHE=%q: want on or off", raw)
 	}
-	server := web.New(view, web.Options{Logger: slog.New(slog.DiscardHandler), PageCacheBytes: pageCache})
+	renderSlots := -1 // POLICYWATCH_LOAD_RENDER_SLOTS=off: every request renders at once
+	if os.Getenv("POLICYWATCH_LOAD_RENDER_SLOTS") != "off" {
+		renderSlots = envInt(b, "POLICYWATCH_LOAD_RENDER_SLOTS", 0) // 0: web's default
+	}
+	server := web.New(view, web.Options{Logger: slog.New(slog.DiscardHandler), PageCacheBytes: pageCache, RenderSlots: renderSlots})
 	srv := httptest.NewServer(server.Handler())
 	defer srv.Close()
 	// The clients ask for gzip as browsers do and, like a browser on its
