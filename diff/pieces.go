@@ -150,12 +150,14 @@ func (sc *lineScratch) release() {
 // and new lines.
 func (rp *rowPieces) split(text string, kind SpanKind, po, pn int, inOld, inNew bool) {
 	o, n := rp.old, rp.new
+	// An unchanged line read once (o == n) has one side to look at.
+	checkNew := inNew && !(inOld && o == n && po == pn)
 	// differs says whether byte k starts another piece than byte k-1.
 	differs := func(k int) bool {
 		if inOld && (o.role[po+k] != o.role[po+k-1] || o.link[po+k] != o.link[po+k-1] || o.style[po+k] != o.style[po+k-1]) {
 			return true
 		}
-		return inNew && (n.role[pn+k] != n.role[pn+k-1] || n.link[pn+k] != n.link[pn+k-1] || n.style[pn+k] != n.style[pn+k-1])
+		return checkNew && (n.role[pn+k] != n.role[pn+k-1] || n.link[pn+k] != n.link[pn+k-1] || n.style[pn+k] != n.style[pn+k-1])
 	}
 	for start := 0; start < len(text); {
 		end := start + 1

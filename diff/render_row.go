@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 )
 
 // sideKind says which text of a row is written: both inline, or one side.
@@ -30,6 +31,9 @@ type rowWriter struct {
 	rp   *rowPieces
 	side sideKind
 	open linkKey
+	// openSafe says the open link's target is one a reader may follow
+	// (safeHref), read once per link.
+	openSafe bool
 	// keptText says, per new and per old link, that some of its text is
 	// in both versions: a link added to, or taken from, text that stays.
 	keptNew, keptOld []bool
@@ -170,11 +174,17 @@ func (w *rowWriter) openLink(key linkKey) {
 		return
 	}
 	target := w.targetOf(key)
-	if safeHref(target) {
-		w.b.WriteString(`<a class="link" href="` + html.EscapeString(target) + `" rel="nofollow noopener noreferrer" title="` + html.EscapeString(target) + `">`)
-		return
+	escaped := html.EscapeString(target)
+	w.openSafe = safeHref(target)
+	if w.openSafe {
+		w.b.WriteString(`<a class="link" href="`)
+		w.b.WriteString(escaped)
+		w.b.WriteString(`" rel="nofollow noopener noreferrer" title="`)
+	} else {
+		w.b.WriteString(`<span class="link" title="`)
 	}
-	w.b.WriteString(`<span class="link" title="` + html.EscapeString(target) + `">`)
+	w.b.WriteString(escaped)
+	w.b.WriteString(`">`)
 }
 
 // closeLink ends the open link and writes what its target says: on the
@@ -187,7 +197,7 @@ func (w *rowWriter) closeLink() {
 	}
 	w.open = 0
 	b := w.b
-	if safeHref(w.targetOf(key)) {
+	if w.openSafe {
 		b.WriteString("</a>")
 	} else {
 		b.WriteString("</span>")
@@ -195,7 +205,9 @@ func (w *rowWriter) closeLink() {
 	rp := w.rp
 	switch w.side {
 	case sidePlain:
-		b.WriteString(`<span class="link-target">` + html.EscapeString(ShortURL(w.targetOf(key))) + `</span>`)
+		b.WriteString(`<span class="link-target">`)
+		b.WriteString(html.EscapeString(ShortURL(w.targetOf(key))))
+		b.WriteString(`</span>`)
 	case sideInline:
 		if key < 0 {
 			if w.keptOld[-key-1] {
@@ -258,7 +270,8 @@ func ShortURL(target string) string {
 	s = strings.TrimPrefix(s, "www.")
 	s = strings.TrimSuffix(s, "/")
 	const most = 48
-	if runes := []rune(s); len(runes) > most {
+	if utf8.RuneCountInString(s) > most {
+		runes := []rune(s)
 		s = string(runes[:most-16]) + "…" + string(runes[len(runes)-15:])
 	}
 	return s
