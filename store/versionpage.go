@@ -7,10 +7,13 @@ import (
 	"fmt"
 )
 
-// VersionPage is what a version's page shows: the version with its texts,
-// the versions just before and after it in its document's history, its
-// reading measures and how its capture was fetched.
+// VersionPage is what a version's page shows: the version with its
+// sections, the versions just before and after it in its document's
+// history, its reading measures and how its capture was fetched.
 type VersionPage struct {
+	// Version has its Sections, which are shared with the store's cache
+	// and must not be modified; its Markdown may be left empty (Store.Version
+	// reads it).
 	Version
 	// Previous and Next are the versions just older and just newer (by
 	// captured-at, then id), nil at either end of the history.
@@ -33,7 +36,7 @@ func (s *Store) VersionPage(ctx context.Context, id int64) (VersionPage, error) 
 		if err != nil {
 			return err
 		}
-		if err := s.unpackVersion(ctx, q, &v, p); err != nil {
+		if err := s.unpackSections(ctx, q, &v, p); err != nil {
 			return err
 		}
 		page.Version = v

@@ -38,22 +38,49 @@ func textKey(sum []byte) string { return "v" + string(sum) }
 // unpackVersion fills v.Markdown and v.Sections from p, reading bases
 // through q.
 func (s *Store) unpackVersion(ctx context.Context, q querier, v *Version, p packedText) error {
-	if !p.packed {
-		return nil
-	}
-	content, err := s.packedContent(ctx, q, v.ID, p)
-	if err != nil {
+	content, split, err := s.texts(ctx, q, v.ID, p)
+	if err != nil || content == nil {
 		return err
 	}
-	if p.markdownBytes < 0 || p.markdownBytes > int64(len(content)) {
-		return fmt.Errorf("texts of version %d: Markdown of %d bytes in %d bytes of texts: stored texts are damaged", v.ID, p.markdownBytes, len(content))
-	}
-	v.Markdown = string(content[:p.markdownBytes])
+	v.Markdown = string(content[:split])
 	v.Sections = nil
-	if rest := content[p.markdownBytes:]; len(rest) > 0 {
+	if rest := content[split:]; len(rest) > 0 {
 		v.Sections = append([]byte(nil), rest...) // the cache keeps its own
 	}
 	return nil
+}
+
+// unpackSections is unpackVersion for a page that shows the sections
+// only: v.Markdown is left empty and v.Sections is the cache's bytes, not
+// a copy, with no room to append into them (a version page copied 90 KB
+// it never wrote to).
+func (s *Store) unpackSections(ctx context.Context, q querier, v *Version, p packedText) error {
+	content, split, err := s.texts(ctx, q, v.ID, p)
+	if err != nil || content == nil {
+		return err
+	}
+	v.Markdown = ""
+	v.Sections = nil
+	if rest := content[split:]; len(rest) > 0 {
+		v.Sections = rest[:len(rest):len(rest)]
+	}
+	return nil
+}
+
+// texts returns the packed texts of version id and where its Markdown
+// ends in them; nil when the row keeps plain columns. The slice may be the
+// cache's and must not be modified.
+func (s *Store) texts(ctx context.Context, q querier, id int64, p packedText) (content []byte, split int, err error) {
+	if !p.packed {
+		return nil, 0, nil
+	}
+	if content, err = s.packedContent(ctx, q, id, p); err != nil {
+		return nil, 0, err
+	}
+	if p.markdownBytes < 0 || p.markdownBytes > int64(len(content)) {
+		return nil, 0, fmt.Errorf("texts of version %d: Markdown of %d bytes in %d bytes of texts: stored texts are damaged", id, p.markdownBytes, len(content))
+	}
+	return content, int(p.markdownBytes), nil
 }
 
 // packedContent returns the texts (markdown || sections) of version id;
