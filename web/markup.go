@@ -116,12 +116,12 @@ func policyHTMLSize(sections []contentSection) int {
 }
 
 // writeInlineHTML writes a paragraph's or list item's text: escaped as it
-// is when it has neither link nor emphasis (most blocks), else its
-// Markdown read back by diff.LineHTML, which shows each link's target.
+// is when it has neither link nor emphasis (most blocks), else as
+// diff.LineHTML shows its Markdown, each link followed by its target.
 func writeInlineHTML(b *strings.Builder, blk extract.Block) {
 	if len(blk.Links) == 0 && len(blk.Emphasis) == 0 {
 		_, _ = policyEscaper.WriteString(b, blk.Text)
 		return
 	}
-	diff.WriteLineHTML(b, blk.Markdown())
+	diff.WriteBlockHTML(b, blk)
 }
