@@ -61,7 +61,12 @@ func (s *Server) limited(h http.HandlerFunc) http.HandlerFunc {
 		select {
 		case rs.slots <- struct{}{}: // channels wake waiting senders in order
 		case <-r.Context().Done():
-			return // the client left while waiting
+			// The client left while waiting: nothing is rendered, and the
+			// answer says so, so that the page cache, which may be the
+			// writer here, does not keep an empty page.
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
 		}
 		sw := &slotWriter{ResponseWriter: w, slots: rs.slots}
 		defer sw.free()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/policywatch/policywatch/archive"
 )
 
 // slotTestServer serves h through a Server's render slots (n of them, a
@@ -195,5 +198,34 @@ func TestRequestGoneWhileWaitingIsNotRendered(t *testing.T) {
 	waitFor(t, "the slot to be free", func() bool { return len(rs.slots) == 0 })
 	if n := rendered.Load(); n != 1 {
 		t.Errorf("%d renders, want 1: the request that left was rendered", n)
+	}
+}
+
+func TestRequestGoneWhileWaitingLeavesNoPageKept(t *testing.T) {
+	site := newTestSite(t)
+	server := New(archive.NewView(site.st, 0), Options{Logger: slog.New(slog.DiscardHandler), RenderSlots: 1})
+	srv := httptest.NewServer(server.Handler())
+	t.Cleanup(srv.Close)
+	rs := server.renderSlots
+	rs.slots <- struct{}{} // another page is rendering
+
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/", nil)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("home page answered %d while the only slot was held", resp.StatusCode)
+	}
+	waitFor(t, "the server to see the client leave", func() bool { return len(rs.waiting) == 0 })
+	<-rs.slots
+
+	resp, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "</html>") {
+		t.Errorf("home page after a client left it waiting: status %d, %d bytes; want the whole page, not one kept empty", resp.StatusCode, len(body))
 	}
 }
