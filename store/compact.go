@@ -280,8 +280,8 @@ type chainPosition struct{ document, seq int64 }
 
 // relayTexts compresses again, against the base textBaseSeq names, the
 // texts of versions after position after that were compressed against
-// another (releases before diff-2026.12.5 laid texts out in runs of 16, as
-// captures are, so that a version page decoded ~8 frames), for up to
+// another (older releases laid texts out in runs of 16, as captures are,
+// so that a version page decoded ~8 frames), for up to
 // compactBatch, and returns the position to go on after. A frame depends
 // on its base's content only, never on how that base is stored, so each
 // row changes alone, in one UPDATE: a kill leaves it in its old frame or

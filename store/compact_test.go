@@ -120,8 +120,8 @@ func TestCompactLeavesDamagedRowsAndSaysSo(t *testing.T) {
 }
 
 // writeOldLayout records the demo's distinct cookie-policy texts as
-// releases before diff-2026.12.5 laid them out (runs of 16, as captures
-// are), and returns their ids.
+// older releases laid them out (runs of 16, as captures are), and returns
+// their ids.
 func writeOldLayout(t testing.TB, s *Store) (ids []int64, markdown []string, sections [][]byte) {
 	t.Helper()
 	textLayout = baseSeq

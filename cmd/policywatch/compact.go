@@ -23,10 +23,10 @@ its own as a zstd frame compressed against an earlier capture (or text) of
 the same document, as captures are stored now, then rewrites the file to
 its new size (VACUUM). Prints the sizes before and after.
 
-Version texts stored by releases before December 2026 are compressed
-again against the version the current layout names, so that a version
-page decodes a few frames instead of up to sixteen (a few hundred bytes
-more a version).
+Version texts that an older release compressed in runs of sixteen, as
+captures are, are compressed again against a nearer version, so that a
+version page decodes a few frames instead of up to sixteen (a few hundred
+bytes more a version).
 
 Rows are packed a batch at a time, each batch in one short transaction:
 other commands (serve, crawl) may run meanwhile, an interrupted or killed
