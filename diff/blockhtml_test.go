@@ -173,3 +173,29 @@ func BenchmarkBlockHTML(b *testing.B) {
 		})
 	}
 }
+
+// An unchanged row read into the pooled scratch writes what readRow's
+// reading of its one equal op writes, on every side.
+func TestScratchReadsAnUnchangedLineAsReadRow(t *testing.T) {
+	sc := lineScratches.Get().(*lineScratch)
+	defer sc.release()
+	lines := 0
+	for _, name := range historyFiles(t, "privacy-policy")[:8] {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for line := range strings.SplitSeq(string(data), "\n") {
+			lines++
+			for _, side := range []sideKind{sidePlain, sideInline, sideOld, sideNew} {
+				var want, got strings.Builder
+				readRow([]Op{{Kind: Equal, Text: line}}, false).write(&want, side)
+				sc.readLine(line).write(&got, side)
+				if got.String() != want.String() {
+					t.Fatalf("line %q, side %v:\nscratch %s\nreadRow %s", line, side, got.String(), want.String())
+				}
+			}
+		}
+	}
+	t.Logf("%d lines", lines)
+}

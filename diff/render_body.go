@@ -18,7 +18,8 @@ func writeBody(b *strings.Builder, view View, side bool) {
 		b.WriteString(`<p class="empty">Both versions are empty.</p>`)
 		return
 	}
-	w := bodyWriter{b: b, all: view.All, edits: view.Changes, side: side}
+	w := bodyWriter{b: b, all: view.All, edits: view.Changes, side: side, scratch: lineScratches.Get().(*lineScratch)}
+	defer w.scratch.release()
 	for _, sec := range view.Sections {
 		if !sec.Changed {
 			w.quietSection(sec)
@@ -34,6 +35,18 @@ type bodyWriter struct {
 	side  bool
 	edits int
 	list  string // the list element open in the inline view: "ul", "ol" or ""
+	// scratch reads the rows of one unchanged line, most rows of a diff
+	// between near versions; each row's pieces are written before the
+	// next row is read.
+	scratch *lineScratch
+}
+
+// read reads a row's ops.
+func (w *bodyWriter) read(row Row) *rowPieces {
+	if len(row.ops) == 1 && row.ops[0].Kind == Equal {
+		return w.scratch.readLine(row.ops[0].Text)
+	}
+	return readRow(row.ops, w.all)
 }
 
 // quietSection is a section without a shown edit, as one line.
@@ -125,7 +138,7 @@ func (w *bodyWriter) closeList() {
 // a table row or preformatted text.
 func (w *bodyWriter) inlineRow(row Row) {
 	b := w.b
-	rp := readRow(row.ops, w.all)
+	rp := w.read(row)
 	form := rp.form()
 	class := `para ` + string(row.Status)
 	if !row.Changed {
@@ -173,7 +186,7 @@ func (w *bodyWriter) inlineRow(row Row) {
 // sideRow writes a row as a table row: old text left, new text right.
 func (w *bodyWriter) sideRow(row Row) {
 	b := w.b
-	rp := readRow(row.ops, w.all)
+	rp := w.read(row)
 	class := `para ` + string(row.Status)
 	if !row.Changed {
 		class += " quiet"

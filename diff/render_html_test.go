@@ -190,3 +190,25 @@ func BenchmarkLineHTML(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(lines)), "lines")
 }
+
+// BenchmarkDiffHTML writes the diff of two consecutive demo privacy
+// policies, as a diff page asks for it: most of its rows unchanged.
+func BenchmarkDiffHTML(b *testing.B) {
+	files := historyFiles(b, "privacy-policy")
+	read := func(name string) *extract.Document {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d, err := extract.Extract(data, "text/markdown", extract.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return d
+	}
+	r := Compare(read(files[len(files)-2]), read(files[len(files)-1]))
+	b.ReportAllocs()
+	for b.Loop() {
+		r.HTML(HTMLOptions{})
+	}
+}
