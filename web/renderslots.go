@@ -13,7 +13,8 @@ import (
 // of them have, so a slow one waits behind the work of every request that
 // arrived after it, and memory holds 32 pages being made. With a slot per
 // core or two, a request waits for the ones before it and then renders
-// alone: the same throughput, a p99 near the p50 (BENCHMARKS.md). Kept
+// alone: the same throughput, and on the version page of a large archive
+// a worst request halved and a p99 some 10 ms lower (BENCHMARKS.md). Kept
 // pages are answered without a slot.
 
 // DefaultRenderSlots is how many pages render at once when Options says
