@@ -78,27 +78,28 @@ func (s *Store) Compact(ctx context.Context, opts CompactOptions) (CompactStats,
 		}
 	}
 	progress()
-	for cursor, more := int64(0), true; more; {
-		err := s.Write(ctx, func(tx *Tx) error {
-			var err error
-			cursor, more, err = tx.packSnapshots(cursor, &st)
-			return err
-		})
-		if err != nil {
-			return st, fmt.Errorf("compact %s: %w", s.path, err)
+	// Each pass goes on from its cursor, a batch per write transaction.
+	inBatches := func(batch func(tx *Tx) (more bool, err error)) error {
+		for more := true; more; {
+			if err := s.Write(ctx, func(tx *Tx) (err error) { more, err = batch(tx); return err }); err != nil {
+				return fmt.Errorf("compact %s: %w", s.path, err)
+			}
+			progress()
 		}
-		progress()
+		return nil
 	}
-	for cursor, more := int64(0), true; more; {
-		err := s.Write(ctx, func(tx *Tx) error {
-			var err error
-			cursor, more, err = tx.packVersions(cursor, &st)
-			return err
-		})
-		if err != nil {
-			return st, fmt.Errorf("compact %s: %w", s.path, err)
-		}
-		progress()
+	var snapshotCursor, versionCursor int64
+	if err := inBatches(func(tx *Tx) (more bool, err error) {
+		snapshotCursor, more, err = tx.packSnapshots(snapshotCursor, &st)
+		return more, err
+	}); err != nil {
+		return st, err
+	}
+	if err := inBatches(func(tx *Tx) (more bool, err error) {
+		versionCursor, more, err = tx.packVersions(versionCursor, &st)
+		return more, err
+	}); err != nil {
+		return st, err
 	}
 	// Then every packed text after the first of its chain is checked
 	// against textBaseSeq's layout, those packed just now included.
@@ -109,16 +110,12 @@ func (s *Store) Compact(ctx context.Context, opts CompactOptions) (CompactStats,
 		return st, fmt.Errorf("compact %s: counting the texts to check: %w", s.path, err)
 	}
 	total = st.Snapshots + st.Versions + len(st.Damaged) + texts
-	for after, more := (chainPosition{}), true; more; {
-		err := s.Write(ctx, func(tx *Tx) error {
-			var err error
-			after, more, err = tx.relayTexts(after, &st)
-			return err
-		})
-		if err != nil {
-			return st, fmt.Errorf("compact %s: %w", s.path, err)
-		}
-		progress()
+	var textCursor chainPosition
+	if err := inBatches(func(tx *Tx) (more bool, err error) {
+		textCursor, more, err = tx.relayTexts(textCursor, &st)
+		return more, err
+	}); err != nil {
+		return st, err
 	}
 	if s.d.postgres {
 		// Autovacuum reuses the freed space; VACUUM FULL would lock every
