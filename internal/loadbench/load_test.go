@@ -438,3 +438,39 @@ func BenchmarkRender(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkStoreVersion reads versions drawn at random by id through
+// Store.Version, each once (cold unless a base was decoded on the way to
+// another): what a chain's layout costs a reader.
+func BenchmarkStoreVersion(b *testing.B) {
+	path := os.Getenv("POLICYWATCH_LOAD_DB")
+	if os.Getenv("POLICYWATCH_LOAD_BENCH") == "" || path == "" {
+		b.Skip("set POLICYWATCH_LOAD_BENCH=1 and POLICYWATCH_LOAD_DB to an archive BenchmarkLoad made")
+	}
+	ctx := context.Background()
+	st, err := store.OpenExisting(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	docs, err := st.Documents(ctx, store.DocumentFilter{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ids []int64
+	for _, d := range docs {
+		vs, err := st.VersionsIn(ctx, d.ID, store.VersionRange{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, v := range vs {
+			ids = append(ids, v.ID)
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for b.Loop() {
+		if _, err := st.Version(ctx, ids[r.IntN(len(ids))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
