@@ -30,14 +30,7 @@ func TestBlockHTMLIsLineHTMLOnRealBlocks(t *testing.T) {
 	}
 	blocks, fast, linked := 0, 0, 0
 	for _, name := range files {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d, err := extract.Extract(data, "text/markdown", extract.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		d := historyVersion(t, filepath.Base(filepath.Dir(name)), filepath.Base(name))
 		for _, sec := range d.Sections {
 			for _, blk := range sec.Blocks {
 				if blk.Kind != extract.Paragraph && blk.Kind != extract.ListItem {
@@ -137,14 +130,7 @@ func TestBlockHTMLIsLineHTMLOnRandomBlocks(t *testing.T) {
 // BenchmarkLineHTML's reading back of their Markdown.
 func BenchmarkBlockHTML(b *testing.B) {
 	files := historyFiles(b, "privacy-policy")
-	data, err := os.ReadFile(files[len(files)-1])
-	if err != nil {
-		b.Fatal(err)
-	}
-	d, err := extract.Extract(data, "text/markdown", extract.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	d := historyVersion(b, "privacy-policy", filepath.Base(files[len(files)-1]))
 	var blocks []extract.Block
 	for _, sec := range d.Sections {
 		for _, blk := range sec.Blocks {

@@ -2,6 +2,7 @@ package diff
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -195,18 +196,10 @@ func BenchmarkLineHTML(b *testing.B) {
 // policies, as a diff page asks for it: most of its rows unchanged.
 func BenchmarkDiffHTML(b *testing.B) {
 	files := historyFiles(b, "privacy-policy")
-	read := func(name string) *extract.Document {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		d, err := extract.Extract(data, "text/markdown", extract.Options{})
-		if err != nil {
-			b.Fatal(err)
-		}
-		return d
+	newest := func(back int) *extract.Document {
+		return historyVersion(b, "privacy-policy", filepath.Base(files[len(files)-1-back]))
 	}
-	r := Compare(read(files[len(files)-2]), read(files[len(files)-1]))
+	r := Compare(newest(1), newest(0))
 	b.ReportAllocs()
 	for b.Loop() {
 		r.HTML(HTMLOptions{})

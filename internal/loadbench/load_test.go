@@ -381,16 +381,7 @@ func loadAverage() string {
 //
 //	POLICYWATCH_LOAD_BENCH=1 POLICYWATCH_LOAD_DB=/tmp/load200k.db go test ./internal/loadbench -run '^$' -bench Render -benchtime 400x
 func BenchmarkRender(b *testing.B) {
-	path := os.Getenv("POLICYWATCH_LOAD_DB")
-	if os.Getenv("POLICYWATCH_LOAD_BENCH") == "" || path == "" {
-		b.Skip("set POLICYWATCH_LOAD_BENCH=1 and POLICYWATCH_LOAD_DB to an archive BenchmarkLoad made")
-	}
-	ctx := context.Background()
-	st, err := store.OpenExisting(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := openMadeArchive(b)
 	targets := pickTargets(b, st)
 	handler := web.New(archive.NewView(st, 0), web.Options{Logger: slog.New(slog.DiscardHandler), PageCacheBytes: -1}).Handler()
 	routes := []struct {
@@ -443,16 +434,8 @@ func BenchmarkRender(b *testing.B) {
 // Store.Version, each once (cold unless a base was decoded on the way to
 // another): what a chain's layout costs a reader.
 func BenchmarkStoreVersion(b *testing.B) {
-	path := os.Getenv("POLICYWATCH_LOAD_DB")
-	if os.Getenv("POLICYWATCH_LOAD_BENCH") == "" || path == "" {
-		b.Skip("set POLICYWATCH_LOAD_BENCH=1 and POLICYWATCH_LOAD_DB to an archive BenchmarkLoad made")
-	}
 	ctx := context.Background()
-	st, err := store.OpenExisting(ctx, path)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := openMadeArchive(b)
 	docs, err := st.Documents(ctx, store.DocumentFilter{})
 	if err != nil {
 		b.Fatal(err)
@@ -473,4 +456,20 @@ func BenchmarkStoreVersion(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// openMadeArchive opens the archive BenchmarkLoad made, named by
+// POLICYWATCH_LOAD_DB, for the benchmarks that only read one; it skips
+// them without it. The store is closed when b ends.
+func openMadeArchive(b *testing.B) *store.Store {
+	path := os.Getenv("POLICYWATCH_LOAD_DB")
+	if os.Getenv("POLICYWATCH_LOAD_BENCH") == "" || path == "" {
+		b.Skip("set POLICYWATCH_LOAD_BENCH=1 and POLICYWATCH_LOAD_DB to an archive BenchmarkLoad made")
+	}
+	st, err := store.OpenExisting(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
 }
