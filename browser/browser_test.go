@@ -148,8 +148,20 @@ func TestPageThatLoadsForever(t *testing.T) {
 	script.html("/privacy", `<!doctype html><html><head><script src="/forever.js"></script></head><body>`+body+`</body></html>`)
 	script.handle("/forever.js", hang)
 	page.handle("/privacy", hang)
-	polling.html("/privacy", `<!doctype html><html><body>`+body+`<script>setInterval(() => fetch('/poll'), 100);</script></body></html>`)
-	polling.html("/poll", "{}")
+	// A request always in flight: each poll is answered after a second
+	// and the next sent at once. Polls every 100 ms answered at once left
+	// the network quiet whenever a loaded machine delayed the timer by
+	// the idle time (500 ms), and the page was then recorded.
+	polling.html("/privacy", `<!doctype html><html><body>`+body+`<script>(function poll() { fetch('/poll').finally(poll); })();</script></body></html>`)
+	polling.handle("/poll", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(time.Second):
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, "{}")
+	})
 	a := newArchive(t, &Fetcher{HTTP: crawlerFor(script, page, polling), Browser: b})
 	start := time.Now()
 	a.crawl(t,
