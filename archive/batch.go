@@ -144,7 +144,7 @@ func prepareBatch(ctx context.Context, items []batchItem, docType string) error 
 		if from.extractErr != nil || to.extractErr != nil || from.candidate.TextHash == to.candidate.TextHash {
 			return
 		}
-		change, err := changeOf(store.Version{}, store.Version{}, diff.Compare(from.doc, to.doc))
+		change, err := changeOf(0, 0, 0, diff.Compare(from.doc, to.doc))
 		if err != nil {
 			mu.Lock()
 			firstErr = cmpOr(firstErr, err)

@@ -419,13 +419,28 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 		return false, err
 	}
 
+	// The neighbours' documents are read from their sections one at a time
+	// and let go once compared: a huge document is ten times its text once
+	// decoded, and two of them besides the candidate's were most of what
+	// recording a second 20 MB capture took.
 	if prev != nil {
 		var change store.Change
 		if known != nil && known.from == prev.ID {
 			change = known.change
 			change.DocumentID, change.FromVersionID, change.ToVersionID = candidate.DocumentID, prev.ID, candidate.ID
-		} else if change, err = changeBetween(*prev, candidate, nil, doc); err != nil {
-			return false, err
+		} else {
+			prevDoc, err := storedDocument(tx, prev.ID)
+			if err != nil {
+				return false, err
+			}
+			if doc == nil {
+				if doc, err = decodeDocument(candidate); err != nil {
+					return false, err
+				}
+			}
+			if change, err = changeOf(candidate.DocumentID, prev.ID, candidate.ID, diff.Compare(prevDoc, doc)); err != nil {
+				return false, err
+			}
 		}
 		if change.ID, err = tx.AddChange(change); err != nil {
 			return false, err
@@ -436,7 +451,16 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 		if err := tx.DeleteChangeInto(next.ID); err != nil {
 			return false, err
 		}
-		change, err := changeBetween(candidate, *next, doc, nil)
+		nextDoc, err := storedDocument(tx, next.ID)
+		if err != nil {
+			return false, err
+		}
+		if doc == nil {
+			if doc, err = decodeDocument(candidate); err != nil {
+				return false, err
+			}
+		}
+		change, err := changeOf(candidate.DocumentID, candidate.ID, next.ID, diff.Compare(doc, nextDoc))
 		if err != nil {
 			return false, err
 		}
@@ -447,26 +471,9 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 	return true, nil
 }
 
-// changeBetween compares two versions of a document. Either side's decoded
-// Document may be passed to save decoding it again.
-func changeBetween(from, to store.Version, fromDoc, toDoc *extract.Document) (store.Change, error) {
-	var err error
-	if fromDoc == nil {
-		if fromDoc, err = decodeDocument(from); err != nil {
-			return store.Change{}, err
-		}
-	}
-	if toDoc == nil {
-		if toDoc, err = decodeDocument(to); err != nil {
-			return store.Change{}, err
-		}
-	}
-	return changeOf(from, to, diff.Compare(fromDoc, toDoc))
-}
-
 // changeOf is the stored form of a comparison: everything a timeline, a
 // feed or an alert shows of it, computed here once.
-func changeOf(from, to store.Version, result *diff.Result) (store.Change, error) {
+func changeOf(documentID, fromID, toID int64, result *diff.Result) (store.Change, error) {
 	subs, err := json.Marshal(result.Substitutions)
 	if err != nil {
 		return store.Change{}, fmt.Errorf("archive: encoding substitutions: %w", err)
@@ -478,9 +485,9 @@ func changeOf(from, to store.Version, result *diff.Result) (store.Change, error)
 	}
 	excerpt, truncated := result.Excerpt(diff.ExcerptLimit)
 	return store.Change{
-		DocumentID:       to.DocumentID,
-		FromVersionID:    from.ID,
-		ToVersionID:      to.ID,
+		DocumentID:       documentID,
+		FromVersionID:    fromID,
+		ToVersionID:      toID,
 		Class:            string(result.Class),
 		Magnitude:        string(story.Magnitude),
 		Summary:          story.Line,
@@ -495,9 +502,22 @@ func changeOf(from, to store.Version, result *diff.Result) (store.Change, error)
 }
 
 func decodeDocument(v store.Version) (*extract.Document, error) {
-	doc, err := DecodeSections(v.Sections)
+	return sectionsDocument(v.ID, v.Sections)
+}
+
+// storedDocument reads a stored version's document back from its sections.
+func storedDocument(tx *store.Tx, id int64) (*extract.Document, error) {
+	sections, err := tx.VersionSections(id)
 	if err != nil {
-		return nil, fmt.Errorf("archive: version %d: stored sections are not valid: %w", v.ID, err)
+		return nil, err
+	}
+	return sectionsDocument(id, sections)
+}
+
+func sectionsDocument(id int64, sections []byte) (*extract.Document, error) {
+	doc, err := DecodeSections(sections)
+	if err != nil {
+		return nil, fmt.Errorf("archive: version %d: stored sections are not valid: %w", id, err)
 	}
 	return &doc, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/policywatch/policywatch/diff"
+	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -72,17 +73,33 @@ func refreshChanges(tx *store.Tx, documentID int64) (int, error) {
 	if !stale {
 		return 0, nil
 	}
-	versions, err := tx.VersionsOf(documentID)
+	// Versions are read one at a time, each once, and at most two of their
+	// documents held: a document's versions with their texts would be
+	// hundreds of MB for a page of 20 MB.
+	order, err := tx.VersionOrder(documentID)
 	if err != nil {
 		return 0, err
 	}
 	updated := 0
-	for i := 1; i < len(versions); i++ {
-		differ, ok := stamps[versions[i].ID]
-		if !ok || differ == diff.Release {
+	var held *extract.Document // the document of the version at heldID
+	var heldID int64
+	for i := 1; i < len(order); i++ {
+		fromID, toID := order[i-1].ID, order[i].ID
+		if differ, ok := stamps[toID]; !ok || differ == diff.Release {
 			continue
 		}
-		change, err := changeBetween(versions[i-1], versions[i], nil, nil)
+		fromDoc := held
+		if heldID != fromID {
+			if fromDoc, err = storedDocument(tx, fromID); err != nil {
+				return updated, err
+			}
+		}
+		toDoc, err := storedDocument(tx, toID)
+		if err != nil {
+			return updated, err
+		}
+		held, heldID = toDoc, toID
+		change, err := changeOf(documentID, fromID, toID, diff.Compare(fromDoc, toDoc))
 		if err != nil {
 			return updated, err
 		}

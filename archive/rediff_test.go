@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -28,6 +29,55 @@ func TestChangesAreStoredWithTheirStory(t *testing.T) {
 	}
 	if !strings.Contains(c.Excerpt, "<h3>") || c.ExcerptTruncated {
 		t.Errorf("excerpt (truncated %v): %.200s", c.ExcerptTruncated, c.Excerpt)
+	}
+}
+
+// TestRediffOfSomeChangesComparesTheRightVersions: rediff reads each
+// version once and keeps the last document read for the next change; with
+// stale changes next to each other and apart, every one it computes again
+// must be the change Record stored between the same two versions.
+func TestRediffOfSomeChangesComparesTheRightVersions(t *testing.T) {
+	a, st := newArchive(t)
+	ctx := context.Background()
+	var docID int64
+	for _, c := range cookieHistory(t) {
+		if out := record(t, a, cookiesRef, c); out.DocumentID != 0 {
+			docID = out.DocumentID
+		}
+	}
+	recorded, err := st.Changes(ctx, store.ChangeFilter{DocumentID: docID})
+	if err != nil || len(recorded) < 8 {
+		t.Fatalf("%d changes recorded, %v; want at least 8", len(recorded), err)
+	}
+	// Changes are listed newest first: these are the 2nd and 3rd (one
+	// after the other) and the 6th and 8th.
+	staleAt := []int{len(recorded) - 2, len(recorded) - 3, len(recorded) - 6, len(recorded) - 8}
+	err = st.Write(ctx, func(tx *store.Tx) error {
+		for _, i := range staleAt {
+			stale := recorded[i].Change
+			stale.Class, stale.Summary, stale.Story, stale.Excerpt, stale.WordsAdded, stale.Differ = "cosmetic", "stale", nil, "", 0, ""
+			if err := tx.UpdateChange(stale); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := a.Rediff(ctx, nil)
+	if err != nil || len(results) != 1 || results[0].Updated != len(staleAt) {
+		t.Fatalf("rediff: %+v, %v; want %d changes of one document computed again", results, err, len(staleAt))
+	}
+	after, err := st.Changes(ctx, store.ChangeFilter{DocumentID: docID})
+	if err != nil || len(after) != len(recorded) {
+		t.Fatalf("%d changes after rediff, %v; want %d", len(after), err, len(recorded))
+	}
+	for i := range recorded {
+		if !reflect.DeepEqual(after[i].Change, recorded[i].Change) {
+			t.Errorf("change %d (version %d → %d) after rediff:\n%+v\nwant, as recorded:\n%+v",
+				i, recorded[i].FromVersionID, recorded[i].ToVersionID, after[i].Change, recorded[i].Change)
+		}
 	}
 }
 

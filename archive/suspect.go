@@ -29,11 +29,11 @@ func holdsSuspects(c Capture) bool { return c.Source == capture.Crawl }
 
 // shrankTooMuch says whether the candidate lost more than the threshold of
 // the previous version's text.
-func (a *Archive) shrankTooMuch(prev, candidate store.Version) bool {
-	if a.shrinkThreshold >= 1 || len(prev.Markdown) == 0 {
+func (a *Archive) shrankTooMuch(prev store.VersionSummary, candidate store.Version) bool {
+	if a.shrinkThreshold >= 1 || prev.Bytes == 0 {
 		return false
 	}
-	return float64(len(candidate.Markdown)) < (1-a.shrinkThreshold)*float64(len(prev.Markdown))
+	return float64(len(candidate.Markdown)) < (1-a.shrinkThreshold)*float64(prev.Bytes)
 }
 
 // checkSuspect applies the suspect rule inside Record's transaction, for a
@@ -61,7 +61,7 @@ func (a *Archive) checkSuspect(tx *store.Tx, fetch store.Fetch, candidate store.
 	}
 	suspect := &FailureError{Class: capture.Suspect, Message: fmt.Sprintf(
 		"text shrank from %d to %d bytes (more than %.0f%%): held until the next fetch confirms it",
-		len(prev.Markdown), len(candidate.Markdown), a.shrinkThreshold*100)}
+		prev.Bytes, len(candidate.Markdown), a.shrinkThreshold*100)}
 	fetch.ErrorClass, fetch.Error = string(suspect.Class), suspect.Message
 	id, _, err := tx.AddFetch(fetch)
 	if err != nil {

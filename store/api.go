@@ -184,8 +184,9 @@ var _ interface {
 	PutSnapshot(content []byte, contentType string) (hash string, err error)
 	AddFetch(f Fetch) (id int64, added bool, err error)
 	PutScreenshot(png []byte) (hash string, err error)
-	VersionAt(documentID int64, at time.Time) (*Version, error)
-	VersionAfter(documentID int64, at time.Time) (*Version, error)
+	VersionAt(documentID int64, at time.Time) (*VersionSummary, error)
+	VersionAfter(documentID int64, at time.Time) (*VersionSummary, error)
+	VersionSections(id int64) ([]byte, error)
 	AddVersion(v Version) (int64, error)
 	SetVersionCapturedAt(versionID int64, at time.Time) error
 	AddChange(c Change) (int64, error)

@@ -148,7 +148,7 @@ func newEncoders(level zstd.EncoderLevel) (*encoders, error) {
 		return nil, fmt.Errorf("zstd encoder: %w", err)
 	}
 	// Made with a dictionary so that replacing it keeps the encoder's state.
-	if e.delta, err = zstd.NewWriter(nil, append(opts, zstd.WithEncoderDictRaw(0, []byte("policywatch")))...); err != nil {
+	if e.delta, err = zstd.NewWriter(nil, append(opts, zstd.WithEncoderDictRaw(0, placeholderDict))...); err != nil {
 		e.full.Close()
 		return nil, fmt.Errorf("zstd encoder: %w", err)
 	}
@@ -266,8 +266,18 @@ func encodeDelta(enc *zstd.Encoder, parts [][]byte, base []byte) ([]byte, error)
 	if err := enc.ResetWithOptions(&buf, zstd.WithEncoderDictRaw(0, base)); err != nil {
 		return nil, fmt.Errorf("zstd dictionary of %d bytes: %w", len(base), err)
 	}
-	return streamParts(enc, &buf, parts)
+	frame, err := streamParts(enc, &buf, parts)
+	if err == nil && len(base) >= hugeFrom {
+		// A huge base is let go at once rather than at the next frame: a
+		// version placed after its capture would otherwise be compared
+		// and stored beside a capture-sized copy nothing reads.
+		err = enc.ResetWithOptions(nil, zstd.WithEncoderDictRaw(0, placeholderDict))
+	}
+	return frame, err
 }
+
+// placeholderDict is the delta encoders' dictionary between frames.
+var placeholderDict = []byte("policywatch")
 
 // streamParts writes parts to enc, reset to write into buf, and ends the
 // frame.

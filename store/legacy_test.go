@@ -146,16 +146,24 @@ func checkHistory(t testing.TB, path string, history []legacyCapture) {
 			continue
 		}
 		versions++
-		var v *Version
+		var v *VersionSummary
+		var sections []byte
 		err = s.Write(ctx, func(tx *Tx) error {
 			var err error
-			v, err = tx.VersionAt(documentID(t, s, c.service), c.at)
+			if v, err = tx.VersionAt(documentID(t, s, c.service), c.at); err != nil || v == nil {
+				return err
+			}
+			sections, err = tx.VersionSections(v.ID)
 			return err
 		})
 		if err != nil || v == nil {
 			t.Fatalf("version of capture %d: %v, %v", i, v, err)
 		}
-		if v.Markdown != c.markdown || !bytes.Equal(v.Sections, c.sections) {
+		full, err := s.Version(ctx, v.ID)
+		if err != nil {
+			t.Fatalf("version of capture %d: %v", i, err)
+		}
+		if full.Markdown != c.markdown || !bytes.Equal(full.Sections, c.sections) || !bytes.Equal(sections, c.sections) || v.Bytes != len(c.markdown) {
 			t.Fatalf("version of capture %d reads back other texts", i)
 		}
 	}

@@ -164,7 +164,9 @@ func (t *Tx) packContent(documentID int64, parts ...[]byte) (packedRow, error) {
 	}
 	var baseContent []byte
 	baseDepth := 0
-	if at := textLayout(r.seq); at != 0 {
+	// Texts too large to be compressed against a base get a frame of their
+	// own (codec.encode): reading the base would only cost a copy of it.
+	if at := textLayout(r.seq); at != 0 && size <= maxDeltaBytes {
 		var baseID int64
 		err := t.tx.QueryRowContext(t.ctx,
 			"SELECT id, packed_depth FROM versions WHERE document_id = ? AND packed_seq = ?", documentID, at).Scan(&baseID, &baseDepth)

@@ -122,7 +122,19 @@ func TestVersionTextsArePackedAndReadBack(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		check("VersionAt", *latest, len(ids)-1)
+		last := len(ids) - 1
+		if latest.ID != ids[last] || latest.Bytes != len(markdown[last]) {
+			t.Errorf("VersionAt: version %d of %d bytes, want %d of %d", latest.ID, latest.Bytes, ids[last], len(markdown[last]))
+		}
+		for i, id := range ids {
+			got, err := tx.VersionSections(id)
+			if err != nil {
+				return err
+			}
+			if !bytes.Equal(got, sections[i]) {
+				t.Fatalf("VersionSections: version %d reads back other sections (%d bytes, want %d)", i, len(got), len(sections[i]))
+			}
+		}
 		return nil
 	})
 	if err != nil {

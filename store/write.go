@@ -121,35 +121,59 @@ func (t *Tx) AddFetch(f Fetch) (id int64, added bool, err error) {
 }
 
 // VersionAt returns the latest version of the document captured at or before
-// at, or nil when there is none.
-func (t *Tx) VersionAt(documentID int64, at time.Time) (*Version, error) {
+// at, or nil when there is none. Its texts are not read (a huge document's
+// are tens of MB): VersionSections reads what comparing it needs, and
+// Bytes is its Markdown's length. Change, Mark and Readability are left
+// empty.
+func (t *Tx) VersionAt(documentID int64, at time.Time) (*VersionSummary, error) {
 	return t.versionNear(documentID, at, "captured_at <= ? ORDER BY captured_at DESC, id DESC", "at or before")
 }
 
 // VersionAfter returns the earliest version of the document captured after
-// at, or nil when there is none.
-func (t *Tx) VersionAfter(documentID int64, at time.Time) (*Version, error) {
+// at, or nil when there is none, as VersionAt does.
+func (t *Tx) VersionAfter(documentID int64, at time.Time) (*VersionSummary, error) {
 	return t.versionNear(documentID, at, "captured_at > ? ORDER BY captured_at ASC, id ASC", "after")
 }
 
-func (t *Tx) versionNear(documentID int64, at time.Time, where, relation string) (*Version, error) {
+func (t *Tx) versionNear(documentID int64, at time.Time, where, relation string) (*VersionSummary, error) {
 	what := fmt.Sprintf("version of document %d %s %s", documentID, relation, at.UTC().Format(time.RFC3339))
 	ts, err := formatTime(at)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	v, p, err := scanVersion(t.tx.QueryRowContext(t.ctx,
-		versionQuery+" WHERE document_id = ? AND "+where+" LIMIT 1", documentID, ts))
+	var v VersionSummary
+	var captured string
+	err = t.tx.QueryRowContext(t.ctx, `
+		SELECT id, document_id, captured_at, snapshot_hash, extractor, words, markdown_bytes, text_hash
+		FROM versions WHERE document_id = ? AND `+where+" LIMIT 1", documentID, ts).Scan(
+		&v.ID, &v.DocumentID, &captured, &v.SnapshotHash, &v.Extractor, &v.Words, &v.Bytes, &v.TextHash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err == nil {
-		err = t.store.unpackVersion(t.ctx, t.tx, &v, p)
+		v.CapturedAt, err = parseTime(captured)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return &v, nil
+}
+
+// VersionSections returns the sections of version id (its extract.Document
+// as JSON), without copying its Markdown out: what comparing it with
+// another version reads. The slice may be the store's cache's: only read it.
+func (t *Tx) VersionSections(id int64) ([]byte, error) {
+	v, p, err := scanVersion(t.tx.QueryRowContext(t.ctx, versionQuery+" WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err == nil {
+		err = t.store.unpackSections(t.ctx, t.tx, &v, p)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sections of version %d: %w", id, err)
+	}
+	return v.Sections, nil
 }
 
 // AddVersion stores a version and returns its id. v.ID is ignored.
