@@ -39,8 +39,14 @@ import (
 // WordsRemoved. Substitutions and Class are described at findSubstitutions
 // and classify.
 func Compare(oldDoc, newDoc *extract.Document) *Result {
+	return ComparePrepared(Prepare(oldDoc), Prepare(newDoc))
+}
+
+// ComparePrepared is Compare for documents already prepared: a document
+// of tens of MB need not be held whole while it is compared.
+func ComparePrepared(oldDoc, newDoc *Prepared) *Result {
 	c := &comparer{dmp: newDiffer(), words: newRuneCoder()}
-	olds, news := prepareSections(oldDoc), prepareSections(newDoc)
+	olds, news := oldDoc.finish(), newDoc.finish()
 
 	result := &Result{Sections: make([]Section, 0, max(len(olds), len(news)))}
 	steps, moved := c.findMoves(c.alignSections(olds, news), olds, news)
@@ -116,29 +122,70 @@ type section struct {
 	headIDs []rune   // sorted ids of its heading's words, filled when needed
 }
 
-func prepareSections(doc *extract.Document) []*section {
+// Prepared is a document as Compare reads it: its sections' headings and
+// each block's text, a fraction of what the extract.Document holds.
+type Prepared struct {
+	title     string
+	sections  []*section
+	levelOnes map[string]bool // level-1 headings: whether the title is shown
+}
+
+// Prepare reads doc as Compare does; nil counts as empty.
+func Prepare(doc *extract.Document) *Prepared {
 	if doc == nil {
 		return nil
 	}
-	out := make([]*section, 0, len(doc.Sections)+1)
-	if title := doc.ShownTitle(); title != "" {
-		// The Markdown shows it as a heading: so does the comparison, or a
-		// change of title alone would be a version with an empty diff.
-		title = strings.ToValidUTF8(title, "\uFFFD")
+	p := NewPrepared()
+	p.SetTitle(doc.Title)
+	for _, s := range doc.Sections {
+		p.AddSection(s)
+	}
+	return p
+}
+
+// NewPrepared starts an empty document, to which AddSection adds sections
+// in order: a document read section by section is never held whole.
+func NewPrepared() *Prepared {
+	return &Prepared{levelOnes: map[string]bool{}}
+}
+
+// SetTitle sets the document's title (extract.Document.Title).
+func (p *Prepared) SetTitle(title string) { p.title = title }
+
+// AddSection adds the document's next section; s may be let go afterwards.
+func (p *Prepared) AddSection(s extract.Section) {
+	if s.Level == 1 {
+		p.levelOnes[s.Heading()] = true
+	}
+	prepared := &section{path: make([]string, len(s.Path)), texts: make([]string, len(s.Blocks))}
+	for k, part := range s.Path {
+		prepared.path[k] = strings.ToValidUTF8(part, "\uFFFD")
+	}
+	if len(prepared.path) > 0 {
+		prepared.heading = prepared.path[len(prepared.path)-1]
+	}
+	for k, b := range s.Blocks {
+		prepared.texts[k] = blockText(b)
+	}
+	p.sections = append(p.sections, prepared)
+}
+
+// finish returns the sections one Compare reads, the title's first when
+// the Markdown shows it (extract.Document.ShownTitle), as a heading, or a
+// change of title alone would be a version with an empty diff. They are
+// copies, since a comparison fills in its own word ids: a Prepared may be
+// compared any number of times.
+func (p *Prepared) finish() []*section {
+	if p == nil {
+		return nil
+	}
+	out := make([]*section, 0, len(p.sections)+1)
+	if p.title != "" && !p.levelOnes[p.title] {
+		title := strings.ToValidUTF8(p.title, "\uFFFD")
 		out = append(out, &section{path: []string{title}, heading: title})
 	}
-	for _, s := range doc.Sections {
-		prepared := &section{path: make([]string, len(s.Path)), texts: make([]string, len(s.Blocks))}
-		for k, p := range s.Path {
-			prepared.path[k] = strings.ToValidUTF8(p, "\uFFFD")
-		}
-		if len(prepared.path) > 0 {
-			prepared.heading = prepared.path[len(prepared.path)-1]
-		}
-		for k, b := range s.Blocks {
-			prepared.texts[k] = blockText(b)
-		}
-		out = append(out, prepared)
+	for _, s := range p.sections {
+		out = append(out, &section{path: s.path, heading: s.heading, texts: s.texts})
 	}
 	return out
 }
