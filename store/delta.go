@@ -155,6 +155,8 @@ func newEncoders(level zstd.EncoderLevel) (*encoders, error) {
 	return &e, nil
 }
 
+func (e *encoders) close() error { return errors.Join(e.full.Close(), e.delta.Close()) }
+
 func (c *codec) close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -162,7 +164,7 @@ func (c *codec) close() error {
 	var errs []error
 	for _, e := range []*encoders{c.small, c.large, c.fastest} {
 		if e != nil {
-			errs = append(errs, e.full.Close(), e.delta.Close())
+			errs = append(errs, e.close())
 		}
 	}
 	if c.plain != nil {
@@ -203,12 +205,23 @@ func (c *codec) encode(parts [][]byte, base []byte) (frame []byte, delta bool, e
 		// Small: one copy costs less than streaming through the encoder.
 		parts = [][]byte{bytes.Join(parts, nil)}
 	}
-	e := c.large
-	if size < bestFrom || size >= hugeFrom {
-		e = c.small
-	}
-	if c.fastest != nil {
+	var e *encoders
+	switch {
+	case c.fastest != nil:
 		e = c.fastest
+	case size >= hugeFrom:
+		// Encoders are made for a huge content and let go with it: their
+		// state grows with the content (a 20 MB page left ~30 MB of
+		// history and buffers for the life of the store), and making them
+		// costs little beside compressing it.
+		if e, err = newEncoders(zstd.SpeedBetterCompression); err != nil {
+			return nil, false, err
+		}
+		defer e.close()
+	case size < bestFrom:
+		e = c.small
+	default:
+		e = c.large
 	}
 	if len(base) > 0 && size > 0 && len(base) <= maxDeltaBytes && size <= maxDeltaBytes {
 		if frame, err = encodeDelta(e.delta, parts, base); err != nil {
@@ -310,11 +323,18 @@ func (c *codec) decodesTo(frame, base []byte, withBase bool, parts [][]byte, siz
 		}
 		return nil
 	}
-	d, err := c.decoder(base, withBase)
+	var d *zstd.Decoder
+	var err error
+	if size >= hugeFrom { // as decodeOnce: its history is let go with it
+		if d, err = newDecoder(base, withBase); err == nil {
+			defer d.Close()
+		}
+	} else if d, err = c.decoder(base, withBase); err == nil {
+		defer c.release(d)
+	}
 	if err != nil {
 		return err
 	}
-	defer c.release(d)
 	if err := d.Reset(bytes.NewReader(frame)); err != nil {
 		return err
 	}
@@ -376,9 +396,12 @@ func (c *codec) decode(frame, base []byte, withBase bool, size int64) ([]byte, e
 	}
 	var out []byte
 	var err error
-	if !withBase {
+	switch {
+	case cap(dst) >= hugeFrom:
+		out, err = decodeOnce(frame, base, withBase, dst)
+	case !withBase:
 		out, err = c.plain.DecodeAll(frame, dst)
-	} else {
+	default:
 		out, err = c.withDictionary(base, func(d *zstd.Decoder) ([]byte, error) {
 			return d.DecodeAll(frame, dst)
 		})
@@ -390,6 +413,32 @@ func (c *codec) decode(frame, base []byte, withBase bool, size int64) ([]byte, e
 		return nil, fmt.Errorf("decompressed to %d bytes, recorded size is %d", len(out), size)
 	}
 	return out, nil
+}
+
+// decodeOnce decodes a huge frame with a decoder of its own, let go after:
+// a decoder keeps what it decoded last as its history, which a pooled one
+// would hold, tens of MB, until its next frame.
+func decodeOnce(frame, base []byte, withBase bool, dst []byte) ([]byte, error) {
+	d, err := newDecoder(base, withBase)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	return d.DecodeAll(frame, dst)
+}
+
+// newDecoder makes a decoder, with base as its raw dictionary when withBase
+// is set.
+func newDecoder(base []byte, withBase bool) (*zstd.Decoder, error) {
+	d, err := zstd.NewReader(nil, decoderOptions...)
+	if err != nil || !withBase {
+		return d, err
+	}
+	if err := d.ResetWithOptions(nil, zstd.WithDecoderDictRaw(0, base)); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
 }
 
 // decodedSize is the room to make for what frame decodes to: the size
@@ -429,10 +478,7 @@ func (c *codec) decoder(base []byte, withBase bool) (*zstd.Decoder, error) {
 	select {
 	case d = <-c.decoders:
 	default:
-		var err error
-		if d, err = zstd.NewReader(nil, decoderOptions...); err != nil {
-			return nil, err
-		}
+		return newDecoder(base, withBase)
 	}
 	if withBase {
 		if err := d.ResetWithOptions(nil, zstd.WithDecoderDictRaw(0, base)); err != nil {
