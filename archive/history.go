@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/policywatch/policywatch/diff"
-	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -165,16 +164,13 @@ func refreshMarks(tx *store.Tx, documentID int64) (int, error) {
 // nearlySameText says whether two versions differ by at most nearlySame of
 // their words.
 func nearlySameText(tx *store.Tx, fromID, toID int64) (bool, error) {
-	var docs [2]*extract.Document
+	var versions [2]*diff.Prepared
 	for i, id := range []int64{fromID, toID} {
-		v, err := tx.Version(id)
-		if err != nil {
-			return false, err
-		}
-		if docs[i], err = decodeDocument(v); err != nil {
+		var err error
+		if versions[i], err = storedPrepared(tx, id); err != nil {
 			return false, err
 		}
 	}
-	st := diff.Compare(docs[0], docs[1]).Stats
+	st := diff.ComparePrepared(versions[0], versions[1]).Stats
 	return float64(st.WordsAdded+st.WordsRemoved) <= nearlySame*float64(st.WordsUnchanged), nil
 }

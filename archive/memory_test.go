@@ -20,11 +20,11 @@ import (
 
 // recordLimitMB is what recording a capture just under the crawler's 20 MB
 // limit may take, at the peak, in resident memory. The next capture of that
-// page, changed, is also compared with the version before it, whose
-// document is read back: secondRecordLimitMB.
+// page, changed, is also compared with the version before it, read back
+// from the store: secondRecordLimitMB.
 const (
 	recordLimitMB       = 200
-	secondRecordLimitMB = 400
+	secondRecordLimitMB = 250
 )
 
 // TestRecording20MBCapturesStaysUnderTheirLimits records a 20 MB page of

@@ -419,26 +419,38 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 		return false, err
 	}
 
-	// The neighbours' documents are read from their sections one at a time
-	// and let go once compared: a huge document is ten times its text once
-	// decoded, and two of them besides the candidate's were most of what
-	// recording a second 20 MB capture took.
+	// The versions compared are read as diff.ComparePrepared reads them,
+	// the neighbour's from its stored sections, one section at a time when
+	// they are large: a 20 MB page decoded whole is three times its text,
+	// and two of them were most of what recording its next capture took.
+	var prepared *diff.Prepared // the candidate's, once read
+	candidatePrepared := func() (*diff.Prepared, error) {
+		if prepared != nil {
+			return prepared, nil
+		}
+		var err error
+		if doc != nil {
+			prepared = diff.Prepare(doc)
+		} else if prepared, err = PrepareSections(candidate.Sections); err != nil {
+			err = fmt.Errorf("archive: the new version's sections are not valid: %w", err)
+		}
+		return prepared, err
+	}
 	if prev != nil {
 		var change store.Change
 		if known != nil && known.from == prev.ID {
 			change = known.change
 			change.DocumentID, change.FromVersionID, change.ToVersionID = candidate.DocumentID, prev.ID, candidate.ID
 		} else {
-			prevDoc, err := storedDocument(tx, prev.ID)
+			from, err := storedPrepared(tx, prev.ID)
 			if err != nil {
 				return false, err
 			}
-			if doc == nil {
-				if doc, err = decodeDocument(candidate); err != nil {
-					return false, err
-				}
+			to, err := candidatePrepared()
+			if err != nil {
+				return false, err
 			}
-			if change, err = changeOf(candidate.DocumentID, prev.ID, candidate.ID, diff.Compare(prevDoc, doc)); err != nil {
+			if change, err = changeOf(candidate.DocumentID, prev.ID, candidate.ID, diff.ComparePrepared(from, to)); err != nil {
 				return false, err
 			}
 		}
@@ -451,16 +463,15 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 		if err := tx.DeleteChangeInto(next.ID); err != nil {
 			return false, err
 		}
-		nextDoc, err := storedDocument(tx, next.ID)
+		to, err := storedPrepared(tx, next.ID)
 		if err != nil {
 			return false, err
 		}
-		if doc == nil {
-			if doc, err = decodeDocument(candidate); err != nil {
-				return false, err
-			}
+		from, err := candidatePrepared()
+		if err != nil {
+			return false, err
 		}
-		change, err := changeOf(candidate.DocumentID, candidate.ID, next.ID, diff.Compare(doc, nextDoc))
+		change, err := changeOf(candidate.DocumentID, candidate.ID, next.ID, diff.ComparePrepared(from, to))
 		if err != nil {
 			return false, err
 		}
@@ -502,22 +513,23 @@ func changeOf(documentID, fromID, toID int64, result *diff.Result) (store.Change
 }
 
 func decodeDocument(v store.Version) (*extract.Document, error) {
-	return sectionsDocument(v.ID, v.Sections)
+	doc, err := DecodeSections(v.Sections)
+	if err != nil {
+		return nil, fmt.Errorf("archive: version %d: stored sections are not valid: %w", v.ID, err)
+	}
+	return &doc, nil
 }
 
-// storedDocument reads a stored version's document back from its sections.
-func storedDocument(tx *store.Tx, id int64) (*extract.Document, error) {
+// storedPrepared reads a stored version's sections as diff.ComparePrepared
+// compares them.
+func storedPrepared(tx *store.Tx, id int64) (*diff.Prepared, error) {
 	sections, err := tx.VersionSections(id)
 	if err != nil {
 		return nil, err
 	}
-	return sectionsDocument(id, sections)
-}
-
-func sectionsDocument(id int64, sections []byte) (*extract.Document, error) {
-	doc, err := DecodeSections(sections)
+	p, err := PrepareSections(sections)
 	if err != nil {
 		return nil, fmt.Errorf("archive: version %d: stored sections are not valid: %w", id, err)
 	}
-	return &doc, nil
+	return p, nil
 }

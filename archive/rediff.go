@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/policywatch/policywatch/diff"
-	"github.com/policywatch/policywatch/extract"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -81,7 +80,7 @@ func refreshChanges(tx *store.Tx, documentID int64) (int, error) {
 		return 0, err
 	}
 	updated := 0
-	var held *extract.Document // the document of the version at heldID
+	var held *diff.Prepared // the version at heldID, as compared
 	var heldID int64
 	for i := 1; i < len(order); i++ {
 		fromID, toID := order[i-1].ID, order[i].ID
@@ -90,16 +89,16 @@ func refreshChanges(tx *store.Tx, documentID int64) (int, error) {
 		}
 		fromDoc := held
 		if heldID != fromID {
-			if fromDoc, err = storedDocument(tx, fromID); err != nil {
+			if fromDoc, err = storedPrepared(tx, fromID); err != nil {
 				return updated, err
 			}
 		}
-		toDoc, err := storedDocument(tx, toID)
+		toDoc, err := storedPrepared(tx, toID)
 		if err != nil {
 			return updated, err
 		}
 		held, heldID = toDoc, toID
-		change, err := changeOf(documentID, fromID, toID, diff.Compare(fromDoc, toDoc))
+		change, err := changeOf(documentID, fromID, toID, diff.ComparePrepared(fromDoc, toDoc))
 		if err != nil {
 			return updated, err
 		}
