@@ -527,6 +527,12 @@ func storedPrepared(tx *store.Tx, id int64) (*diff.Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
+	return preparedSections(id, sections)
+}
+
+// preparedSections reads the stored sections of version id as
+// diff.ComparePrepared compares them (PrepareSections).
+func preparedSections(id int64, sections []byte) (*diff.Prepared, error) {
 	p, err := PrepareSections(sections)
 	if err != nil {
 		return nil, fmt.Errorf("archive: version %d: stored sections are not valid: %w", id, err)

@@ -220,15 +220,17 @@ func compareVersions(ctx context.Context, st *store.Store, fromID, toID int64, a
 			return nil, err
 		}
 	}
-	fromDoc, err := decodeDocument(from)
+	// Each version is prepared and its decoded document let go before the
+	// other's is decoded: two large ones are not held whole at once.
+	fromPrepared, err := preparedSections(from.ID, from.Sections)
 	if err != nil {
 		return nil, err
 	}
-	toDoc, err := decodeDocument(to)
+	toPrepared, err := preparedSections(to.ID, to.Sections)
 	if err != nil {
 		return nil, err
 	}
-	return &Comparison{Document: document, ToDocument: toDocument, From: from, To: to, Result: diff.Compare(fromDoc, toDoc)}, nil
+	return &Comparison{Document: document, ToDocument: toDocument, From: from, To: to, Result: diff.ComparePrepared(fromPrepared, toPrepared)}, nil
 }
 
 // comparisonBytes estimates the memory a comparison holds: both versions'
