@@ -421,8 +421,9 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 
 	// The versions compared are read as diff.ComparePrepared reads them,
 	// the neighbour's from its stored sections, one section at a time when
-	// they are large: a 20 MB page decoded whole is three times its text,
-	// and two of them were most of what recording its next capture took.
+	// they are large: a 20 MB page's sections decoded whole are four times
+	// its text, and two of them were most of what recording its next
+	// capture took.
 	var prepared *diff.Prepared // the candidate's, once read
 	candidatePrepared := func() (*diff.Prepared, error) {
 		if prepared != nil {

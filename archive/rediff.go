@@ -87,18 +87,18 @@ func refreshChanges(tx *store.Tx, documentID int64) (int, error) {
 		if differ, ok := stamps[toID]; !ok || differ == diff.Release {
 			continue
 		}
-		fromDoc := held
+		from := held
 		if heldID != fromID {
-			if fromDoc, err = storedPrepared(tx, fromID); err != nil {
+			if from, err = storedPrepared(tx, fromID); err != nil {
 				return updated, err
 			}
 		}
-		toDoc, err := storedPrepared(tx, toID)
+		to, err := storedPrepared(tx, toID)
 		if err != nil {
 			return updated, err
 		}
-		held, heldID = toDoc, toID
-		change, err := changeOf(documentID, fromID, toID, diff.ComparePrepared(fromDoc, toDoc))
+		held, heldID = to, toID
+		change, err := changeOf(documentID, fromID, toID, diff.ComparePrepared(from, to))
 		if err != nil {
 			return updated, err
 		}
