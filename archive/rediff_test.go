@@ -40,17 +40,22 @@ func TestRediffOfSomeChangesComparesTheRightVersions(t *testing.T) {
 	a, st := newArchive(t)
 	ctx := context.Background()
 	var docID int64
+	changes := 0
 	for _, c := range cookieHistory(t) {
-		if out := record(t, a, cookiesRef, c); out.DocumentID != 0 {
-			docID = out.DocumentID
+		out := record(t, a, cookiesRef, c)
+		docID = out.DocumentID
+		if out.Change != nil {
+			if changes++; changes == 8 { // enough for the changes below
+				break
+			}
 		}
 	}
 	recorded, err := st.Changes(ctx, store.ChangeFilter{DocumentID: docID})
 	if err != nil || len(recorded) < 8 {
 		t.Fatalf("%d changes recorded, %v; want at least 8", len(recorded), err)
 	}
-	// Changes are listed newest first: these are the 2nd and 3rd (one
-	// after the other) and the 6th and 8th.
+	// Changes are listed newest first: these are the second and third
+	// oldest (one after the other), the sixth and the eighth.
 	staleAt := []int{len(recorded) - 2, len(recorded) - 3, len(recorded) - 6, len(recorded) - 8}
 	err = st.Write(ctx, func(tx *store.Tx) error {
 		for _, i := range staleAt {
