@@ -77,7 +77,7 @@ func TestSectionsReadOneAtATimeCompareAsDecoded(t *testing.T) {
 		}
 	}
 	// What the stream leaves to json.Unmarshal: it says so, and
-	// PrepareSections still reads it.
+	// prepareSections still reads it.
 	for _, raw := range []string{
 		`{"title":"A","title":"B","sections":[]}`,
 		`{"Title":"Policy","sections":[]}`,
@@ -89,12 +89,12 @@ func TestSectionsReadOneAtATimeCompareAsDecoded(t *testing.T) {
 		}
 	}
 	for _, raw := range []string{`{"title":"A","title":"B","sections":[]}`, `{"Title":"Policy","sections":[` + section + `]}`} {
-		got, err := PrepareSections([]byte(strings.Repeat(" ", streamSectionsFrom) + raw))
+		got, err := prepareSections([]byte(strings.Repeat(" ", streamSectionsFrom) + raw))
 		if err != nil {
 			t.Fatalf("%s: %v", raw, err)
 		}
 		if cmp, want := diff.ComparePrepared(got, diff.Prepare(decoded(stored[0]))), diff.Compare(decoded([]byte(raw)), decoded(stored[0])); !reflect.DeepEqual(cmp, want) {
-			t.Errorf("%s: PrepareSections reads it otherwise than DecodeSections", raw)
+			t.Errorf("%s: prepareSections reads it otherwise than DecodeSections", raw)
 		}
 	}
 }

@@ -432,7 +432,7 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 		var err error
 		if doc != nil {
 			prepared = diff.Prepare(doc)
-		} else if prepared, err = PrepareSections(candidate.Sections); err != nil {
+		} else if prepared, err = prepareSections(candidate.Sections); err != nil {
 			err = fmt.Errorf("archive: the new version's sections are not valid: %w", err)
 		}
 		return prepared, err
@@ -528,13 +528,13 @@ func storedPrepared(tx *store.Tx, id int64) (*diff.Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	return preparedSections(id, sections)
+	return prepareVersion(id, sections)
 }
 
-// preparedSections reads the stored sections of version id as
-// diff.ComparePrepared compares them (PrepareSections).
-func preparedSections(id int64, sections []byte) (*diff.Prepared, error) {
-	p, err := PrepareSections(sections)
+// prepareVersion reads the stored sections of version id as
+// diff.ComparePrepared compares them (prepareSections).
+func prepareVersion(id int64, sections []byte) (*diff.Prepared, error) {
+	p, err := prepareSections(sections)
 	if err != nil {
 		return nil, fmt.Errorf("archive: version %d: stored sections are not valid: %w", id, err)
 	}

@@ -32,17 +32,17 @@ func DecodeSections(raw []byte) (extract.Document, error) {
 }
 
 // streamSectionsFrom is the size of stored sections from which
-// PrepareSections reads them one section at a time: decoded whole, the
+// prepareSections reads them one section at a time: decoded whole, the
 // 24 MB of sections of a 20 MB page took ~70 MB, twice over while a
 // change was computed.
 const streamSectionsFrom = 4 << 20
 
-// PrepareSections reads a version's stored sections as diff.ComparePrepared
+// prepareSections reads a version's stored sections as diff.ComparePrepared
 // compares them. Large ones are decoded one section at a time (by
 // encoding/json, which decides for DecodeSections too), so that the whole
 // document is never held; the others, and any the stream cannot read, as
 // DecodeSections reads them.
-func PrepareSections(raw []byte) (*diff.Prepared, error) {
+func prepareSections(raw []byte) (*diff.Prepared, error) {
 	if len(raw) >= streamSectionsFrom {
 		if p, err := streamSections(raw); err == nil {
 			return p, nil

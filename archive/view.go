@@ -222,11 +222,11 @@ func compareVersions(ctx context.Context, st *store.Store, fromID, toID int64, a
 	}
 	// Each version is prepared and its decoded document let go before the
 	// other's is decoded: two large ones are not held whole at once.
-	fromPrepared, err := preparedSections(from.ID, from.Sections)
+	fromPrepared, err := prepareVersion(from.ID, from.Sections)
 	if err != nil {
 		return nil, err
 	}
-	toPrepared, err := preparedSections(to.ID, to.Sections)
+	toPrepared, err := prepareVersion(to.ID, to.Sections)
 	if err != nil {
 		return nil, err
 	}
