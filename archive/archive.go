@@ -93,10 +93,11 @@ type Outcome struct {
 
 // Comparison is two versions and their diff: of one document, or of two
 // when compared across documents (CompareAcross), ToDocument then being
-// the second one's.
+// the second one's. The versions are kept without their texts, which the
+// diff holds what pages show of: the diff cache keeps about twice as many.
 type Comparison struct {
 	Document   store.Document // From's document
 	ToDocument store.Document // To's document: Document itself for two versions of one
-	From, To   store.Version
+	From, To   store.VersionSummary
 	Result     *diff.Result
 }

@@ -230,14 +230,14 @@ func compareVersions(ctx context.Context, st *store.Store, fromID, toID int64, a
 	if err != nil {
 		return nil, err
 	}
-	return &Comparison{Document: document, ToDocument: toDocument, From: from, To: to, Result: diff.ComparePrepared(fromPrepared, toPrepared)}, nil
+	return &Comparison{Document: document, ToDocument: toDocument, From: from.Summary(), To: to.Summary(),
+		Result: diff.ComparePrepared(fromPrepared, toPrepared)}, nil
 }
 
-// comparisonBytes estimates the memory a comparison holds: both versions'
-// texts, and the diff's tokens and spans, a few times the text's size.
+// comparisonBytes estimates the memory a comparison holds: the diff's
+// texts, tokens and spans, a few times the two versions' texts.
 func comparisonBytes(c *Comparison) int64 {
-	text := len(c.From.Markdown) + len(c.To.Markdown)
-	return int64(text + len(c.From.Sections) + len(c.To.Sections) + 3*text + 1024)
+	return int64(3*(c.From.Bytes+c.To.Bytes) + 1024)
 }
 
 // diffKey names a diff: the two versions, the release that computed it,

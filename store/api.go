@@ -75,6 +75,13 @@ type Version struct {
 	Words        int
 }
 
+// Summary is the version without its texts, as VersionSummary says it
+// (Change, Mark and Readability left empty).
+func (v Version) Summary() VersionSummary {
+	return VersionSummary{ID: v.ID, DocumentID: v.DocumentID, CapturedAt: v.CapturedAt, SnapshotHash: v.SnapshotHash,
+		Extractor: v.Extractor, Words: v.Words, Bytes: len(v.Markdown), TextHash: v.TextHash}
+}
+
 // VersionSummary is a Version without its content, with the change that led
 // to it (nil for a document's first version).
 type VersionSummary struct {

@@ -222,10 +222,10 @@ func (s *Server) handleAPIDiff(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func versionInfo(v store.Version) apiVersion {
+func versionInfo(v store.VersionSummary) apiVersion {
 	return apiVersion{
 		ID: v.ID, DocumentID: v.DocumentID, CapturedAt: rfc3339(v.CapturedAt), Words: v.Words,
-		Bytes: len(v.Markdown), Extractor: v.Extractor, Snapshot: v.SnapshotHash,
+		Bytes: v.Bytes, Extractor: v.Extractor, Snapshot: v.SnapshotHash,
 	}
 }
 

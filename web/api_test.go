@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -143,9 +144,15 @@ func TestAPIDiff(t *testing.T) {
 	var fromInfo struct {
 		ID         int64  `json:"id"`
 		CapturedAt string `json:"captured_at"`
+		Bytes      int    `json:"bytes"`
 	}
-	if err := json.Unmarshal(got["from"], &fromInfo); err != nil || fromInfo.ID != from || fromInfo.CapturedAt != "2022-11-23T00:34:28Z" {
-		t.Errorf("from %s (%v)", got["from"], err)
+	fromVersion, err := site.st.Version(context.Background(), from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(got["from"], &fromInfo); err != nil || fromInfo.ID != from || fromInfo.CapturedAt != "2022-11-23T00:34:28Z" ||
+		fromInfo.Bytes != len(fromVersion.Markdown) {
+		t.Errorf("from %s (%v); want version %d of %d bytes", got["from"], err, from, len(fromVersion.Markdown))
 	}
 	// The story, structured: what the summary line says, for programs.
 	var story struct {

@@ -40,7 +40,7 @@ func (o diffOptions) query() string {
 // to the changes around it.
 type diffBody struct {
 	Document store.Document
-	From, To store.Version
+	From, To store.VersionSummary
 	Diff     diff.HTMLDiff
 	Picker   versionPicker
 	Options  diffOptions

@@ -277,7 +277,7 @@ func (s *Server) compare(ctx context.Context, docID, fromID, toID int64) (*archi
 	case err != nil:
 		return nil, fmt.Errorf("comparing versions %d and %d: %w", fromID, toID, err)
 	}
-	for _, v := range []store.Version{cmp.From, cmp.To} {
+	for _, v := range []store.VersionSummary{cmp.From, cmp.To} {
 		if docID != 0 && v.DocumentID != docID {
 			return nil, badRequest{fmt.Sprintf("version %d belongs to document %d, not to document %d", v.ID, v.DocumentID, docID)}
 		}

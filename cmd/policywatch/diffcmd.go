@@ -119,7 +119,7 @@ func diffVersions(ctx context.Context, dbPath, oldArg, newArg string) (*diff.Res
 	case err != nil:
 		return nil, "", "", err
 	}
-	name := func(v store.Version) string {
+	name := func(v store.VersionSummary) string {
 		return fmt.Sprintf("%s · %s, version %d of %s", cmp.Document.Service, cmp.Document.Type, v.ID, v.CapturedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 	return cmp.Result, name(cmp.From), name(cmp.To), nil
