@@ -24,7 +24,7 @@ import (
 // from the store: secondRecordLimitMB.
 const (
 	recordLimitMB       = 200
-	secondRecordLimitMB = 275
+	secondRecordLimitMB = 300
 )
 
 // TestRecording20MBCapturesStaysUnderTheirLimits records a 20 MB page of
