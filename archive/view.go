@@ -195,10 +195,11 @@ func (v *View) compare(ctx context.Context, fromID, toID int64, across bool) (*C
 // compareVersions loads two versions and their documents and diffs them;
 // versions of two documents are an error unless across.
 func compareVersions(ctx context.Context, st *store.Store, fromID, toID int64, across bool) (*Comparison, error) {
-	var versions [2]store.Version
+	var versions [2]store.VersionSummary
+	var sections [2][]byte
 	for i, id := range []int64{fromID, toID} {
 		var err error
-		versions[i], err = st.Version(ctx, id)
+		versions[i], sections[i], err = st.VersionSections(ctx, id)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, &NoVersionError{ID: id}
 		}
@@ -222,15 +223,17 @@ func compareVersions(ctx context.Context, st *store.Store, fromID, toID int64, a
 	}
 	// Each version is prepared and its decoded document let go before the
 	// other's is decoded: two large ones are not held whole at once.
-	fromPrepared, err := prepareVersion(from.ID, from.Sections)
+	fromPrepared, err := prepareVersion(from.ID, sections[0])
 	if err != nil {
 		return nil, err
 	}
-	toPrepared, err := prepareVersion(to.ID, to.Sections)
+	sections[0] = nil
+	toPrepared, err := prepareVersion(to.ID, sections[1])
 	if err != nil {
 		return nil, err
 	}
-	return &Comparison{Document: document, ToDocument: toDocument, From: from.Summary(), To: to.Summary(),
+	sections[1] = nil
+	return &Comparison{Document: document, ToDocument: toDocument, From: from, To: to,
 		Result: diff.ComparePrepared(fromPrepared, toPrepared)}, nil
 }
 

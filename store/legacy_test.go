@@ -163,7 +163,12 @@ func checkHistory(t testing.TB, path string, history []legacyCapture) {
 		if err != nil {
 			t.Fatalf("version of capture %d: %v", i, err)
 		}
-		if full.Markdown != c.markdown || !bytes.Equal(full.Sections, c.sections) || !bytes.Equal(sections, c.sections) || v.Bytes != len(c.markdown) {
+		summary, readerSections, err := s.VersionSections(ctx, v.ID)
+		if err != nil {
+			t.Fatalf("sections of capture %d: %v", i, err)
+		}
+		if full.Markdown != c.markdown || !bytes.Equal(full.Sections, c.sections) || !bytes.Equal(sections, c.sections) || v.Bytes != len(c.markdown) ||
+			!bytes.Equal(readerSections, c.sections) || summary.Bytes != len(c.markdown) {
 			t.Fatalf("version of capture %d reads back other texts", i)
 		}
 	}

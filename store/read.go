@@ -311,6 +311,38 @@ func (s *Store) Version(ctx context.Context, id int64) (Version, error) {
 	return v, nil
 }
 
+// VersionSections returns one version without its Markdown (Bytes still
+// gives its length) and its sections, for a reader that compares or shows
+// the sections only: a 20 MB page's Markdown is not copied out of its
+// texts for nothing. The sections may be the cache's bytes and must not be
+// modified.
+func (s *Store) VersionSections(ctx context.Context, id int64) (VersionSummary, []byte, error) {
+	var v Version
+	var markdownBytes int
+	err := s.read(ctx, func(tx *dbTx) error {
+		var p packedText
+		var err error
+		q := preparedTx{s, tx}
+		if v, p, err = scanVersion(q.QueryRowContext(ctx, versionQuery+" WHERE id = ?", id)); err != nil {
+			return err
+		}
+		markdownBytes = len(v.Markdown) // a row of an older release keeps plain columns
+		if p.packed {
+			markdownBytes = int(p.markdownBytes)
+		}
+		return s.unpackSections(ctx, q, &v, p)
+	})
+	if errors.Is(err, sql.ErrNoRows) {
+		return VersionSummary{}, nil, fmt.Errorf("version %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return VersionSummary{}, nil, fmt.Errorf("version %d: %w", id, err)
+	}
+	summary := v.Summary()
+	summary.Bytes = markdownBytes
+	return summary, v.Sections, nil
+}
+
 // Changes returns the changes f selects, newest first by the captured-at of
 // the version each leads to.
 func (s *Store) Changes(ctx context.Context, f ChangeFilter) ([]ChangeEntry, error) {

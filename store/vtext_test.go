@@ -110,6 +110,16 @@ func TestVersionTextsArePackedAndReadBack(t *testing.T) {
 			check("cold Version", v, r.i)
 		}
 	}
+	for i, id := range ids {
+		summary, got, err := secondStore(t, path).VersionSections(ctx, id)
+		if err != nil {
+			t.Fatalf("VersionSections(%d): %v", id, err)
+		}
+		if summary.ID != id || summary.Bytes != len(markdown[i]) || !bytes.Equal(got, sections[i]) {
+			t.Fatalf("cold VersionSections: version %d of %d bytes of Markdown and %d of sections, want %d of %d and %d",
+				summary.ID, summary.Bytes, len(got), id, len(markdown[i]), len(sections[i]))
+		}
+	}
 	err := secondStore(t, path).Write(ctx, func(tx *Tx) error {
 		list, err := tx.VersionsOf(documentID(t, s, "X"))
 		if err != nil {
