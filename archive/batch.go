@@ -70,7 +70,8 @@ func (a *Archive) RecordBatch(ctx context.Context, ref DocumentRef, captures []C
 			if it.change != nil && i > 0 && outs[i-1].NewVersion {
 				known = &knownChange{from: outs[i-1].VersionID, change: *it.change}
 			}
-			failed, placed, err := a.recordCapture(tx, ref, it.c, it.at, it.doc, it.candidate, nil, failure, &outs[i], known)
+			candidate := it.candidate // placing it lets go of its texts
+			failed, placed, err := a.recordCapture(tx, ref, it.c, it.at, it.doc, &candidate, nil, failure, &outs[i], known)
 			if err != nil {
 				return err
 			}

@@ -82,11 +82,12 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 	var out Outcome
 	var failure *FailureError
 	err := a.store.Write(ctx, func(tx *store.Tx) error {
-		out, failure = Outcome{}, nil // a retried transaction decides again
+		// Store.Write runs this once: placing the candidate lets go of its
+		// texts, which a second run would need again.
 		if extractErr != nil {
 			failure = classifyExtractError(extractErr)
 		}
-		failed, placed, err := a.recordCapture(tx, ref, c, at, doc, candidate, facts, failure, &out, nil)
+		failed, placed, err := a.recordCapture(tx, ref, c, at, doc, &candidate, facts, failure, &out, nil)
 		if failure = failed; err != nil {
 			return err
 		}
@@ -94,6 +95,12 @@ func (a *Archive) Record(ctx context.Context, ref DocumentRef, c Capture) (Outco
 			if _, err := refreshMarks(tx, out.DocumentID); err != nil {
 				return err
 			}
+		}
+		if large {
+			// Comparing with the version before left tens of MB of garbage;
+			// give it back before the commit compresses the capture
+			// against the one before it, which takes as much again.
+			debug.FreeOSMemory()
 		}
 		if c.InTx == nil {
 			return nil
@@ -143,7 +150,7 @@ func rulesOf(c Capture) extract.Options {
 // marks again. facts are the new text's measures (taken from doc when
 // nil); known, if not nil, may hold the change into candidate, computed
 // before the transaction.
-func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at time.Time, doc *extract.Document, candidate store.Version, facts *textFacts, failure *FailureError, out *Outcome, known *knownChange) (*FailureError, bool, error) {
+func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at time.Time, doc *extract.Document, candidate *store.Version, facts *textFacts, failure *FailureError, out *Outcome, known *knownChange) (*FailureError, bool, error) {
 	d, err := tx.EnsureDocument(ref.Service, ref.Type, ref.URL)
 	if err != nil {
 		return nil, false, err
@@ -173,7 +180,7 @@ func (a *Archive) recordCapture(tx *store.Tx, ref DocumentRef, c Capture, at tim
 			return nil, false, err
 		}
 		if next == nil { // only the newest capture can be confirmed by the next fetch
-			if held, err := a.checkSuspect(tx, fetch, candidate); err != nil || held != nil {
+			if held, err := a.checkSuspect(tx, fetch, *candidate); err != nil || held != nil {
 				return held, false, err
 			}
 		}
@@ -381,8 +388,11 @@ type knownChange struct {
 // changed (a version added, or one dated earlier), for the caller to
 // compute the history marks again: once per capture, or once after
 // re-extraction has placed them all. The change from the version before is
-// known's when that version is the one known was computed from.
-func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extract.Document, facts *textFacts, known *knownChange) (bool, error) {
+// known's when that version is the one known was computed from. Once the
+// candidate's texts are stored (and read for the comparisons), its Markdown
+// and Sections are emptied, so that a 20 MB page's texts are not held by
+// the caller through the comparisons and the commit.
+func placeVersion(tx *store.Tx, out *Outcome, candidate *store.Version, doc *extract.Document, facts *textFacts, known *knownChange) (bool, error) {
 	docID, at := candidate.DocumentID, candidate.CapturedAt
 	prev, err := tx.VersionAt(docID, at)
 	if err != nil {
@@ -401,7 +411,7 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 		return true, tx.SetVersionCapturedAt(next.ID, at)
 	}
 
-	id, err := tx.AddVersion(candidate)
+	id, err := tx.AddVersion(*candidate)
 	if err != nil {
 		return false, err
 	}
@@ -409,7 +419,7 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 	out.VersionID, out.NewVersion = id, true
 	if facts == nil {
 		if doc == nil {
-			if doc, err = decodeDocument(candidate); err != nil {
+			if doc, err = decodeDocument(*candidate); err != nil {
 				return false, err
 			}
 		}
@@ -423,19 +433,22 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 	// the neighbour's from its stored sections, one section at a time when
 	// they are large: a 20 MB page's sections decoded whole are four times
 	// its text, and two of them were most of what recording its next
-	// capture took.
-	var prepared *diff.Prepared // the candidate's, once read
-	candidatePrepared := func() (*diff.Prepared, error) {
-		if prepared != nil {
-			return prepared, nil
-		}
-		var err error
+	// capture took. The candidate is prepared first and its texts, stored
+	// now, let go before its neighbours are read and compared.
+	var prepared *diff.Prepared
+	if (prev != nil && (known == nil || known.from != prev.ID)) || next != nil {
 		if doc != nil {
 			prepared = diff.Prepare(doc)
 		} else if prepared, err = prepareSections(candidate.Sections); err != nil {
-			err = fmt.Errorf("archive: the new version's sections are not valid: %w", err)
+			return false, fmt.Errorf("archive: the new version's sections are not valid: %w", err)
 		}
-		return prepared, err
+	}
+	large := len(candidate.Markdown)+len(candidate.Sections) >= largeCapture
+	candidate.Markdown, candidate.Sections = "", nil
+	if large {
+		// Storing and preparing them left as much garbage as the texts:
+		// give it back before the neighbours are read and compared.
+		debug.FreeOSMemory()
 	}
 	if prev != nil {
 		var change store.Change
@@ -447,11 +460,7 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 			if err != nil {
 				return false, err
 			}
-			to, err := candidatePrepared()
-			if err != nil {
-				return false, err
-			}
-			if change, err = changeOf(candidate.DocumentID, prev.ID, candidate.ID, diff.ComparePrepared(from, to)); err != nil {
+			if change, err = changeOf(candidate.DocumentID, prev.ID, candidate.ID, diff.ComparePrepared(from, prepared)); err != nil {
 				return false, err
 			}
 		}
@@ -468,11 +477,7 @@ func placeVersion(tx *store.Tx, out *Outcome, candidate store.Version, doc *extr
 		if err != nil {
 			return false, err
 		}
-		from, err := candidatePrepared()
-		if err != nil {
-			return false, err
-		}
-		change, err := changeOf(candidate.DocumentID, candidate.ID, next.ID, diff.ComparePrepared(from, to))
+		change, err := changeOf(candidate.DocumentID, candidate.ID, next.ID, diff.ComparePrepared(prepared, to))
 		if err != nil {
 			return false, err
 		}

@@ -151,7 +151,7 @@ func (a *Archive) reextractDocument(ctx context.Context, d store.Document, opts 
 				var out Outcome
 				candidate := r.version
 				candidate.DocumentID = d.ID
-				if _, err := placeVersion(tx, &out, candidate, r.doc, nil, nil); err != nil {
+				if _, err := placeVersion(tx, &out, &candidate, r.doc, nil, nil); err != nil {
 					return err
 				}
 			}
