@@ -291,24 +291,8 @@ func (s *Store) queryVersionSummaries(ctx context.Context, tx *dbTx, where strin
 
 // Version returns one version with its content.
 func (s *Store) Version(ctx context.Context, id int64) (Version, error) {
-	var v Version
-	// One read transaction: the chain of texts is read as of one state.
-	err := s.read(ctx, func(tx *dbTx) error {
-		var p packedText
-		var err error
-		q := preparedTx{s, tx}
-		if v, p, err = scanVersion(q.QueryRowContext(ctx, versionQuery+" WHERE id = ?", id)); err != nil {
-			return err
-		}
-		return s.unpackVersion(ctx, q, &v, p)
-	})
-	if errors.Is(err, sql.ErrNoRows) {
-		return Version{}, fmt.Errorf("version %d: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return Version{}, fmt.Errorf("version %d: %w", id, err)
-	}
-	return v, nil
+	v, _, err := s.readVersion(ctx, id, s.unpackVersion)
+	return v, err
 }
 
 // VersionSections returns one version without its Markdown (Bytes still
@@ -317,6 +301,19 @@ func (s *Store) Version(ctx context.Context, id int64) (Version, error) {
 // texts for nothing. The sections may be the cache's bytes and must not be
 // modified.
 func (s *Store) VersionSections(ctx context.Context, id int64) (VersionSummary, []byte, error) {
+	v, markdownBytes, err := s.readVersion(ctx, id, s.unpackSections)
+	if err != nil {
+		return VersionSummary{}, nil, err
+	}
+	summary := v.Summary()
+	summary.Bytes = markdownBytes
+	return summary, v.Sections, nil
+}
+
+// readVersion reads version id and, with unpack, its texts, in one read
+// transaction: the chain of texts is read as of one state. It also
+// returns the length of the Markdown, which unpack may leave out.
+func (s *Store) readVersion(ctx context.Context, id int64, unpack func(context.Context, querier, *Version, packedText) error) (Version, int, error) {
 	var v Version
 	var markdownBytes int
 	err := s.read(ctx, func(tx *dbTx) error {
@@ -330,17 +327,15 @@ func (s *Store) VersionSections(ctx context.Context, id int64) (VersionSummary, 
 		if p.packed {
 			markdownBytes = int(p.markdownBytes)
 		}
-		return s.unpackSections(ctx, q, &v, p)
+		return unpack(ctx, q, &v, p)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
-		return VersionSummary{}, nil, fmt.Errorf("version %d: %w", id, ErrNotFound)
+		return Version{}, 0, fmt.Errorf("version %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
-		return VersionSummary{}, nil, fmt.Errorf("version %d: %w", id, err)
+		return Version{}, 0, fmt.Errorf("version %d: %w", id, err)
 	}
-	summary := v.Summary()
-	summary.Bytes = markdownBytes
-	return summary, v.Sections, nil
+	return v, markdownBytes, nil
 }
 
 // Changes returns the changes f selects, newest first by the captured-at of
