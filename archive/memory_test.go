@@ -8,7 +8,9 @@ import (
 	"os"
 	osexec "os/exec"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"testing"
@@ -62,6 +64,53 @@ func TestRecording20MBCapturesStaysUnderTheLimit(t *testing.T) {
 	if measured != 2 {
 		t.Fatalf("the child measured %d captures, want 2:\n%s", measured, out)
 	}
+	if os.Getenv(peakWhereEnv) != "" {
+		t.Logf("where the child was at each peak:\n%s", out)
+	}
+}
+
+// peakWhereEnv, set, has the child say where each peak was: the
+// recording's stack and the heap (live, and freed but not given back) at
+// the highest resident memory sampled, every millisecond.
+const peakWhereEnv = "POLICYWATCH_RECORD_WHERE"
+
+// samplePeak samples the process's resident memory until stop is closed,
+// then sends where the highest sample was taken.
+func samplePeak(stop <-chan struct{}, where chan<- string) {
+	highest, at := 0, ""
+	for {
+		select {
+		case <-stop:
+			where <- fmt.Sprintf("highest sample %d MB: %s", highest, at)
+			return
+		case <-time.After(time.Millisecond):
+		}
+		status, err := os.ReadFile("/proc/self/status")
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(status), "\n") {
+			rest, ok := strings.CutPrefix(line, "VmRSS:")
+			if !ok {
+				continue
+			}
+			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			if err != nil || kb/1024 <= highest {
+				break
+			}
+			highest = kb / 1024
+			heap := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}, {Name: "/memory/classes/heap/free:bytes"}}
+			metrics.Read(heap)
+			stacks := make([]byte, 1<<16)
+			stacks = stacks[:runtime.Stack(stacks, true)]
+			at = fmt.Sprintf("heap objects %d MB, heap freed but not given back %d MB, in\n", heap[0].Value.Uint64()>>20, heap[1].Value.Uint64()>>20)
+			for _, g := range strings.Split(string(stacks), "\n\n") {
+				if strings.Contains(g, "recordLargeCaptureChild(") && !strings.Contains(g, "samplePeak") {
+					at += g
+				}
+			}
+		}
+	}
 }
 
 func recordLargeCaptureChild(t *testing.T) {
@@ -86,11 +135,19 @@ func recordLargeCaptureChild(t *testing.T) {
 		// the page built, garbage returned, the peak reset.
 		debug.FreeOSMemory()
 		_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // Linux: VmHWM := VmRSS
+		stop, where := make(chan struct{}), make(chan string)
+		if os.Getenv(peakWhereEnv) != "" {
+			go samplePeak(stop, where)
+		}
 		start := time.Now()
 		out, err := a.Record(context.Background(), ref,
 			Capture{At: at, Source: "crawl", ContentType: "text/html; charset=utf-8", Content: content})
 		if err != nil || !out.NewVersion || (which == "second") != (out.Change != nil) {
 			t.Fatalf("record the %s capture: %+v, %v", which, out, err)
+		}
+		if os.Getenv(peakWhereEnv) != "" {
+			close(stop)
+			fmt.Printf("the %s capture's %s\n", which, <-where)
 		}
 		fmt.Printf("recorded the %s capture: %d bytes in %s peak %d MB\n", which, len(content), time.Since(start).Round(time.Millisecond), peakResidentMB(t))
 	}
