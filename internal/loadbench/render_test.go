@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"runtime/pprof"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -77,40 +79,72 @@ func BenchmarkRender(b *testing.B) {
 	}
 }
 
-// BenchmarkVersionPageTimes renders version pages one at a time, drawn as
-// BenchmarkLoad draws them, and reports how the time of one page spreads:
-// what the load benchmark's p99 is made of, without the queueing. The
-// slowest pages are logged with their sizes.
-func BenchmarkVersionPageTimes(b *testing.B) {
+// BenchmarkPageTimes renders version pages and cold diffs one at a time,
+// drawn as BenchmarkLoad draws them, and reports how the time of one page
+// spreads: what the load benchmark's p99 is made of, without the queueing.
+// It reports the share of the time spent on the heavy documents' pages and
+// logs the slowest pages with their sizes; a CPU profile labels each page
+// heavy=true or heavy=false (go tool pprof -tagfocus heavy=true).
+//
+//	POLICYWATCH_LOAD_BENCH=1 POLICYWATCH_LOAD_DB=/tmp/load200k.db go test ./internal/loadbench -run '^$' -bench PageTimes -benchtime 20000x
+func BenchmarkPageTimes(b *testing.B) {
 	st := openMadeArchive(b)
 	targets := pickTargets(b, st)
 	handler := web.New(archive.NewView(st, 0), web.Options{Logger: slog.New(slog.DiscardHandler), PageCacheBytes: -1}).Handler()
-	type timed struct {
-		took  time.Duration
-		path  string
-		bytes int
+	cold := 0 // diff pairs are never asked twice, across runs of the sub-benchmark too
+	routes := []struct {
+		name string
+		draw func(r *rand.Rand) (doc int64, path string)
+	}{
+		{"version", func(r *rand.Rand) (int64, string) {
+			v := targets.versions[r.IntN(len(targets.versions))]
+			return v.doc, fmt.Sprintf("/documents/%d/versions/%d", v.doc, v.id)
+		}},
+		{"diff-cold", func(*rand.Rand) (int64, string) {
+			p := targets.pairs[8+cold%(len(targets.pairs)-8)]
+			cold++
+			return p.doc, fmt.Sprintf("/documents/%d/diff?from=%d&to=%d", p.doc, p.from, p.to)
+		}},
 	}
-	var pages []timed
-	r := rand.New(rand.NewPCG(3, 3))
-	for b.Loop() {
-		v := targets.versions[r.IntN(len(targets.versions))]
-		path := fmt.Sprintf("/documents/%d/versions/%d", v.doc, v.id)
-		rec := httptest.NewRecorder()
-		start := time.Now()
-		handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-		pages = append(pages, timed{time.Since(start), path, rec.Body.Len()})
-		if rec.Code != http.StatusOK {
-			b.Fatalf("%s: status %d", path, rec.Code)
-		}
-	}
-	slices.SortFunc(pages, func(x, y timed) int { return int(x.took - y.took) })
-	at := func(q float64) float64 { return pages[int(q*float64(len(pages)-1))].took.Seconds() * 1000 }
-	b.ReportMetric(at(0.5), "p50-ms")
-	b.ReportMetric(at(0.9), "p90-ms")
-	b.ReportMetric(at(0.99), "p99-ms")
-	b.ReportMetric(at(1), "max-ms")
-	for _, p := range pages[max(0, len(pages)-10):] {
-		b.Logf("%8.2f ms  %s  %d KB", p.took.Seconds()*1000, p.path, p.bytes/1024)
+	for _, rt := range routes {
+		b.Run(rt.name, func(b *testing.B) {
+			type timed struct {
+				took  time.Duration
+				path  string
+				bytes int
+			}
+			var pages []timed
+			var all, heavy time.Duration
+			r := rand.New(rand.NewPCG(3, 3))
+			for b.Loop() {
+				doc, path := rt.draw(r)
+				isHeavy := slices.Contains(targets.heavy, doc)
+				rec := httptest.NewRecorder()
+				start := time.Now()
+				pprof.Do(context.Background(), pprof.Labels("heavy", strconv.FormatBool(isHeavy)), func(context.Context) {
+					handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+				})
+				took := time.Since(start)
+				pages = append(pages, timed{took, path, rec.Body.Len()})
+				all += took
+				if isHeavy {
+					heavy += took
+				}
+				if rec.Code != http.StatusOK {
+					b.Fatalf("%s: status %d", path, rec.Code)
+				}
+			}
+			slices.SortFunc(pages, func(x, y timed) int { return int(x.took - y.took) })
+			at := func(q float64) float64 { return pages[int(q*float64(len(pages)-1))].took.Seconds() * 1000 }
+			b.ReportMetric(at(0.5), "p50-ms")
+			b.ReportMetric(at(0.9), "p90-ms")
+			b.ReportMetric(at(0.99), "p99-ms")
+			b.ReportMetric(at(1), "max-ms")
+			b.ReportMetric(100*heavy.Seconds()/all.Seconds(), "%heavy")
+			for _, p := range pages[max(0, len(pages)-10):] {
+				b.Logf("%8.2f ms  %s  %d KB", p.took.Seconds()*1000, p.path, p.bytes/1024)
+			}
+		})
 	}
 }
 
