@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,7 +19,8 @@ import (
 )
 
 // testSite is a real store in a temporary directory, filled through
-// archive.Record with real captures, served by a real HTTP server.
+// archive.Record with real captures (a copy of one filled once, see
+// siteTemplate), served by a real HTTP server.
 type testSite struct {
 	srv *httptest.Server
 	st  *store.Store
@@ -54,33 +57,58 @@ var hostileText = "Evil policy\n===========\n\n" +
 
 func newTestSite(t testing.TB) *testSite {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, storetest.DB(t, "web.db"))
+	db, facts := siteTemplate.Copy(t, "web.db")
+	st, err := store.Open(context.Background(), db)
 	if err != nil {
 		t.Fatalf("opening the test store: %v", err)
 	}
 	t.Cleanup(func() { st.Close() })
-	ar := archive.New(st)
-	site := &testSite{st: st, cookies: make(map[string]int64)}
+	ids := facts.(testSite)
+	site := &testSite{st: st, cookiesDoc: ids.cookiesDoc, cookies: maps.Clone(ids.cookies),
+		hostileDoc: ids.hostileDoc, hostile: ids.hostile}
+	site.srv = serveSite(t, st)
+	return site
+}
+
+// siteTemplate is the test site's archive, recorded once per pass (under
+// the race detector, seconds) and copied for each test.
+var siteTemplate = storetest.Template{Fill: fillTestSite}
+
+// fillTestSite records the test site's captures into the store at db and
+// returns a testSite holding their ids.
+func fillTestSite(ctx context.Context, db string) (any, error) {
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		return nil, fmt.Errorf("opening the test store: %w", err)
+	}
+	site, err := recordTestSite(ctx, archive.New(st))
+	if closeErr := st.Close(); err == nil {
+		err = closeErr
+	}
+	return site, err
+}
+
+func recordTestSite(ctx context.Context, ar *archive.Archive) (testSite, error) {
+	site := testSite{cookies: make(map[string]int64)}
 
 	cookiesRef := archive.DocumentRef{Service: "X", Type: "Cookies Policy", URL: "https://help.x.com/en/rules-and-policies/x-cookies"}
 	for _, name := range cookieCaptures {
 		content, err := os.ReadFile(cookiesHistory + name)
 		if err != nil {
-			t.Fatal(err)
+			return site, err
 		}
 		at, ok := archive.DateFromName(name)
 		if !ok {
-			t.Fatalf("no date in fixture name %s", name)
+			return site, fmt.Errorf("no date in fixture name %s", name)
 		}
 		out, err := ar.Record(ctx, cookiesRef, archive.Capture{
 			At: at, Source: "import", ContentType: "text/markdown", Content: content,
 		})
 		if err != nil {
-			t.Fatalf("recording %s: %v", name, err)
+			return site, fmt.Errorf("recording %s: %w", name, err)
 		}
 		if !out.NewVersion {
-			t.Fatalf("recording %s: expected a new version", name)
+			return site, fmt.Errorf("recording %s: expected a new version", name)
 		}
 		site.cookiesDoc = out.DocumentID
 		site.cookies[name[:10]] = out.VersionID
@@ -94,14 +122,12 @@ func newTestSite(t testing.TB) *testSite {
 			Source: "import", ContentType: "text/markdown", Content: []byte(text),
 		})
 		if err != nil {
-			t.Fatalf("recording hostile capture %d: %v", i, err)
+			return site, fmt.Errorf("recording hostile capture %d: %w", i, err)
 		}
 		site.hostileDoc = out.DocumentID
 		site.hostile[i] = out.VersionID
 	}
-
-	site.srv = serveSite(t, st)
-	return site
+	return site, nil
 }
 
 // serveSite serves st over real HTTP, with the server's own address as the

@@ -327,16 +327,32 @@ func EmptyDatabase(t testing.TB) string {
 	return database(t, false)
 }
 
+// DatabaseFrom is Database made from the database at templateURL (one
+// SharedDatabase returned, filled once) instead of the schema's template;
+// nobody may be connected to it.
+func DatabaseFrom(t testing.TB, templateURL string) string {
+	t.Helper()
+	return databaseFrom(t, Name(templateURL))
+}
+
 func database(t testing.TB, fromTemplate bool) string {
+	t.Helper()
+	template := ""
+	if fromTemplate && current != nil {
+		template = current.templateName()
+	}
+	return databaseFrom(t, template)
+}
+
+func databaseFrom(t testing.TB, template string) string {
 	t.Helper()
 	s := current
 	if s == nil {
 		t.Fatal("pgtest: no PostgreSQL server: call Database only on the PostgreSQL pass of pgtest.Main")
 	}
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), counter.Add(1))
-	template := "template0"
-	if fromTemplate && s.template != "" {
-		template = s.template
+	if template == "" {
+		template = "template0"
 	}
 	// Copies of one template are made one at a time: PostgreSQL refuses
 	// to copy a database another session is connected to, and a copy

@@ -6,6 +6,8 @@ package storetest
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -102,4 +104,98 @@ func Pick(lite, pg string) string {
 		return pg
 	}
 	return lite
+}
+
+// Template is a database filled once per pass and copied for each test that
+// starts from it: tests that each need the same archive (recorded through
+// the archive, which the race detector makes slow) make it once. The zero
+// Template is ready; Fill names what fills it.
+type Template struct {
+	// Fill fills the database at db (open it, record, close it) and
+	// returns what the tests need to know of it (ids, say), which Copy
+	// gives each test.
+	Fill func(ctx context.Context, db string) (any, error)
+
+	mu         sync.Mutex
+	registered bool
+	filled     bool
+	db         string // the filled database: a file, or a PostgreSQL URL
+	dir        string // the SQLite file's folder
+	facts      any
+	err        error
+}
+
+// Copy returns a fresh copy of the filled database for t (a file in t's
+// temporary folder named name, or a PostgreSQL database dropped when t
+// ends) and what Fill returned; it fills the template first if this pass
+// has not.
+func (tp *Template) Copy(t testing.TB, name string) (db string, facts any) {
+	t.Helper()
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	if !tp.filled {
+		tp.filled = true
+		tp.err = tp.fill()
+		if !tp.registered { // the next pass (another engine) fills its own
+			tp.registered = true
+			pgtest.AfterEachPass(tp.reset)
+		}
+	}
+	if tp.err != nil {
+		t.Fatalf("filling the template database: %v", tp.err)
+	}
+	if pgtest.IsPostgres() {
+		return pgtest.DatabaseFrom(t, tp.db), tp.facts
+	}
+	db = filepath.Join(t.TempDir(), name)
+	if err := copyFile(tp.db, db); err != nil {
+		t.Fatalf("copying the template database: %v", err)
+	}
+	return db, tp.facts
+}
+
+func (tp *Template) fill() error {
+	if pgtest.IsPostgres() {
+		db, err := pgtest.SharedDatabase()
+		if err != nil {
+			return err
+		}
+		tp.db = db
+	} else {
+		dir, err := os.MkdirTemp("", "storetest-template-")
+		if err != nil {
+			return err
+		}
+		tp.dir, tp.db = dir, filepath.Join(dir, "template.db")
+	}
+	var err error
+	tp.facts, err = tp.Fill(context.Background(), tp.db)
+	if err != nil {
+		return err
+	}
+	if !pgtest.IsPostgres() {
+		// A store closed last folds its write-ahead log into the file:
+		// the file alone is the database.
+		if _, err := os.Stat(tp.db + "-wal"); err == nil {
+			return fmt.Errorf("%s-wal is left: Fill must close the store it opens", tp.db)
+		}
+	}
+	return nil
+}
+
+func (tp *Template) reset() {
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	if tp.dir != "" {
+		os.RemoveAll(tp.dir)
+	}
+	tp.filled, tp.db, tp.dir, tp.facts, tp.err = false, "", "", nil, nil
+}
+
+func copyFile(from, to string) error {
+	content, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, content, 0o600)
 }
