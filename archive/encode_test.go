@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/policywatch/policywatch/internal/storetest"
+
 	"github.com/policywatch/policywatch/extract"
 )
 
@@ -13,6 +15,7 @@ import (
 // bytes json.Marshal gives, on every demo version and on edge cases, also
 // when it empties the document as it goes.
 func TestDocumentsEncodeAsMarshalDoes(t *testing.T) {
+	storetest.StoreFree(t)
 	files, _ := filepath.Glob("../demo/twitter-x-history/*/*.md")
 	docs := []*extract.Document{
 		{Sections: []extract.Section{}},

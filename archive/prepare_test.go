@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/policywatch/policywatch/internal/storetest"
+
 	"github.com/policywatch/policywatch/diff"
 	"github.com/policywatch/policywatch/extract"
 )
@@ -17,6 +19,7 @@ import (
 // documents DecodeSections reads; JSON the stream does not read as
 // json.Unmarshal would is read whole instead.
 func TestSectionsReadOneAtATimeCompareAsDecoded(t *testing.T) {
+	storetest.StoreFree(t)
 	files, _ := filepath.Glob("../demo/twitter-x-history/privacy-policy/*.md")
 	if len(files) < 10 {
 		t.Fatalf("%d demo privacy policies, want at least 10", len(files))
@@ -103,6 +106,7 @@ func TestSectionsReadOneAtATimeCompareAsDecoded(t *testing.T) {
 // random from every kind of block, hostile text included, read one section
 // at a time compare with another as they do decoded whole.
 func TestRandomSectionsReadOneAtATimeCompareAsDecoded(t *testing.T) {
+	storetest.StoreFree(t)
 	r := rand.New(rand.NewPCG(11, 17))
 	pieces := []string{"We keep", " data", "\"quoted\"", "<b>&amp;</b>", "back\\slash", "\u2028", "é", "😀", "\x00", "\t", "Twitter", "X", "post", " ", "\n"}
 	text := func() string {

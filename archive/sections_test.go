@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/policywatch/policywatch/internal/storetest"
+
 	"github.com/policywatch/policywatch/extract"
 )
 
@@ -15,6 +17,7 @@ import (
 // real histories and from hostile texts stored as the store stores them, and a
 // document that is not JSON is still refused.
 func TestDecodeSectionsReadsWhatEncodingJSONReads(t *testing.T) {
+	storetest.StoreFree(t)
 	compare := func(what string, raw []byte) {
 		t.Helper()
 		var want extract.Document

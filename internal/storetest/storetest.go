@@ -72,6 +72,15 @@ func SQLiteOnly(t testing.TB, why string) {
 	}
 }
 
+// StoreFree skips t on the PostgreSQL pass: t reads and writes no store,
+// so that pass would run the very same code again.
+func StoreFree(t testing.TB) {
+	t.Helper()
+	if pgtest.IsPostgres() {
+		t.Skip("reads and writes no store: the SQLite pass ran it")
+	}
+}
+
 // SkipSlowOnPostgres is pgtest.SkipSlow: it skips t on the PostgreSQL
 // pass, saying which other tests run its SQL there.
 func SkipSlowOnPostgres(t testing.TB, why string) {
