@@ -18,6 +18,7 @@ import (
 
 	"github.com/klauspost/compress/zstd"
 
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -27,45 +28,51 @@ const bumbleHistory = "../../testdata/ota-histories/dating/Bumble/Terms of Servi
 // Bumble terms pages) and rewrites every row in the form the previous
 // release stored, as a database of that release is once migrated: each
 // capture a zstd frame of its own at the default level, version texts in
-// the plain columns.
+// the plain columns. It is made once and copied for each test.
 func olderDatabase(t *testing.T) string {
 	t.Helper()
-	db := filepath.Join(t.TempDir(), "older.db")
-	if r := runCommand(t, nil, importArgs(db, cookiesHistory)...); r.code != 0 {
-		t.Fatalf("import: exit %d: %s", r.code, r.stderr)
-	}
+	db, _ := olderTemplate.Copy(t, "older.db")
+	return db
+}
+
+var olderTemplate = storetest.Template{Fill: fillOlderDatabase}
+
+func fillOlderDatabase(ctx context.Context, db string) (any, error) {
 	pages, err := filepath.Glob(filepath.Join(bumbleHistory, "*.html"))
 	if err != nil || len(pages) < 24 {
-		t.Fatalf("Bumble captures: %v (%d)", err, len(pages))
+		return nil, fmt.Errorf("Bumble captures: %v (%d)", err, len(pages))
 	}
-	args := append([]string{"import", "--db", db, "--service", "Bumble", "--type", "Terms of Service"}, pages[:24]...)
-	if r := runCommand(t, nil, args...); r.code != 0 {
-		t.Fatalf("import: exit %d: %s", r.code, r.stderr)
+	if err := runAll(ctx, importArgs(db, cookiesHistory),
+		append([]string{"import", "--db", db, "--service", "Bumble", "--type", "Terms of Service"}, pages[:24]...)); err != nil {
+		return nil, err
 	}
-	c := readContents(t, db)
+	c, err := storedContents(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	raw, err := sql.Open("sqlite", "file:"+db+"?_pragma=foreign_keys(1)")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	defer raw.Close()
 	enc, err := zstd.NewWriter(nil, zstd.WithEncoderConcurrency(1))
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	defer enc.Close()
 	for hash, content := range c.snapshots {
 		if _, err := raw.Exec("UPDATE snapshots SET compressed = ?, base = NULL, depth = 1, chain = NULL, seq = NULL WHERE hash = ?",
 			enc.EncodeAll(content, nil), hash); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
 	for id, v := range c.versions {
 		if _, err := raw.Exec(`UPDATE versions SET markdown = ?, sections = ?, packed = NULL, packed_hash = NULL,
 			packed_base = NULL, packed_depth = 1, packed_seq = NULL WHERE id = ?`, v.Markdown, string(v.Sections), id); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 	}
-	return db
+	return nil, raw.Close()
 }
 
 // contents is everything a database holds that compacting must keep.
@@ -77,42 +84,51 @@ type contents struct {
 
 func readContents(t *testing.T, db string) contents {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.OpenReadOnly(ctx, db)
+	c, err := storedContents(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.log = logJSON(t, db)
+	return c
+}
+
+// storedContents reads every capture and version of db (not its log).
+func storedContents(ctx context.Context, db string) (contents, error) {
+	st, err := store.OpenReadOnly(ctx, db)
+	if err != nil {
+		return contents{}, err
+	}
 	defer st.Close()
-	c := contents{snapshots: map[string][]byte{}, versions: map[int64]store.Version{}, log: logJSON(t, db)}
+	c := contents{snapshots: map[string][]byte{}, versions: map[int64]store.Version{}}
 	docs, err := st.Documents(ctx, store.DocumentFilter{})
 	if err != nil {
-		t.Fatal(err)
+		return c, err
 	}
 	for _, d := range docs {
 		fetches, err := st.Fetches(ctx, d.ID)
 		if err != nil {
-			t.Fatal(err)
+			return c, err
 		}
 		for _, f := range fetches {
 			snap, err := st.Snapshot(ctx, f.SnapshotHash)
 			if err != nil {
-				t.Fatalf("snapshot of fetch %d: %v", f.ID, err)
+				return c, fmt.Errorf("snapshot of fetch %d: %w", f.ID, err)
 			}
 			c.snapshots[f.SnapshotHash] = snap.Content
 		}
 		versions, err := st.Versions(ctx, d.ID)
 		if err != nil {
-			t.Fatal(err)
+			return c, err
 		}
 		for _, sum := range versions {
 			v, err := st.Version(ctx, sum.ID)
 			if err != nil {
-				t.Fatalf("version %d: %v", sum.ID, err)
+				return c, fmt.Errorf("version %d: %w", sum.ID, err)
 			}
 			c.versions[v.ID] = v
 		}
 	}
-	return c
+	return c, nil
 }
 
 func sameContents(t *testing.T, what string, got, want contents) {

@@ -95,8 +95,7 @@ func TestExportThenImportDataset(t *testing.T) {
 func TestExportByTypeUpToADate(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "pw.db")
-	mustRun(t, importArgs(db, cookiesHistory)...)
-	mustRun(t, "import", "--db", db, "--service", "X", "--type", "Privacy Policy", "../../demo/twitter-x-history/privacy-policy")
+	importedHistory(t, &cookiesAndPrivacyTemplate, db)
 	var want []string // the cookie policy's versions up to the end of 2022-11-23
 	for _, d := range logJSON(t, db) {
 		for _, v := range d.Versions {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/policywatch/policywatch/archive"
 	"github.com/policywatch/policywatch/capture"
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/wayback"
 )
 
@@ -41,6 +42,40 @@ func (r result) oneStderrLine(t *testing.T) string {
 }
 
 const cookiesHistory = "../../demo/twitter-x-history/cookies-policy"
+
+// runAll runs the commands in turn, for what tests share; it stops at the
+// first that fails, saying what it printed.
+func runAll(ctx context.Context, commands ...[]string) error {
+	for _, args := range commands {
+		var stdout, stderr bytes.Buffer
+		env := &environment{stdout: &stdout, stderr: &stderr, getenv: func(string) string { return "" }}
+		if code := run(ctx, env, args); code != exitOK {
+			return fmt.Errorf("%s: exit %d: %s", strings.Join(args, " "), code, stderr.String())
+		}
+	}
+	return nil
+}
+
+// Databases into which import recorded the demo's cookie policy
+// (importArgs), and its privacy policy after it: made once, since tests
+// that start from them would each spend seconds on it under the race
+// detector, and copied for each (importedHistory).
+var (
+	cookiesTemplate = storetest.Template{Fill: func(ctx context.Context, db string) (any, error) {
+		return nil, runAll(ctx, importArgs(db, cookiesHistory))
+	}}
+	cookiesAndPrivacyTemplate = storetest.Template{Fill: func(ctx context.Context, db string) (any, error) {
+		return nil, runAll(ctx, importArgs(db, cookiesHistory),
+			[]string{"import", "--db", db, "--service", "X", "--type", "Privacy Policy", privacyHistory})
+	}}
+)
+
+// importedHistory puts at db a copy of what template's imports made.
+func importedHistory(t *testing.T, template *storetest.Template, db string) {
+	t.Helper()
+	made, _ := template.Copy(t, "imported.db")
+	copyDB(t, made, db)
+}
 
 func importArgs(db string, files ...string) []string {
 	return append([]string{"import", "--db", db, "--service", "X", "--type", "Cookies Policy"}, files...)

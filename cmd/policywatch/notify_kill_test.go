@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policywatch/policywatch/internal/storetest"
 	"github.com/policywatch/policywatch/notify"
 	"github.com/policywatch/policywatch/store"
 )
@@ -41,7 +42,11 @@ func TestMain(m *testing.M) {
 		deliverOnce(db)
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	for _, tp := range []*storetest.Template{&olderTemplate, &cookiesTemplate, &cookiesAndPrivacyTemplate} {
+		tp.Remove()
+	}
+	os.Exit(code)
 }
 
 func deliverOnce(db string) {

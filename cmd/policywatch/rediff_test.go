@@ -71,12 +71,7 @@ func documentIDOf(t *testing.T, db, service, docType string) int64 {
 // document that holds them only; a second run finds nothing to do.
 func TestRediffRecomputesStaleChangesAndMarks(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "stale.db")
-	if r := runCommand(t, nil, importArgs(db, cookiesHistory)...); r.code != exitOK {
-		t.Fatalf("import: %s", r.stderr)
-	}
-	if r := runCommand(t, nil, "import", "--db", db, "--service", "X", "--type", "Privacy Policy", privacyHistory); r.code != exitOK {
-		t.Fatalf("import: %s", r.stderr)
-	}
+	importedHistory(t, &cookiesAndPrivacyTemplate, db)
 	cookies := documentIDOf(t, db, "X", "Trackers Policy")
 	privacy := documentIDOf(t, db, "X", "Privacy Policy")
 	fresh, freshPrivacy := readDerived(t, db, cookies), readDerived(t, db, privacy)

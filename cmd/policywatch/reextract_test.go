@@ -8,9 +8,7 @@ import (
 
 func TestReextractImportedHistory(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "pw.db")
-	if r := runCommand(t, nil, importArgs(db, cookiesHistory)...); r.code != 0 {
-		t.Fatalf("import: exit %d: %s", r.code, r.stderr)
-	}
+	importedHistory(t, &cookiesTemplate, db)
 	before := logJSON(t, db)
 	r := runCommand(t, nil, "reextract", "--db", db)
 	if r.code != 0 {

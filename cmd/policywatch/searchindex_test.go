@@ -47,9 +47,7 @@ func clearSearch(t *testing.T, db string) {
 // becomes searchable with search-index, and with reextract.
 func TestSearchIndexAndReextractIndexVersions(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "pw.db")
-	if r := runCommand(t, nil, importArgs(db, cookiesHistory)...); r.code != 0 {
-		t.Fatalf("import: exit %d: %s", r.code, r.stderr)
-	}
+	importedHistory(t, &cookiesTemplate, db)
 	// "post" replaced "Tweet" in the rebrand of 2023-09-20: the word is in
 	// the 32 versions from then on.
 	_, want := searchCount(t, db, `"Tweets"`)

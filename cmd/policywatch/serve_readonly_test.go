@@ -51,9 +51,7 @@ func TestServeInAReadOnlyDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "policies.db")
-	if r := runCommand(t, nil, importArgs(db, cookiesHistory)...); r.code != exitOK {
-		t.Fatalf("import: %s", r.stderr)
-	}
+	importedHistory(t, &cookiesTemplate, db)
 	before := fileBytes(t, db)
 	if err := os.Chmod(db, 0o444); err != nil {
 		t.Fatal(err)

@@ -116,9 +116,7 @@ func TestBadBaseURLIsAUsageError(t *testing.T) {
 // format, counting requests by route; /healthz checks the database.
 func TestServeExposesMetricsAndHealth(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "m.db")
-	if r := runCommand(t, nil, importArgs(db, cookiesHistory)...); r.code != exitOK {
-		t.Fatalf("import: %s", r.stderr)
-	}
+	importedHistory(t, &cookiesTemplate, db)
 	addr, stop := serveWith(t, nil, "--db", db, "--log-format", "json")
 	defer stop()
 	get := func(path string) string {
@@ -171,9 +169,7 @@ func TestServeExposesMetricsAndHealth(t *testing.T) {
 // no page, and /metrics says so.
 func TestServeWithoutAPageCacheRendersEveryRequest(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "m.db")
-	if r := runCommand(t, nil, importArgs(db, cookiesHistory)...); r.code != exitOK {
-		t.Fatalf("import: %s", r.stderr)
-	}
+	importedHistory(t, &cookiesTemplate, db)
 	addr, stop := serveWith(t, nil, "--db", db, "--page-cache-mb", "0")
 	defer stop()
 	var metrics string
@@ -201,9 +197,7 @@ func TestServeWithoutAPageCacheRendersEveryRequest(t *testing.T) {
 // them once serve has brought it up to date, without a 'rediff'.
 func TestServeComputesHistoryMarksAnOlderReleaseLeftOut(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "marks.db")
-	if r := runCommand(t, nil, importArgs(db, cookiesHistory)...); r.code != exitOK {
-		t.Fatalf("import: %s", r.stderr)
-	}
+	importedHistory(t, &cookiesTemplate, db)
 	ctx := context.Background()
 	st, err := store.Open(ctx, db)
 	if err != nil {

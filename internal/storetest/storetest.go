@@ -192,6 +192,10 @@ func (tp *Template) fill() error {
 	return nil
 }
 
+// Remove deletes the filled database: a package whose tests do not run
+// through Main (which does it after each pass) calls it from TestMain.
+func (tp *Template) Remove() { tp.reset() }
+
 func (tp *Template) reset() {
 	tp.mu.Lock()
 	defer tp.mu.Unlock()
