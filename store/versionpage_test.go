@@ -17,6 +17,26 @@ func TestVersionPageReadsWhatTheTimelineSays(t *testing.T) {
 	markdown, sections := demoTexts(t)
 	ids := addVersions(t, s, "X", markdown[:4], sections[:4])
 	addVersions(t, s, "Y", markdown[:4], sections[:4])
+	// A version captured at the same time as another: the id orders them.
+	third, err := s.Version(ctx, ids[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write(ctx, func(tx *Tx) error {
+		hash, err := tx.PutSnapshot([]byte(markdown[4]), "text/markdown")
+		if err != nil {
+			return err
+		}
+		if _, _, err := tx.AddFetch(Fetch{DocumentID: third.DocumentID, At: third.CapturedAt, Source: "import", SnapshotHash: hash}); err != nil {
+			return err
+		}
+		id, err := tx.AddVersion(Version{DocumentID: third.DocumentID, CapturedAt: third.CapturedAt, SnapshotHash: hash, Extractor: "t",
+			Markdown: markdown[4], Sections: sections[4], TextHash: HashContent([]byte(markdown[4])), Words: 4})
+		ids = append(ids, id)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	measured := Readability{Sentences: 12, Syllables: 340, ReadingSeconds: 75, Grade: 9.5, Release: "r1"}
 	if err := s.Write(ctx, func(tx *Tx) error { return tx.SetReadability(ids[1], measured) }); err != nil {
 		t.Fatal(err)
@@ -69,6 +89,9 @@ func TestVersionPageReadsWhatTheTimelineSays(t *testing.T) {
 		if err != nil || page.Capture != capture {
 			t.Errorf("version %d: capture %+v, VersionCapture says %+v (%v)", id, page.Capture, capture, err)
 		}
+	}
+	if page, _ := s.VersionPage(ctx, ids[4]); page.Previous == nil || page.Previous.ID != ids[2] || page.Next == nil || page.Next.ID != ids[3] {
+		t.Errorf("the version captured with version %d: neighbours %+v and %+v, want %d and %d", ids[2], page.Previous, page.Next, ids[2], ids[3])
 	}
 	if page, _ := s.VersionPage(ctx, ids[1]); page.Readability == nil || *page.Readability != measured {
 		t.Errorf("readability of version %d: %+v, want %+v", ids[1], page.Readability, measured)
