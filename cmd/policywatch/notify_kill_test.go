@@ -43,9 +43,7 @@ func TestMain(m *testing.M) {
 		return
 	}
 	code := m.Run()
-	for _, tp := range []*storetest.Template{&olderTemplate, &cookiesTemplate, &cookiesAndPrivacyTemplate} {
-		tp.Remove()
-	}
+	storetest.RemoveTemplates()
 	os.Exit(code)
 }
 

@@ -22,6 +22,7 @@ import (
 //
 //	func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
 func Main(m *testing.M) int {
+	pgtest.AfterEachPass(RemoveTemplates)
 	return pgtest.Main(m, func(ctx context.Context, url string) error {
 		s, err := store.Open(ctx, url)
 		if err != nil {
@@ -117,21 +118,20 @@ func Pick(lite, pg string) string {
 
 // Template is a database filled once per pass and copied for each test that
 // starts from it: tests that each need the same archive (recorded through
-// the archive, which the race detector makes slow) make it once. The zero
-// Template is ready; Fill names what fills it.
+// the archive, which the race detector makes slow) make it once. Set Fill;
+// the rest of the zero value is ready.
 type Template struct {
 	// Fill fills the database at db (open it, record, close it) and
 	// returns what the tests need to know of it (ids, say), which Copy
 	// gives each test.
 	Fill func(ctx context.Context, db string) (any, error)
 
-	mu         sync.Mutex
-	registered bool
-	filled     bool
-	db         string // the filled database: a file, or a PostgreSQL URL
-	dir        string // the SQLite file's folder
-	facts      any
-	err        error
+	mu     sync.Mutex
+	filled bool
+	db     string // the filled database: a file, or a PostgreSQL URL
+	dir    string // the SQLite file's folder
+	facts  any
+	err    error
 }
 
 // Copy returns a fresh copy of the filled database for t (a file in t's
@@ -145,10 +145,9 @@ func (tp *Template) Copy(t testing.TB, name string) (db string, facts any) {
 	if !tp.filled {
 		tp.filled = true
 		tp.err = tp.fill()
-		if !tp.registered { // the next pass (another engine) fills its own
-			tp.registered = true
-			pgtest.AfterEachPass(tp.reset)
-		}
+		filledTemplates.Lock()
+		filledTemplates.list = append(filledTemplates.list, tp)
+		filledTemplates.Unlock()
 	}
 	if tp.err != nil {
 		t.Fatalf("filling the template database: %v", tp.err)
@@ -192,10 +191,6 @@ func (tp *Template) fill() error {
 	return nil
 }
 
-// Remove deletes the filled database: a package whose tests do not run
-// through Main (which does it after each pass) calls it from TestMain.
-func (tp *Template) Remove() { tp.reset() }
-
 func (tp *Template) reset() {
 	tp.mu.Lock()
 	defer tp.mu.Unlock()
@@ -203,6 +198,26 @@ func (tp *Template) reset() {
 		os.RemoveAll(tp.dir)
 	}
 	tp.filled, tp.db, tp.dir, tp.facts, tp.err = false, "", "", nil, nil
+}
+
+// filledTemplates are the templates filled in this pass.
+var filledTemplates struct {
+	sync.Mutex
+	list []*Template
+}
+
+// RemoveTemplates deletes the databases templates filled and lets them be
+// filled again: Main does it after each pass (the next, on another engine,
+// fills its own); a package whose tests do not run through Main calls it
+// from TestMain once they have run.
+func RemoveTemplates() {
+	filledTemplates.Lock()
+	list := filledTemplates.list
+	filledTemplates.list = nil
+	filledTemplates.Unlock()
+	for _, tp := range list {
+		tp.reset()
+	}
 }
 
 func copyFile(from, to string) error {

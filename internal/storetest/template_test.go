@@ -33,7 +33,7 @@ func versionsOf(t *testing.T, st *store.Store) int {
 
 // A template is filled once per pass; each copy starts from what was
 // filled, with what Fill returned, and what one test writes to its copy
-// is not in the next one's.
+// is not in the next one's; removed, it is filled again.
 func TestTemplateIsFilledOnceAndCopiedApart(t *testing.T) {
 	fills := 0
 	tp := storetest.Template{Fill: func(ctx context.Context, db string) (any, error) {
@@ -66,5 +66,11 @@ func TestTemplateIsFilledOnceAndCopiedApart(t *testing.T) {
 	}
 	if fills != 1 {
 		t.Errorf("filled %d times, want once", fills)
+	}
+	// Removed (as after a pass), it is filled again when next copied.
+	storetest.RemoveTemplates()
+	db, _ := tp.Copy(t, "again.db")
+	if versions := versionsOf(t, storetest.OpenAt(t, db)); fills != 2 || versions != 1 {
+		t.Errorf("after RemoveTemplates: filled %d times in all, want 2; the copy has %d versions, want 1", fills, versions)
 	}
 }
