@@ -10,26 +10,55 @@ import (
 	"github.com/policywatch/policywatch/store"
 )
 
-// importHistory records one document's bundled history and returns its
-// versions by capture date ("2024-05-17T18:36").
-func importHistory(t *testing.T, a *Archive, st *store.Store, ref DocumentRef, dir string) (int64, map[string]store.VersionSummary) {
+// recordedPrivacyHistory and recordedCookieHistory are the demo's bundled
+// histories of X's privacy and cookie policies, each recorded once per pass
+// (through RecordFiles: seconds under the race detector) and copied for
+// each test that reads it. TestRecordCookieHistoryKeepsOneVersionPerDistinctText
+// records the cookie history itself.
+var (
+	recordedPrivacyHistory = historyTemplate(DocumentRef{Service: "X", Type: "Privacy Policy"}, "twitter-x-history/privacy-policy")
+	recordedCookieHistory  = historyTemplate(cookiesRef, cookiesDir)
+)
+
+// historyTemplate records the bundled history in dir as ref; its facts are
+// the document's id.
+func historyTemplate(ref DocumentRef, dir string) *storetest.Template {
+	return &storetest.Template{Fill: func(ctx context.Context, db string) (any, error) {
+		files, err := CollectFiles(bundle, []string{dir}, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		st, err := store.Open(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		sum, err := New(st).RecordFiles(ctx, ref, files, "import", nil)
+		if closeErr := st.Close(); err == nil {
+			err = closeErr
+		}
+		return sum.DocumentID, err
+	}}
+}
+
+// copyHistory gives t its own copy of a recorded history, and returns the
+// document's id and its versions by capture date ("2024-05-17T18:36").
+func copyHistory(t *testing.T, history *storetest.Template) (*Archive, *store.Store, int64, map[string]store.VersionSummary) {
 	t.Helper()
-	files, err := CollectFiles(bundle, []string{dir}, time.Time{})
+	db, facts := history.Copy(t, "archive.db")
+	st, err := store.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := a.RecordFiles(context.Background(), ref, files, "import", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	t.Cleanup(func() { st.Close() })
+	docID := facts.(int64)
 	byDate := map[string]store.VersionSummary{}
-	for _, v := range versionsOf(t, st, sum.DocumentID) {
+	for _, v := range versionsOf(t, st, docID) {
 		if v.TextHash == "" {
 			t.Fatalf("version %d has no text hash in Versions", v.ID)
 		}
 		byDate[v.CapturedAt.Format("2006-01-02T15:04")] = v
 	}
-	return sum.DocumentID, byDate
+	return New(st), st, docID, byDate
 }
 
 // storedMarks returns the document's versions and the marks stored with
@@ -47,9 +76,7 @@ func storedMarks(t *testing.T, st *store.Store, docID int64) ([]store.VersionSum
 }
 
 func TestPrivacyPolicyRevertsToTwitterTextAndBack(t *testing.T) {
-	a, st := newArchive(t)
-	ref := DocumentRef{Service: "X", Type: "Privacy Policy"}
-	docID, v := importHistory(t, a, st, ref, "twitter-x-history/privacy-policy")
+	_, st, docID, v := copyHistory(t, recordedPrivacyHistory)
 	versions, marks := storedMarks(t, st, docID)
 	twitter, x1, back, x2 := v["2023-05-18T18:34"], v["2023-08-23T00:36"], v["2023-08-24T06:35"], v["2023-08-30T18:34"]
 	if twitter.ID == 0 || x1.ID == 0 || back.ID == 0 || x2.ID == 0 {
@@ -80,8 +107,7 @@ func TestPrivacyPolicyRevertsToTwitterTextAndBack(t *testing.T) {
 
 func TestCookiePolicyFlipFlopsBetweenLinkDomains(t *testing.T) {
 	storetest.SkipSlowOnPostgres(t, "it records the cookie history TestRecordCookieHistoryKeepsOneVersionPerDistinctText records there, and its marks are stored as TestPrivacyPolicyRevertsToTwitterTextAndBack's")
-	a, st := newArchive(t)
-	docID, v := importHistory(t, a, st, cookiesRef, cookiesDir)
+	_, st, docID, v := copyHistory(t, recordedCookieHistory)
 	_, marks := storedMarks(t, st, docID)
 	first, second, third := v["2024-05-16T06:39"], v["2024-05-17T00:38"], v["2024-05-17T18:36"]
 	if m := marks[third.ID]; m.RevertsTo == nil || m.RevertsTo.ID != first.ID || !m.FlipFlop || m.FlipFlopWith != second.ID {
@@ -187,10 +213,7 @@ func TestAnOlderCaptureUnmarksAFlipFlopItBreaks(t *testing.T) {
 }
 
 func TestRediffComputesMarksAnOlderReleaseDidNotStore(t *testing.T) {
-	storetest.SkipSlowOnPostgres(t, "it records the privacy history TestPrivacyPolicyRevertsToTwitterTextAndBack records there; re-diffing is TestRediffRecomputesChangesOfAnOlderDiff's")
-	a, st := newArchive(t)
-	ref := DocumentRef{Service: "X", Type: "Privacy Policy"}
-	docID, _ := importHistory(t, a, st, ref, "twitter-x-history/privacy-policy")
+	a, st, docID, _ := copyHistory(t, recordedPrivacyHistory)
 	_, want := storedMarks(t, st, docID)
 	if len(want) == 0 {
 		t.Fatal("the privacy policy's history has no marks")

@@ -52,10 +52,9 @@ func TestDecodeSectionsReadsWhatEncodingJSONReads(t *testing.T) {
 		}
 	}
 
-	a, st := newArchive(t)
 	compared := 0
-	for typ, history := range map[string]string{"Privacy Policy": "twitter-x-history/privacy-policy", "Cookies Policy": "twitter-x-history/cookies-policy"} {
-		docID, versions := importHistory(t, a, st, DocumentRef{Service: "X", Type: typ}, history)
+	for _, history := range []*storetest.Template{recordedPrivacyHistory, recordedCookieHistory} {
+		_, st, docID, versions := copyHistory(t, history)
 		for date, vs := range versions {
 			v, err := st.Version(context.Background(), vs.ID)
 			if err != nil {
