@@ -17,8 +17,10 @@ import (
 // the rows another worker is leasing at that moment (FOR UPDATE SKIP
 // LOCKED); on SQLite the single writer does the same by taking turns.
 //
-// Times are the workers' clocks: machines sharing a queue keep their
-// clocks in step (NTP), far closer than a lease's length.
+// Times are given by the workers; 'policywatch worker' takes them from
+// the database's clock (DatabaseTime, watch.DatabaseClock), so that
+// workers on machines whose clocks disagree still agree on when a lease
+// or a host's turn runs out.
 
 // ErrLeaseLost is returned by CompleteLease when the document's lease is no
 // longer the worker's: it ran out and another worker took the document.
@@ -312,6 +314,22 @@ func (s *Store) GiveBackHostTurn(ctx context.Context, host, holder string, freeA
 		return fmt.Errorf("giving back the turn of %s in %s: %w", host, s.path, err)
 	}
 	return nil
+}
+
+// DatabaseTime is the time by the database's clock: the one clock every
+// worker sharing the queue can read. On PostgreSQL it is the server's; an
+// SQLite file is shared only by processes of one machine, whose clock it
+// is.
+func (s *Store) DatabaseTime(ctx context.Context) (time.Time, error) {
+	if !s.d.postgres {
+		return time.Now().UTC(), nil
+	}
+	var micros int64
+	err := s.readers.QueryRowContext(ctx, "SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint").Scan(&micros)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("reading the clock of %s: %w", s.path, err)
+	}
+	return time.UnixMicro(micros).UTC(), nil
 }
 
 // IsConflict says whether err is a transaction PostgreSQL aborted because

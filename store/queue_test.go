@@ -220,3 +220,21 @@ func TestTheQueueIsReadByIndex(t *testing.T) {
 		}
 	}
 }
+
+func TestDatabaseTimeIsTheDatabasesClock(t *testing.T) {
+	s, _ := openTestStore(t)
+	before := time.Now()
+	at, err := s.DatabaseTime(context.Background())
+	after := time.Now()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test's database runs on this machine: one clock, read to the
+	// microsecond.
+	if at.Before(before.Truncate(time.Millisecond)) || at.After(after.Add(time.Millisecond)) {
+		t.Errorf("the database's time %s is not between %s and %s", at, before, after)
+	}
+	if at.Location() != time.UTC {
+		t.Errorf("the database's time is in %s, want UTC", at.Location())
+	}
+}

@@ -27,12 +27,20 @@ import (
 // shifted by offset (a later round).
 func testWorker(t testing.TB, db, name string, targets []crawler.Target, rest, lease, offset time.Duration) *Worker {
 	t.Helper()
+	return clockedWorker(t, db, name, targets, rest, lease, func(*store.Store) func() time.Time {
+		return func() time.Time { return time.Now().Add(offset) }
+	})
+}
+
+// clockedWorker is testWorker with the clock clock makes for its store.
+func clockedWorker(t testing.TB, db, name string, targets []crawler.Target, rest, lease time.Duration, clock func(*store.Store) func() time.Time) *Worker {
+	t.Helper()
 	st, err := store.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	now := func() time.Time { return time.Now().Add(offset) }
+	now := clock(st)
 	cfg := crawler.Config{UserAgent: "policywatch-test " + name, AllowPrivateNetworks: true, Retries: -1, Timeout: 10 * time.Second,
 		Turns: &SharedTurns{Store: st, Holder: name, Delay: rest, Hold: lease, Now: now}}
 	return &Worker{

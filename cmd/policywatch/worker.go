@@ -38,8 +38,9 @@ turns kept in the database.
 
 Every worker is given the same declarations: each adds its documents to the
 queue (due at once when new). A document a worker does not declare is put
-off by one interval. Workers' clocks must agree (NTP) to well within a
-lease.
+off by one interval. Leases and host turns are timed by the database's
+clock, so the workers' machines need not agree on the time; a worker warns
+when its machine's clock is a second or more off the database's.
 
 Logs one line per fetch on stderr. Stops cleanly on SIGINT or SIGTERM,
 giving back the documents in flight. 'policywatch serve --db' on the same
@@ -87,14 +88,25 @@ database shows what the workers record and does no crawling without
 	}
 	br := flags.browser.newBrowser(logger)
 	defer br.Close()
+	// Leases and host turns are compared across machines: they are timed
+	// by the database's clock, whatever this machine's says.
+	clock := &watch.DatabaseClock{Store: st}
+	offset, err := clock.Sync(ctx)
+	if err != nil {
+		return err
+	}
+	if offset.Abs() >= time.Second {
+		logger.Warn("this machine's clock is off the database's; leases and host turns use the database's",
+			"database_ahead_by", offset.Round(time.Millisecond))
+	}
 	cfg := flags.config()
 	// A host's turn outlives the longest request (or rendered page) a
 	// little, so that a worker that dies holding it blocks the host no
 	// longer than that.
 	cfg.Turns = &watch.SharedTurns{Store: st, Holder: *name, Delay: max(*flags.delay, 0),
-		Hold: max(*flags.timeout, *flags.browser.timeout) + 5*time.Second}
+		Hold: max(*flags.timeout, *flags.browser.timeout) + 5*time.Second, Now: clock.Now}
 	w := &watch.Worker{
-		Run:         &watch.Run{Store: st, Archive: arch, Every: *every, Logger: logger},
+		Run:         &watch.Run{Store: st, Archive: arch, Every: *every, Logger: logger, Now: clock.Now},
 		Targets:     targets,
 		Name:        *name,
 		Lease:       *lease,
