@@ -24,10 +24,12 @@ type DatabaseClock struct {
 
 	reading sync.Mutex // held while the database's clock is read
 
-	mu     sync.Mutex
-	offset time.Duration // the database's clock minus Local
-	ok     bool          // offset was read
-	tried  time.Time     // the last reading's start, by Local, read or not
+	mu sync.Mutex
+	// The last reading: the database's time, and this machine's (with
+	// its monotonic clock) when the database read it.
+	read, readLocal time.Time
+	ok              bool      // a reading was made
+	tried           time.Time // the last reading's start, by Local, made or not
 }
 
 // Sync reads the database's clock now and returns how far it is ahead of
@@ -43,8 +45,9 @@ func (c *DatabaseClock) Sync(ctx context.Context) (time.Duration, error) {
 		return 0, err
 	}
 	// The database read its clock about halfway through the round trip.
-	c.offset, c.ok = at.Sub(before.Add(after.Sub(before)/2)), true
-	return c.offset, nil
+	mid := before.Add(after.Sub(before) / 2)
+	c.read, c.readLocal, c.ok = at, mid, true
+	return at.Sub(mid), nil
 }
 
 // Now is the time by the database's clock. A caller finding the reading
@@ -80,7 +83,7 @@ func (c *DatabaseClock) Now() time.Time {
 	if !c.ok {
 		return now
 	}
-	return now.Add(c.offset)
+	return c.read.Add(now.Sub(c.readLocal))
 }
 
 // stale says whether the last reading is too old at now (or from a time
