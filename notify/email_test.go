@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/policywatch/policywatch/internal/daytest"
 	"github.com/policywatch/policywatch/store"
 )
 
@@ -157,7 +158,7 @@ func TestEmailWaitsWithoutSMTP(t *testing.T) {
 }
 
 func TestDailyDigestOnceADay(t *testing.T) {
-	awayFromMidnight(t)
+	daytest.AwayFromMidnight(t)
 	st := openStore(t)
 	srv := startSMTP(t, true, "", "")
 	subscribe(t, st, Request{Email: "desk@example.org", Digest: true})
@@ -196,7 +197,7 @@ func TestDailyDigestOnceADay(t *testing.T) {
 
 	// Another change the same (test) day waits for the next day's digest.
 	recordFile(t, st, "2024-05-17T00-38-40Z.md", "crawl")
-	clk.Set(laterTheSameDay(clk.Now()))
+	clk.Set(daytest.LaterTheSameDay(clk.Now()))
 	if pass := runOnce(t, w); pass.Attempts != 0 || len(srv.messages()) != 1 {
 		t.Fatalf("a second digest on one day: %+v", pass)
 	}

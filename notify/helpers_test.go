@@ -105,26 +105,6 @@ func (c *clock) Set(t time.Time) {
 	c.t = t
 }
 
-// laterTheSameDay is a time after t on t's UTC day (digests are daily, by
-// UTC day), halfway to its end: a fixed step such as an hour would cross
-// into the next day when a test runs late in the evening.
-func laterTheSameDay(t time.Time) time.Time {
-	end := t.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
-	return t.Add(end.Sub(t) / 2)
-}
-
-// awayFromMidnight waits out the last half minute of a UTC day, so that a
-// test whose alerts are queued on the real clock and then sent on its own
-// clock stays on one day.
-func awayFromMidnight(t testing.TB) {
-	t.Helper()
-	now := time.Now()
-	if left := now.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour).Sub(now); left < 30*time.Second {
-		t.Logf("waiting %s for the day to turn", left)
-		time.Sleep(left + time.Second)
-	}
-}
-
 // received is one request a receiver got, and whether its signature held.
 type received struct {
 	id, timestamp string

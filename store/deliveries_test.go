@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/policywatch/policywatch/internal/daytest"
 )
 
 func addSubscription(t testing.TB, s *Store, sub Subscription) int64 {
@@ -240,7 +242,7 @@ func TestRetryAndKinds(t *testing.T) {
 
 func TestClaimDigestOncePerDay(t *testing.T) {
 	ctx := context.Background()
-	awayFromMidnight(t)
+	daytest.AwayFromMidnight(t)
 	s, _ := openTestStore(t)
 	sd := writeSeed(t, s)
 	sub := addSubscription(t, s, Subscription{Kind: KindEmail, Email: "a@example.org", Digest: true})
@@ -275,31 +277,11 @@ func TestClaimDigestOncePerDay(t *testing.T) {
 	}
 	// A change queued now is due by tomorrow, but tomorrow's digest is sent.
 	queueAgain(t, s, sd)
-	if got := claimDigest(laterTheSameDay(tomorrow)); len(got) != 0 {
+	if got := claimDigest(daytest.LaterTheSameDay(tomorrow)); len(got) != 0 {
 		t.Fatalf("a second digest on one day: %+v", got)
 	}
 	if got := claimDigest(tomorrow.Add(24 * time.Hour)); len(got) != 1 {
 		t.Fatalf("next day's digest: %+v", got)
-	}
-}
-
-// laterTheSameDay is a time after t on t's UTC day, halfway to its end: a
-// fixed step such as an hour would cross into the next day when a test runs
-// late in the evening.
-func laterTheSameDay(t time.Time) time.Time {
-	end := t.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
-	return t.Add(end.Sub(t) / 2)
-}
-
-// awayFromMidnight waits out the last half minute of a UTC day, so that a
-// test whose deliveries are queued on the real clock and then claimed on
-// its own stays on one day.
-func awayFromMidnight(t testing.TB) {
-	t.Helper()
-	now := time.Now()
-	if left := now.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour).Sub(now); left < 30*time.Second {
-		t.Logf("waiting %s for the day to turn", left)
-		time.Sleep(left + time.Second)
 	}
 }
 
