@@ -85,8 +85,9 @@
 //
 // E-mail goes through the SMTP server of SMTPConfig as multipart/
 // alternative: plain text (summary and story) and HTML (the same and the
-// stored excerpt of the change). A digest subscription gets, once per UTC
-// day, one message with every change queued before that day began. See
+// stored excerpt of the change). A digest subscription gets, once a day at
+// its digest time (a time of day in an IANA time zone; midnight UTC when
+// it names none), one message with every change queued before that time. See
 // SMTPConfig for the transport security rules. Without an SMTP server,
 // e-mail deliveries wait in the outbox.
 package notify

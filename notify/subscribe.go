@@ -25,6 +25,10 @@ type Request struct {
 	Secret     string // webhook: "whsec_" + base64 of 24 to 64 bytes; empty: one is generated
 	Email      string
 	Digest     bool // e-mail: one message a day instead of one per change
+	// DigestAt is when the daily digest goes out: "HH:MM" (UTC) or "HH:MM
+	// ZONE" with an IANA time zone ("08:00 Europe/Paris"); it implies
+	// Digest. Empty is midnight UTC.
+	DigestAt   string
 	Services   []string
 	Types      []string // Open Terms Archive names; aliases are stored by their canonical name
 	Classes    []string // cosmetic, rebrand, editorial, substantive
@@ -109,7 +113,7 @@ func Validate(ctx context.Context, r Request) (store.Subscription, error) {
 	case r.WebhookURL != "" && r.Email != "":
 		return sub, &InputError{Field: "subscription", Reason: "give a webhook URL or an e-mail address, not both"}
 	case r.WebhookURL != "":
-		if r.Digest {
+		if r.Digest || r.DigestAt != "" {
 			return sub, &InputError{Field: "digest", Reason: "daily digests are for e-mail subscriptions; a webhook hears of each change"}
 		}
 		if err := checkWebhookURL(ctx, r.WebhookURL, r.AllowPrivateNetworks, r.Resolver); err != nil {
@@ -129,6 +133,13 @@ func Validate(ctx context.Context, r Request) (store.Subscription, error) {
 			return sub, &InputError{Field: "e-mail address", Value: r.Email, Reason: "is not an e-mail address such as desk@example.org", Err: err}
 		}
 		sub = store.Subscription{Kind: store.KindEmail, Email: addr.Address, Digest: r.Digest}
+		if r.DigestAt != "" {
+			at, err := parseDigestAt(r.DigestAt)
+			if err != nil {
+				return sub, &InputError{Field: "digest time", Value: r.DigestAt, Reason: err.Error()}
+			}
+			sub.Digest, sub.DigestAt = true, at.String()
+		}
 	}
 	var err error
 	if sub.Services, err = names("service", r.Services, nil); err != nil {

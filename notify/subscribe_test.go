@@ -55,6 +55,12 @@ func TestBadSubscriptionsAreRefusedAndNothingIsStored(t *testing.T) {
 		{"secret not base64", Request{WebhookURL: "https://hooks.example.org/", Secret: "whsec_not base64!"}, "is not base64"},
 		{"secret too short", Request{WebhookURL: "https://hooks.example.org/", Secret: shortSecret}, "decodes to 9 bytes"},
 		{"digest webhook", Request{WebhookURL: "https://hooks.example.org/", Digest: true}, "daily digests are for e-mail"},
+		{"digest time for a webhook", Request{WebhookURL: "https://hooks.example.org/", DigestAt: "08:00"}, "daily digests are for e-mail"},
+		{"digest time not a time", Request{Email: "a@example.org", DigestAt: "8am Europe/Paris"}, `digest time "8am Europe/Paris": "8am" is not a time of day such as 08:00`},
+		{"digest hour 24", Request{Email: "a@example.org", DigestAt: "24:00"}, "is not a time of day"},
+		{"digest minute 7", Request{Email: "a@example.org", DigestAt: "08:7"}, "is not a time of day"},
+		{"digest zone unknown", Request{Email: "a@example.org", DigestAt: "08:00 Europe/Pariss"}, `"Europe/Pariss" is not an IANA time zone`},
+		{"digest zone of this machine", Request{Email: "a@example.org", DigestAt: "08:00 Local"}, "by its IANA name"},
 		{"e-mail secret", Request{Email: "a@example.org", Secret: NewSecret()}, "e-mail subscriptions have none"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

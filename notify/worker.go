@@ -169,7 +169,7 @@ func (w *Worker) RunOnce(ctx context.Context) (Pass, error) {
 			if batch, err = tx.ClaimDeliveries(claim); err != nil || len(batch) > 0 || w.opts.SMTP == nil {
 				return err
 			}
-			digest, err = tx.ClaimDigest(claim, now.UTC().Truncate(24*time.Hour))
+			digest, err = tx.ClaimDigest(claim, func(raw string) time.Time { return w.digestTime(raw).periodStart(now) })
 			return err
 		})
 		if err != nil {
@@ -243,6 +243,18 @@ func (w *Worker) send(ctx context.Context, d store.ClaimedDelivery) outcome {
 		return w.sendEmail(ctx, d)
 	}
 	return w.sendWebhook(ctx, d)
+}
+
+// digestTime reads a subscription's stored digest time. Subscribing checked
+// it; one that does not read (a row edited by hand) is sent at
+// midnight UTC rather than never, with a warning.
+func (w *Worker) digestTime(raw string) digestAt {
+	at, err := parseDigestAt(raw)
+	if err != nil {
+		w.opts.Logger.Warn("a subscription's digest time does not read: its digest goes out at midnight UTC", "digest_at", raw, "err", err)
+		return midnightUTC
+	}
+	return at
 }
 
 // deliverDigest sends one subscription's digest: one message for all its

@@ -204,6 +204,6 @@ var _ interface {
 	SetLastDigest(id int64, at time.Time) error
 	QueueDeliveries(c Change) (int, error)
 	ClaimDeliveries(o ClaimOptions) ([]ClaimedDelivery, error)
-	ClaimDigest(o ClaimOptions, dayStart time.Time) ([]ClaimedDelivery, error)
+	ClaimDigest(o ClaimOptions, periodStart func(digestAt string) time.Time) ([]ClaimedDelivery, error)
 	FinishAttempt(r AttemptResult) (bool, error)
 } = (*Tx)(nil)

@@ -167,29 +167,61 @@ func (t *Tx) ClaimDeliveries(o ClaimOptions) ([]ClaimedDelivery, error) {
 }
 
 // ClaimDigest claims, for one e-mail subscription sent as a daily digest,
-// every due delivery queued before dayStart, if the subscription has had
-// no digest since dayStart. It returns nil when no digest is due.
-func (t *Tx) ClaimDigest(o ClaimOptions, dayStart time.Time) ([]ClaimedDelivery, error) {
+// every due delivery queued before its digest period began, if it has had
+// no digest since then. periodStart gives, for a subscription's DigestAt,
+// when its current period began: its latest digest time at o.Now. It
+// returns nil when no digest is due.
+func (t *Tx) ClaimDigest(o ClaimOptions, periodStart func(digestAt string) time.Time) ([]ClaimedDelivery, error) {
 	now, err := formatTime(o.Now)
 	if err != nil {
 		return nil, fmt.Errorf("claiming a digest: %w", err)
 	}
-	day, err := formatTime(dayStart)
+	type candidate struct {
+		id                 int64
+		digestAt, lastSent string
+	}
+	var candidates []candidate
+	rows, err := t.tx.QueryContext(t.ctx, `
+		SELECT s.id, s.digest_at, s.last_digest_at FROM subscriptions s
+		WHERE s.digest = true AND s.removed_at = '' AND EXISTS (
+			SELECT 1 FROM deliveries d WHERE d.subscription_id = s.id
+				AND d.state = 'pending' AND d.next_attempt_at <= ? AND d.lease_until <= ?)
+		ORDER BY s.id`, now, now)
 	if err != nil {
 		return nil, fmt.Errorf("claiming a digest: %w", err)
 	}
-	const due = `d.state = 'pending' AND d.created_at < ?1 AND d.next_attempt_at <= ?2 AND d.lease_until <= ?2`
-	ids, err := t.ids(`
-		SELECT d.id FROM deliveries d WHERE `+due+` AND d.subscription_id = (
-			SELECT s.id FROM subscriptions s
-			WHERE s.digest = true AND s.removed_at = '' AND s.last_digest_at < ?1
-				AND EXISTS (SELECT 1 FROM deliveries d WHERE d.subscription_id = s.id AND `+due+`)
-			ORDER BY s.id LIMIT 1)
-		ORDER BY d.created_at, d.id`+t.store.d.pick("", " FOR UPDATE OF d"), day, now)
-	if err != nil {
+	for rows.Next() {
+		var c candidate
+		if err := rows.Scan(&c.id, &c.digestAt, &c.lastSent); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("claiming a digest: %w", err)
+		}
+		candidates = append(candidates, c)
+	}
+	if err := rows.Close(); err != nil {
 		return nil, fmt.Errorf("claiming a digest: %w", err)
 	}
-	return t.claim(ids, o)
+	for _, c := range candidates {
+		start, err := formatTime(periodStart(c.digestAt))
+		if err != nil {
+			return nil, fmt.Errorf("claiming the digest of subscription %d: %w", c.id, err)
+		}
+		if c.lastSent >= start { // times are stored in a form that sorts
+			continue
+		}
+		ids, err := t.ids(`
+			SELECT d.id FROM deliveries d
+			WHERE d.subscription_id = ? AND d.state = 'pending' AND d.created_at < ?
+				AND d.next_attempt_at <= ? AND d.lease_until <= ?
+			ORDER BY d.created_at, d.id`+t.store.d.pick("", " FOR UPDATE OF d"), c.id, start, now, now)
+		if err != nil {
+			return nil, fmt.Errorf("claiming the digest of subscription %d: %w", c.id, err)
+		}
+		if len(ids) > 0 {
+			return t.claim(ids, o)
+		}
+	}
+	return nil, nil
 }
 
 // claim leases the deliveries, closes the attempts a dead worker left

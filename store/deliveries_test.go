@@ -251,7 +251,7 @@ func TestClaimDigestOncePerDay(t *testing.T) {
 		var got []ClaimedDelivery
 		err := s.Write(ctx, func(tx *Tx) error {
 			var err error
-			got, err = tx.ClaimDigest(ClaimOptions{Now: now, Lease: time.Minute, Owner: "w", Kinds: allKinds}, now.Truncate(24*time.Hour))
+			got, err = tx.ClaimDigest(ClaimOptions{Now: now, Lease: time.Minute, Owner: "w", Kinds: allKinds}, midnightUTC(now))
 			return err
 		})
 		if err != nil {
@@ -283,6 +283,55 @@ func TestClaimDigestOncePerDay(t *testing.T) {
 	if got := claimDigest(tomorrow.Add(24 * time.Hour)); len(got) != 1 {
 		t.Fatalf("next day's digest: %+v", got)
 	}
+}
+
+// TestClaimDigestByEachSubscriptionsPeriod: each digest subscription's
+// period starts when periodStart says for its own DigestAt, stored as
+// given; a change queued after that start waits for the next period.
+func TestClaimDigestByEachSubscriptionsPeriod(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTestStore(t)
+	sd := writeSeed(t, s)
+	queuedBefore := addSubscription(t, s, Subscription{Kind: KindEmail, Email: "paris@example.org", Digest: true, DigestAt: "08:00 Europe/Paris"})
+	queuedAfter := addSubscription(t, s, Subscription{Kind: KindEmail, Email: "tokyo@example.org", Digest: true, DigestAt: "07:30 Asia/Tokyo"})
+	queued := time.Now()
+	queue(t, s, sd.change)
+	subs, err := s.Subscriptions(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(subs) != 2 || subs[0].DigestAt != "08:00 Europe/Paris" || subs[1].DigestAt != "07:30 Asia/Tokyo" {
+		t.Fatalf("subscriptions read back: %+v", subs)
+	}
+	now := queued.Add(2 * time.Second)
+	starts := map[string]time.Time{
+		"08:00 Europe/Paris": queued.Add(time.Second),  // the change was queued before it began
+		"07:30 Asia/Tokyo":   queued.Add(-time.Second), // after
+	}
+	var got []ClaimedDelivery
+	err = s.Write(ctx, func(tx *Tx) error {
+		got, err = tx.ClaimDigest(ClaimOptions{Now: now, Lease: time.Minute, Owner: "w", Kinds: allKinds}, func(at string) time.Time { return starts[at] })
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Subscription.ID != queuedBefore {
+		t.Fatalf("claimed %+v, want the delivery of subscription %d (not %d)", got, queuedBefore, queuedAfter)
+	}
+	err = s.Write(ctx, func(tx *Tx) error {
+		got, err = tx.ClaimDigest(ClaimOptions{Now: now, Lease: time.Minute, Owner: "w", Kinds: allKinds}, func(at string) time.Time { return starts[at] })
+		return err
+	})
+	if err != nil || len(got) != 0 {
+		t.Fatalf("a second claim: %+v, %v; want none (one leased, the other not due)", got, err)
+	}
+}
+
+// midnightUTC is a digest period that begins each UTC midnight, whatever
+// the subscription's digest time.
+func midnightUTC(now time.Time) func(string) time.Time {
+	return func(string) time.Time { return now.Truncate(24 * time.Hour) }
 }
 
 // queueAgain queues the seed's change once more, as a new alert (an alert

@@ -24,6 +24,10 @@ type Subscription struct {
 	Secret string // webhook: "whsec_" + base64; empty once removed
 	Email  string // e-mail address
 	Digest bool   // e-mail: one message a day instead of one per change
+	// DigestAt is when a digest goes out each day, a time of day and an
+	// IANA time zone ("08:00 Europe/Paris"); empty is midnight UTC. The
+	// store keeps it as given: notify reads it.
+	DigestAt string
 	// Filters: a change matches when each non-empty list holds its value.
 	Services   []string
 	Types      []string
@@ -67,9 +71,9 @@ func (t *Tx) AddSubscription(s Subscription) (int64, error) {
 		lists[i] = string(b)
 	}
 	id, _, err := t.tx.insertID(t.ctx, `
-		INSERT INTO subscriptions (kind, url, secret, email, digest, services, types, classes, magnitudes, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.Kind, s.URL, s.Secret, s.Email, s.Digest, lists[0], lists[1], lists[2], lists[3], created)
+		INSERT INTO subscriptions (kind, url, secret, email, digest, digest_at, services, types, classes, magnitudes, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		s.Kind, s.URL, s.Secret, s.Email, s.Digest, s.DigestAt, lists[0], lists[1], lists[2], lists[3], created)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %w", what, err)
 	}
@@ -149,20 +153,20 @@ func (s *Store) Subscription(ctx context.Context, id int64) (Subscription, error
 }
 
 const subscriptionQuery = `
-	SELECT id, kind, url, secret, email, digest, services, types, classes, magnitudes,
+	SELECT id, kind, url, secret, email, digest, digest_at, services, types, classes, magnitudes,
 		created_at, last_digest_at, removed_at
 	FROM subscriptions`
 
 // subscriptionColumns is subscriptionQuery's column list for joins, on a
 // table aliased s.
-const subscriptionColumns = `s.id, s.kind, s.url, s.secret, s.email, s.digest, s.services, s.types, s.classes, s.magnitudes,
+const subscriptionColumns = `s.id, s.kind, s.url, s.secret, s.email, s.digest, s.digest_at, s.services, s.types, s.classes, s.magnitudes,
 	s.created_at, s.last_digest_at, s.removed_at`
 
 func scanSubscription(row scanner, extra ...any) (Subscription, error) {
 	var sub Subscription
 	var lists [4]string
 	var created, lastDigest, removed string
-	dest := append([]any{&sub.ID, &sub.Kind, &sub.URL, &sub.Secret, &sub.Email, &sub.Digest,
+	dest := append([]any{&sub.ID, &sub.Kind, &sub.URL, &sub.Secret, &sub.Email, &sub.Digest, &sub.DigestAt,
 		&lists[0], &lists[1], &lists[2], &lists[3], &created, &lastDigest, &removed}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return Subscription{}, err

@@ -106,8 +106,16 @@ func TestSubscribeAddListRemove(t *testing.T) {
 	secret := r.stdout[strings.Index(r.stdout, "whsec_"):]
 	secret = secret[:strings.IndexAny(secret, "\n ")]
 	r = mustRun(t, "subscribe", "add", "--db", db, "--email", "desk@example.org", "--digest")
-	if !strings.Contains(r.stdout, "subscription 2: e-mail desk@example.org (daily digest)") || strings.Contains(r.stdout, "secret") {
+	if !strings.Contains(r.stdout, "subscription 2: e-mail desk@example.org (daily digest at 00:00 UTC)") || strings.Contains(r.stdout, "secret") {
 		t.Errorf("add e-mail: %s", r.stdout)
+	}
+	r = mustRun(t, "subscribe", "add", "--db", db, "--email", "paris@example.org", "--digest-at", "8:00 Europe/Paris")
+	if !strings.Contains(r.stdout, "subscription 3: e-mail paris@example.org (daily digest at 08:00 Europe/Paris)") {
+		t.Errorf("add e-mail with a digest time: %s", r.stdout)
+	}
+	if r := runCommand(t, nil, "subscribe", "add", "--db", db, "--email", "x@example.org", "--digest-at", "08:00 Paris"); r.code != exitUsage ||
+		!strings.Contains(r.stderr, `digest time "08:00 Paris": "Paris" is not an IANA time zone such as Europe/Paris`) {
+		t.Errorf("a digest time in no known zone: exit %d, %s", r.code, r.stderr)
 	}
 	r = mustRun(t, "subscribe", "list", "--db", db)
 	if !strings.Contains(r.stdout, "services X; types Trackers Policy; classes rebrand, substantive; magnitudes major") ||
@@ -119,7 +127,8 @@ func TestSubscribeAddListRemove(t *testing.T) {
 		t.Errorf("list --json shows a secret: %s", r.stdout)
 	}
 	var subs []subscriptionJSON
-	if err := json.Unmarshal([]byte(r.stdout), &subs); err != nil || len(subs) != 2 || subs[0].Classes[1] != "substantive" || !subs[1].Digest {
+	if err := json.Unmarshal([]byte(r.stdout), &subs); err != nil || len(subs) != 3 || subs[0].Classes[1] != "substantive" || !subs[1].Digest ||
+		subs[1].DigestAt != "" || !subs[2].Digest || subs[2].DigestAt != "08:00 Europe/Paris" {
 		t.Fatalf("list --json: %v\n%s", err, r.stdout)
 	}
 	mustRun(t, "subscribe", "remove", "--db", db, "1")

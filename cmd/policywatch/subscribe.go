@@ -31,7 +31,7 @@ func runSubscribe(ctx context.Context, env *environment, args []string) error {
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(env.stdout, `Usage:
   policywatch subscribe add --webhook URL [--secret whsec_…] [filters]
-  policywatch subscribe add --email ADDRESS [--digest] [filters]
+  policywatch subscribe add --email ADDRESS [--digest] [--digest-at "HH:MM ZONE"] [filters]
   policywatch subscribe list [--all] [--json]
   policywatch subscribe remove ID…
 
@@ -71,6 +71,7 @@ func runSubscribeAdd(ctx context.Context, env *environment, args []string) error
 	secret := fs.String("secret", "", "the webhook's signing secret, whsec_ and base64 (default: a new one, shown once)")
 	email := fs.String("email", "", "the e-mail `ADDRESS` to send changes to")
 	digest := fs.Bool("digest", false, "e-mail: one digest a day instead of one message per change")
+	digestAt := fs.String("digest-at", "", "e-mail: send the daily digest at this `TIME`, \"HH:MM\" (UTC) or \"HH:MM ZONE\" with an IANA time zone (\"08:00 Europe/Paris\"); implies --digest (default midnight UTC)")
 	allowPrivate := fs.Bool("allow-private-networks", false, "let the webhook URL lead to loopback and private addresses (intranets, tests)")
 	var services, types listFlag
 	classes, magnitudes := listFlag{split: true}, listFlag{split: true}
@@ -86,6 +87,9 @@ serve' or 'policywatch notify' delivers it. Imports and the demo alert no
 one. Without filters, every change matches (cosmetic ones too: add
 --class rebrand,editorial,substantive to skip them).
 
+A daily digest (--digest) takes, at its time each day (--digest-at, else
+midnight UTC), every change queued before it since the last digest.
+
 A webhook's secret signs each request (Standard Webhooks); give yours with
 --secret or keep the one printed: it is shown only once. The URL must be
 http or https and lead to a public address.`)
@@ -95,7 +99,7 @@ http or https and lead to a public address.`)
 	if len(rest) > 0 {
 		return usagef("unexpected argument %q", rest[0])
 	}
-	req := notify.Request{WebhookURL: *webhook, Secret: *secret, Email: *email, Digest: *digest,
+	req := notify.Request{WebhookURL: *webhook, Secret: *secret, Email: *email, Digest: *digest, DigestAt: *digestAt,
 		Services: services.values, Types: types.values, Classes: classes.values, Magnitudes: magnitudes.values,
 		AllowPrivateNetworks: *allowPrivate}
 	// Validated before the database is opened: bad input creates nothing.
@@ -129,6 +133,7 @@ type subscriptionJSON struct {
 	URL        string     `json:"url,omitempty"`
 	Email      string     `json:"email,omitempty"`
 	Digest     bool       `json:"digest,omitempty"`
+	DigestAt   string     `json:"digest_at,omitempty"` // empty: midnight UTC
 	Services   []string   `json:"services"`
 	Types      []string   `json:"types"`
 	Classes    []string   `json:"classes"`
@@ -163,7 +168,7 @@ shown.`)
 	if *asJSON {
 		out := []subscriptionJSON{}
 		for _, s := range subs {
-			j := subscriptionJSON{ID: s.ID, Kind: s.Kind, URL: s.URL, Email: s.Email, Digest: s.Digest,
+			j := subscriptionJSON{ID: s.ID, Kind: s.Kind, URL: s.URL, Email: s.Email, Digest: s.Digest, DigestAt: s.DigestAt,
 				Services: s.Services, Types: s.Types, Classes: s.Classes, Magnitudes: s.Magnitudes, CreatedAt: s.CreatedAt}
 			if !s.RemovedAt.IsZero() {
 				j.RemovedAt = &s.RemovedAt
@@ -192,7 +197,11 @@ func describeSubscription(s store.Subscription) string {
 	if s.Kind == store.KindEmail {
 		what = "e-mail " + s.Email
 		if s.Digest {
-			what += " (daily digest)"
+			at := s.DigestAt
+			if at == "" {
+				at = "00:00 UTC"
+			}
+			what += " (daily digest at " + at + ")"
 		}
 	}
 	var filters []string
