@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -198,7 +199,7 @@ func (t *Tx) ClaimDigest(o ClaimOptions, periodStart func(digestAt string) time.
 		}
 		candidates = append(candidates, c)
 	}
-	if err := rows.Close(); err != nil {
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return nil, fmt.Errorf("claiming a digest: %w", err)
 	}
 	for _, c := range candidates {
