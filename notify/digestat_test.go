@@ -1,9 +1,15 @@
 package notify
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/policywatch/policywatch/internal/daytest"
+	"github.com/policywatch/policywatch/store"
 )
 
 func TestDigestAtIsStoredAsGivenInItsCanonicalForm(t *testing.T) {
@@ -97,5 +103,34 @@ func TestDigestGoesOutAtItsTimeInItsZone(t *testing.T) {
 	clk.Set(due.Add(24 * time.Hour))
 	if pass := runOnce(t, w); pass.Delivered != 1 || len(srv.messages()) != 2 {
 		t.Fatalf("the next day: %+v, %d messages", pass, len(srv.messages()))
+	}
+}
+
+// TestADigestTimeThatDoesNotReadFallsBackToMidnightUTC: subscribing
+// refuses such a time, but a row edited by hand may hold one; its digest
+// still goes out, at midnight UTC, and the worker says why.
+func TestADigestTimeThatDoesNotReadFallsBackToMidnightUTC(t *testing.T) {
+	daytest.AwayFromMidnight(t)
+	st := openStore(t)
+	srv := startSMTP(t, true, "", "")
+	if err := st.Write(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.AddSubscription(store.Subscription{Kind: store.KindEmail, Email: "desk@example.org", Digest: true, DigestAt: "25:00 Nowhere"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	recordRebrand(t, st)
+	var logged bytes.Buffer
+	clk := newClock()
+	w := newWorker(t, st, Options{Now: clk.Now, SMTP: smtpConfig(srv), Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	if pass := runOnce(t, w); pass.Attempts != 0 {
+		t.Fatalf("a digest went out before the UTC day ended: %+v", pass)
+	}
+	if !strings.Contains(logged.String(), `digest_at="25:00 Nowhere"`) || !strings.Contains(logged.String(), "goes out at midnight UTC") {
+		t.Errorf("the worker's log does not say why:\n%s", logged.String())
+	}
+	clk.Advance(24 * time.Hour)
+	if pass := runOnce(t, w); pass.Delivered != 1 || len(srv.messages()) != 1 {
+		t.Fatalf("the next UTC day: %+v, %d messages", pass, len(srv.messages()))
 	}
 }
