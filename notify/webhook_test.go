@@ -188,7 +188,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 			recordRebrand(t, st)
 			// HTTP dates have whole seconds; the clock starts after the
 			// alert was queued.
-			clk.t = time.Now().Truncate(time.Second).Add(time.Second)
+			clk.Set(time.Now().Truncate(time.Second).Add(time.Second))
 			w := newWorker(t, st, Options{Now: clk.Now, BackoffBase: time.Second, MaxRetryAfter: time.Hour})
 			runOnce(t, w)
 			d := deliveriesOf(t, st, store.DeliveryFilter{})[0]
